@@ -1,0 +1,127 @@
+"""Throughput of the AI/ML job classifier on one core, on SYNTHETIC distinct titles.
+
+The titles are made from the hand-written labelled titles in tests/data (and, if given, the
+shared dev-label file) by appending varied suffixes (places, seniority, contract words and a
+running number), so every input is distinct and nothing is served from the cache. Two mixes:
+
+- ``ai-heavy``: the labelled titles as they are (more than half are AI titles, the slow path);
+- ``realistic``: 90% non-AI titles, 10% AI or adjacent titles, closer to a real job feed.
+
+Run: ``python benchmarks/bench_classify.py [--titles 100000] [--dev PATH]``. Each figure is the
+best of ``--repeat`` runs of CPU time (``time.process_time``), with a fresh classifier per run.
+A reference loop is timed too, so figures from a busy machine can be put in context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from jobatlas.normalize.classify import Classifier, load_taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = ROOT / "tests" / "data" / "classify_extra_labels.csv"
+SUFFIXES = (
+    "Remote",
+    "London",
+    "(m/w/d)",
+    "H/F",
+    "- Contract",
+    "II",
+    "Senior",
+    "Berlin, DE",
+    "New York, NY",
+    "Hybrid",
+    "| Bangalore",
+    "(f/m/x) München",
+    "- 12 months",
+    "Tokyo",
+)
+
+
+def read_titles(paths: Sequence[Path]) -> list[tuple[str, str, str]]:
+    """(title, description, label) rows of every labelled file given."""
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                rows.append((row["title"], row.get("description", "") or "", row["label"]))
+    return rows
+
+
+def synthetic(titles: Sequence[str], count: int, seed: int = 0) -> list[str]:
+    """``count`` distinct synthetic titles: a labelled title, a suffix and a running number."""
+    rng = random.Random(seed)
+    return [f"{rng.choice(titles)} {rng.choice(SUFFIXES)} {n}" for n in range(count)]
+
+
+def best_rate(run: Callable[[Classifier], None], count: int, repeat: int) -> float:
+    """Items per CPU second, best of ``repeat`` runs, each with a fresh (cold) classifier."""
+    taxonomy = load_taxonomy()
+    best = float("inf")
+    for _ in range(repeat):
+        classifier = Classifier(taxonomy)
+        start = time.process_time()
+        run(classifier)
+        best = min(best, time.process_time() - start)
+    return count / best
+
+
+def reference_loop() -> float:
+    """Seconds for ten million additions in a Python loop (a yardstick for the machine)."""
+    start = time.process_time()
+    total = 0
+    for n in range(10_000_000):
+        total += n
+    return time.process_time() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--titles", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dev", type=Path, help="also draw titles from this labelled CSV")
+    args = parser.parse_args()
+
+    rows = read_titles([LABELS, *([args.dev] if args.dev else [])])
+    ai = [t for t, d, label in rows if label != "none" and not d]
+    non_ai = [t for t, d, label in rows if label == "none" and not d]
+    mixes = {
+        "ai-heavy": synthetic([t for t, d, _ in rows if not d], args.titles),
+        "realistic": synthetic(non_ai * 9 + ai, args.titles, seed=1),
+    }
+    print(f"reference loop (1e7 additions): {reference_loop():.2f} s CPU")
+    for name, titles in mixes.items():
+
+        def run(classifier: Classifier, titles: list[str] = titles) -> None:
+            for title in titles:
+                classifier.classify(title)
+
+        rate = best_rate(run, len(titles), args.repeat)
+        print(f"{name:10s} {len(titles):>9,} distinct titles: {rate:>10,.0f} titles/s")
+
+    repeated = mixes["ai-heavy"][:1000] * (args.titles // 1000)
+
+    def run_repeated(classifier: Classifier) -> None:
+        for title in repeated:
+            classifier.classify(title)
+
+    rate = best_rate(run_repeated, len(repeated), args.repeat)
+    print(f"{'repeated':10s} {len(repeated):>9,} titles (1,000 distinct): {rate:>10,.0f} titles/s")
+
+    postings = [(f"{t} {n}", d) for n, (t, d, _) in enumerate(rows * 50) if d]
+
+    def run_described(classifier: Classifier) -> None:
+        for title, description in postings:
+            classifier.classify(title, description)
+
+    rate = best_rate(run_described, len(postings), args.repeat)
+    print(f"{'described':10s} {len(postings):>9,} title+description pairs: {rate:>10,.0f} /s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Location resolver: index load time and throughput on distinct strings, on one core.
+
+Two inputs, every string distinct and each resolved once by a fresh resolver (its caches
+empty), so nothing is served from a cache:
+
+- ``real``: the distinct ``job_location`` values of the bundled Google Jobs 2023 postings
+  (real strings; about 2,600, mostly "City, ST" and "City, Region, Country");
+- ``synthetic``: SYNTHETIC strings generated from gazetteer cities in the forms job boards use
+  ("City, ST", "City, Region, Country", "Remote - Country", "Hybrid - City", "A / B",
+  "Greater City Area", postcodes), with a running number appended to half of them to keep
+  them distinct. Not real postings.
+
+Load time is measured in a fresh Python process, with the index cache file present ("warm")
+and, with ``--cold``, from an empty cache directory (the one-time build).
+
+Run: ``python benchmarks/bench_locations.py [--count 50000] [--repeat 3] [--cold]``. Figures
+are the best of ``--repeat`` runs of CPU time (``time.process_time``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from jobatlas.normalize.locations import LocationResolver, get_resolver
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "src" / "jobatlas" / "data" / "google_jobs_2023" / "data_jobs_salary_all_2023.csv.gz"
+FORMS = (
+    "{city}, {state}",
+    "{city}, {state} {zip}",
+    "{city}, {country}",
+    "{city}, {region}, {country}",
+    "Remote - {country}",
+    "Hybrid - {city}",
+    "{city} / {other}",
+    "Greater {city} Area",
+    "{city} (Remote)",
+    "{city}, {country} {n}",
+)
+
+
+def real_strings() -> list[str]:
+    if not REAL.exists():
+        return []
+    with gzip.open(REAL, "rt", encoding="utf-8", newline="") as fh:
+        return sorted({row["job_location"] for row in csv.DictReader(fh) if row["job_location"]})
+
+
+def synthetic_strings(resolver: LocationResolver, count: int, seed: int = 0) -> list[str]:
+    """``count`` distinct SYNTHETIC location strings built from gazetteer cities."""
+    gaz, rng = resolver.gaz, random.Random(seed)
+    big = [i for i in range(len(gaz)) if gaz.population[i] >= 20_000]
+    us = [i for i in big if gaz.country[i] == "US"]
+    out: set[str] = set()
+    n = 0
+    while len(out) < count:
+        n += 1
+        i = rng.choice(us if rng.random() < 0.5 else big)
+        form = rng.choice(FORMS)
+        out.add(
+            form.format(
+                city=gaz.name[i],
+                state=gaz.admin1[i],
+                zip=f"{rng.randrange(10000, 99999)}",
+                country=gaz.country_names.get(gaz.country[i], gaz.country[i]),
+                region=gaz.admin1[i],
+                other=gaz.name[rng.choice(big)],
+                n=n,
+            )
+        )
+    return sorted(out)
+
+
+def throughput(strings: Sequence[str], repeat: int) -> float:
+    """Distinct strings per CPU second, best of ``repeat`` runs with a fresh resolver."""
+    shared = get_resolver()
+    best = float("inf")
+    for _ in range(repeat):
+        resolver = LocationResolver(shared.gaz, shared.metros)
+        start = time.process_time()
+        for text in strings:
+            resolver.resolve(text)
+        best = min(best, time.process_time() - start)
+    return len(strings) / best
+
+
+def reference_seconds() -> float:
+    """CPU time of a fixed pure-Python loop, to put figures from a busy machine in context."""
+    start = time.process_time()
+    sum(i * i for i in range(3_000_000))
+    return time.process_time() - start
+
+
+def load_seconds(cache_dir: str | None, repeat: int) -> float:
+    """Wall time of ``LocationResolver.load()`` in a fresh interpreter, best of ``repeat``."""
+    env = dict(os.environ)
+    if cache_dir is not None:
+        env["JOBATLAS_CACHE_DIR"] = cache_dir
+    code = (
+        "import time; t = time.perf_counter(); "
+        "from jobatlas.normalize.locations import LocationResolver; "
+        "LocationResolver.load(); print(time.perf_counter() - t)"
+    )
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(repeat)
+    ]
+    return min(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cold", action="store_true", help="also time the one-time index build")
+    args = parser.parse_args()
+    get_resolver()  # make sure the cache file exists
+    print(f"reference loop: {reference_seconds():.2f} s CPU")
+    print(f"index load, warm cache: {load_seconds(None, args.repeat):.2f} s")
+    if args.cold:
+        with tempfile.TemporaryDirectory() as empty:
+            print(f"index build, empty cache: {load_seconds(empty, 1):.1f} s")
+    real = real_strings()
+    if real:
+        print(f"real distinct strings ({len(real):,}): {throughput(real, args.repeat):,.0f} /s")
+    synthetic = synthetic_strings(get_resolver(), args.count)
+    rate = throughput(synthetic, args.repeat)
+    print(f"SYNTHETIC distinct strings ({len(synthetic):,}): {rate:,.0f} /s")
+
+
+if __name__ == "__main__":
+    main()

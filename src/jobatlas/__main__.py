@@ -1,0 +1,3 @@
+from jobatlas.cli.main import main
+
+main()

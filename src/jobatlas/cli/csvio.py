@@ -1,0 +1,111 @@
+"""Shared plumbing for the per-value commands (classify, locate, salary).
+
+Each reads a CSV (or ``-`` for stdin), adds columns computed from some input
+columns, and writes every input column plus the new ones, one row per input row,
+in input order (or ``-`` for stdout).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from jobatlas.errors import EmptyInputError, EncodingError, FileFormatError, MissingColumnError
+
+Row = dict[str, str]
+
+
+@contextmanager
+def _open_in(path: str, encoding: str) -> Iterator[IO[str]]:
+    if path == "-":
+        yield io.TextIOWrapper(sys.stdin.buffer, encoding=encoding, newline="")
+        return
+    try:
+        fh = Path(path).open(encoding=encoding, newline="")
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot open ({exc.strerror})") from exc
+    with fh:
+        yield fh
+
+
+@contextmanager
+def _open_out(path: str) -> Iterator[IO[str]]:
+    if path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        fh = Path(path).open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot write ({exc.strerror})") from exc
+    with fh:
+        yield fh
+
+
+def read_rows(
+    path: str, required: Sequence[str], encoding: str = "utf-8"
+) -> tuple[list[str], list[Row]]:
+    """Read a whole CSV, checking that ``required`` columns exist (None entries are skipped)."""
+    with _open_in(path, encoding) as fh:
+        try:
+            reader = csv.DictReader(fh)
+            header = list(reader.fieldnames or [])
+            if not header:
+                raise EmptyInputError(f"{path}: empty file", hint="give a CSV with a header row")
+            for column in required:
+                if column not in header:
+                    raise MissingColumnError(path, column, header)
+            rows = [
+                {k: (v if v is not None else "") for k, v in r.items() if k is not None}
+                for r in reader
+            ]
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                f"{path}: not valid {encoding} text (byte {exc.start})",
+                hint="re-save it as UTF-8 or pass --encoding latin-1",
+            ) from exc
+        except csv.Error as exc:
+            raise FileFormatError(f"{path}: not a readable CSV ({exc})") from exc
+    return header, rows
+
+
+def write_rows(path: str, header: Sequence[str], rows: Sequence[Mapping[str, object]]) -> None:
+    with _open_out(path) as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(header), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def annotate_csv(
+    input_path: str,
+    output_path: str,
+    required: Sequence[str],
+    new_columns: Sequence[str],
+    annotate: Callable[[Row], Mapping[str, object]],
+    encoding: str = "utf-8",
+) -> int:
+    """Add ``new_columns`` (computed by ``annotate`` from each row) and write; returns row count.
+
+    New columns replace input columns of the same name rather than duplicating them.
+    """
+    header, rows = read_rows(input_path, required, encoding)
+    out_header = [c for c in header if c not in new_columns] + list(new_columns)
+    out_rows = [{**row, **annotate(row)} for row in rows]
+    write_rows(output_path, out_header, out_rows)
+    return len(out_rows)

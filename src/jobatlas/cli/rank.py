@@ -1,0 +1,396 @@
+"""Commands that rank metros and write the reports: rank, report, compare.
+
+Option parsing and output only; the work is in ``jobatlas.indicators`` and ``jobatlas.report``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from jobatlas.cli.app import app
+from jobatlas.cli.csvio import read_rows, write_rows
+from jobatlas.config import DB_ENV, db_path
+from jobatlas.errors import ConfigError, InputError, StoreError
+from jobatlas.indicators import Ranking, RankSettings, build_ranking
+from jobatlas.indicators.rank import kendall_tau_b, spearman
+from jobatlas.report.export import csv_header, csv_rows, ranking_dict, to_json, write_report
+from jobatlas.report.markdown import EN_DASH, number
+from jobatlas.report.terminal import ranking_table, summary_lines
+from jobatlas.store.duckdb import Store
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class NormalisationChoice(StrEnum):
+    minmax = "minmax"
+    zscore = "zscore"
+    rank = "rank"
+
+
+class AggregationChoice(StrEnum):
+    arithmetic = "arithmetic"
+    geometric = "geometric"
+
+
+DB_OPTION = typer.Option(
+    None, "--db", envvar=DB_ENV, help="Store file [default: ./jobatlas.duckdb]."
+)
+TOP = typer.Option(10, "--top", min=1, help="How many metros to show.")
+PROFILE = typer.Option(
+    "balanced", "--profile", help="Weight profile: balanced, job_seeker, employer, or one of yours."
+)
+PROFILES_FILE = typer.Option(
+    None, "--profiles-file", help="TOML file adding or replacing profiles."
+)
+DRAWS = typer.Option(
+    1000, "--draws", min=0, help="Monte Carlo draws for the rank intervals (0: none)."
+)
+SEED = typer.Option(7, "--seed", help="Random seed; the same seed gives the same output.")
+SINCE = typer.Option(None, "--since", help="First posting date, YYYY-MM-DD or YYYY-MM.")
+UNTIL = typer.Option(None, "--until", help="Last posting date, YYYY-MM-DD or YYYY-MM.")
+ADJACENT = typer.Option(
+    True,
+    "--include-adjacent/--core-only",
+    help="Count adjacent-tier jobs (e.g. data science) as AI/ML, or only the core tier.",
+)
+MIN_POSTINGS = typer.Option(
+    30.0, "--min-postings", min=0, help="Fewest AI/ML postings to be ranked."
+)
+MIN_EMPLOYERS = typer.Option(
+    5, "--min-employers", min=0, help="Fewest distinct employers to be ranked."
+)
+NORMALISATION = typer.Option(
+    NormalisationChoice.minmax, "--normalisation", help="Baseline normalisation."
+)
+FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json or csv.")
+OUT = typer.Option(..., "--out", help="Folder for article.md, ranking.json and ranking.csv.")
+AGGREGATION = typer.Option(
+    AggregationChoice.arithmetic, "--aggregation", help="How indicators combine."
+)
+
+
+def parse_day(text: str | None, *, end: bool) -> date | None:
+    """YYYY-MM-DD, or YYYY-MM meaning the month's first (``end`` False) or last day."""
+    if not text:
+        return None
+    try:
+        if len(text) == 7:
+            year, month = int(text[:4]), int(text[5:7])
+            day = calendar.monthrange(year, month)[1] if end else 1
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"not a date: {text!r}", hint="use YYYY-MM-DD or YYYY-MM") from exc
+
+
+def make_settings(**options: Any) -> RankSettings:
+    """RankSettings from the shared command-line options."""
+    return RankSettings(
+        profile=options["profile"],
+        profiles_file=options["profiles_file"],
+        draws=options["draws"],
+        seed=options["seed"],
+        since=parse_day(options["since"], end=False),
+        until=parse_day(options["until"], end=True),
+        include_adjacent=options["include_adjacent"],
+        min_postings=options["min_postings"],
+        min_employers=options["min_employers"],
+        normalisation=options["normalisation"].value,
+        aggregation=options["aggregation"].value,
+    )
+
+
+def open_existing(db: Path | None) -> Store:
+    path = db_path(db)
+    if not path.exists():
+        raise StoreError(
+            f"{path}: no store here", hint="run `jobatlas run` (or ingest and normalize) first"
+        )
+    return Store.open(path)
+
+
+@dataclass
+class _LazyBar:
+    """A progress callback that shows a bar only once the run is projected to pass 1 s."""
+
+    console: Console
+    started: float
+    progress: Progress | None = None
+    task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.started
+        if self.progress is None:
+            if done >= total or elapsed / done * total < 1.0:
+                return
+            self.progress = Progress(
+                TextColumn("Monte Carlo draws"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("draws", total=total)
+        self.progress.update(self.task, completed=done)
+
+
+@contextmanager
+def progress_bar(quiet: bool = False) -> Iterator[_LazyBar | None]:
+    if quiet:
+        yield None
+        return
+    bar = _LazyBar(err_console, time.perf_counter())
+    try:
+        yield bar
+    finally:
+        if bar.progress is not None:
+            bar.progress.stop()
+
+
+def compute(store: Store, settings: RankSettings) -> Ranking:
+    if not store.scalar("SELECT count(*) FROM postings"):
+        raise StoreError(
+            f"{store.path}: no postings to rank",
+            hint="run `jobatlas normalize` (or `jobatlas run`)",
+        )
+    with progress_bar() as bar:
+        ranking = build_ranking(store.con, settings, progress=bar)
+    if not ranking.ranked:
+        err_console.print(
+            f"[yellow]warning:[/yellow] no metro has >= {number(settings.min_postings)} AI/ML "
+            f"postings and >= {settings.min_employers} employers; lower --min-postings or "
+            "--min-employers"
+        )
+    return ranking
+
+
+def print_table(report: dict[str, Any], top: int, out: Console) -> None:
+    out.print(ranking_table(report, top))
+    for line in summary_lines(report):
+        out.print(line)
+
+
+def rank_and_report(
+    store: Store,
+    *,
+    out: Path | None = None,
+    top: int = 10,
+    draws: int = 1000,
+    seed: int | None = None,
+    console: Console | None = None,
+    settings: RankSettings | None = None,
+) -> Ranking:
+    """Rank, print the table and (if ``out`` is given) write the report; for `jobatlas run`."""
+    chosen = replace(settings or RankSettings(), draws=draws, seed=seed)
+    ranking = compute(store, chosen)
+    report = ranking_dict(ranking, top)
+    print_table(report, top, console or globals()["console"])
+    if out is not None:
+        for path in write_report(ranking, out, top):
+            (console or globals()["console"]).print(f"wrote {path}")
+    return ranking
+
+
+@app.command()
+def rank(
+    db: Path | None = DB_OPTION,
+    top: int = TOP,
+    format_: OutputFormat = FORMAT,
+    profile: str = PROFILE,
+    profiles_file: Path | None = PROFILES_FILE,
+    draws: int = DRAWS,
+    seed: int | None = SEED,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    include_adjacent: bool = ADJACENT,
+    min_postings: float = MIN_POSTINGS,
+    min_employers: int = MIN_EMPLOYERS,
+    normalisation: NormalisationChoice = NORMALISATION,
+    aggregation: AggregationChoice = AGGREGATION,
+) -> None:
+    """Rank metros for AI/ML jobs, with a 5-95% rank interval and a tier for each."""
+    settings = make_settings(**locals())
+    with open_existing(db) as store:
+        ranking = compute(store, settings)
+    report = ranking_dict(ranking, top)
+    if format_ is OutputFormat.json:
+        sys.stdout.write(to_json(report))
+    elif format_ is OutputFormat.csv:
+        write_rows("-", csv_header(), csv_rows(report))
+    else:
+        print_table(report, top, console)
+
+
+@app.command()
+def report(
+    out: Path = OUT,
+    db: Path | None = DB_OPTION,
+    top: int = TOP,
+    profile: str = PROFILE,
+    profiles_file: Path | None = PROFILES_FILE,
+    draws: int = DRAWS,
+    seed: int | None = SEED,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    include_adjacent: bool = ADJACENT,
+    min_postings: float = MIN_POSTINGS,
+    min_employers: int = MIN_EMPLOYERS,
+    normalisation: NormalisationChoice = NORMALISATION,
+    aggregation: AggregationChoice = AGGREGATION,
+) -> None:
+    """Write the article (article.md) and the full ranking (ranking.json, ranking.csv)."""
+    settings = make_settings(**locals())
+    with open_existing(db) as store:
+        ranking = compute(store, settings)
+    for path in write_report(ranking, out, top):
+        console.print(f"wrote {path}")
+
+
+# -- compare ------------------------------------------------------------------------------
+
+
+def reference_path(text: str) -> Path:
+    """A file path, or the name of a bundled reference list (e.g. ``blog_2021``)."""
+    path = Path(text)
+    if path.exists():
+        return path
+    bundled = resources.files("jobatlas.data").joinpath("reference_rankings", f"{path.stem}.csv")
+    if bundled.is_file():
+        return Path(str(bundled))
+    raise InputError(f"{text}: no such file", hint="give a CSV with columns rank,city")
+
+
+def resolve_metro(city: str) -> tuple[str, str] | None:
+    """The metro (id, name) the location resolver gives a city name, if any."""
+    from jobatlas.normalize.locations import resolve_location
+
+    place = resolve_location(city).primary
+    return (place.metro_id, place.metro) if place else None
+
+
+@dataclass(frozen=True)
+class ComparedRow:
+    reference_rank: float
+    city: str
+    metro: str | None
+    ours: dict[str, Any] | None
+    status: str
+
+
+def compare_rows(rows: list[dict[str, str]], report: dict[str, Any]) -> list[ComparedRow]:
+    ranked = {m["metro_id"]: m for m in report["metros"]}
+    unranked = {m["metro_id"] for m in report["not_enough_data"]}
+    out = []
+    for row in rows:
+        try:
+            ref_rank = float(row["rank"])
+        except ValueError as exc:
+            raise InputError(f"reference rank {row['rank']!r} is not a number") from exc
+        metro_id, name = resolve_metro(row["city"]) or (None, None)
+        if metro_id is None:
+            status = "not resolved"
+        elif metro_id in ranked:
+            status = "ranked"
+        elif metro_id in unranked:
+            status = "not enough data"
+        else:
+            status = "no AI/ML postings"
+        out.append(ComparedRow(ref_rank, row["city"], name, ranked.get(metro_id or ""), status))
+    return out
+
+
+def correlations(rows: list[ComparedRow]) -> tuple[int, float, float]:
+    common = [r for r in rows if r.ours is not None]
+    ref = np.array([r.reference_rank for r in common])
+    ours = np.array([float(r.ours["rank"]) for r in common if r.ours is not None])
+    return len(common), spearman(ref, ours), kendall_tau_b(ref, ours)
+
+
+def _comparison_table(rows: list[ComparedRow], name: str) -> Table:
+    table = Table(title=f"{name} beside jobatlas", title_justify="left")
+    for col in (
+        "Ref. rank",
+        "City",
+        "Metro",
+        "Our rank",
+        "Median rank",
+        f"5{EN_DASH}95%",
+        "Tier",
+        "Status",
+    ):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        m = r.ours or {}
+        interval = m.get("interval")
+        table.add_row(
+            number(r.reference_rank),
+            r.city,
+            r.metro or "-",
+            str(m.get("rank", "-")),
+            number(m["median_rank"]) if m.get("median_rank") is not None else "-",
+            f"{interval[0]}{EN_DASH}{interval[1]}" if interval else "-",
+            str(m.get("tier", "-")),
+            r.status,
+        )
+    return table
+
+
+@app.command()
+def compare(
+    reference: str = typer.Argument(
+        ..., help="CSV with columns rank,city, or a bundled list: blog_2021."
+    ),
+    db: Path | None = DB_OPTION,
+    profile: str = PROFILE,
+    profiles_file: Path | None = PROFILES_FILE,
+    draws: int = DRAWS,
+    seed: int | None = SEED,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    include_adjacent: bool = ADJACENT,
+    min_postings: float = MIN_POSTINGS,
+    min_employers: int = MIN_EMPLOYERS,
+    normalisation: NormalisationChoice = NORMALISATION,
+    aggregation: AggregationChoice = AGGREGATION,
+) -> None:
+    """Set a published ranking beside ours; Spearman and Kendall correlations on common metros."""
+    settings = make_settings(**locals())
+    path = reference_path(reference)
+    _, rows = read_rows(str(path), ["rank", "city"])
+    with open_existing(db) as store:
+        ranking = compute(store, settings)
+    compared = compare_rows(rows, ranking_dict(ranking))
+    console.print(_comparison_table(compared, path.name))
+    n, rho, tau = correlations(compared)
+    if n < 2:
+        console.print(f"common ranked metros: {n}; correlations need at least 2")
+        return
+    console.print(
+        f"common ranked metros: {n}; Spearman rho = {rho:.3f}; Kendall tau-b = {tau:.3f} "
+        "(ranks re-taken within the common metros)"
+    )

@@ -1,0 +1,1 @@
+"""Bundled reference data, each file with its source and licence."""

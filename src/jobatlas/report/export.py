@@ -1,0 +1,339 @@
+"""ranking.json and ranking.csv, and the report dict that every output is built from.
+
+``ranking_dict`` rounds every number to the precision the reports print, so the article, the
+terminal table and the CSV show exactly the numbers in ranking.json. The JSON bytes depend only
+on the data and the settings (seed included): no clock, no host, sorted where order is free.
+Schema: docs/ranking_json.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jobatlas import __version__
+from jobatlas.cli.csvio import write_rows
+from jobatlas.errors import FileFormatError
+from jobatlas.indicators import INDICATORS, Details, MetroResult, Ranking
+from jobatlas.indicators.metrics import country_name
+
+SCHEMA = "jobatlas.ranking/1"
+DECIMALS = {i.name: i.decimals for i in INDICATORS}
+
+
+def _round(value: float | None, decimals: int) -> float | int | None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if decimals == 0:
+        return round(value)
+    rounded = round(float(value), decimals)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def month_label(day: date | None) -> tuple[str | None, str | None]:
+    if day is None:
+        return None, None
+    return f"{day.year:04d}-{day.month:02d}", day.strftime("%B %Y")
+
+
+def title(ranking: Ranking, top: int) -> str:
+    shown = min(top, len(ranking.ranked))
+    _, label = month_label(ranking.coverage.last_date)
+    return (
+        f"Top {shown} cities in the world for AI and Machine Learning jobs "
+        f"(as of {label or 'no dated postings'})"
+    )
+
+
+def ranking_dict(ranking: Ranking, top: int = 10) -> dict[str, Any]:
+    """Everything the reports show, rounded as shown; serialised as ranking.json."""
+    month, label = month_label(ranking.coverage.last_date)
+    ranked = ranking.ranked
+    return {
+        "schema": SCHEMA,
+        "generator": f"jobatlas {__version__}",
+        "title": title(ranking, top),
+        "top": min(top, len(ranked)),
+        "as_of": {"month": month, "label": label},
+        "settings": _settings(ranking),
+        "profile": _profile(ranking),
+        "indicators": _indicators(ranking),
+        "coverage": _coverage(ranking),
+        "sensitivity": _sensitivity(ranking),
+        "metros": [_metro(m, i + 1) for i, m in enumerate(ranked)],
+        "not_enough_data": [_unranked(m) for m in ranking.not_enough_data],
+        "countries": [
+            {
+                "country_code": c.country_code,
+                "country": c.country,
+                "metros_ranked": c.metros_ranked,
+                "indicators": _indicator_values(c.indicators),
+            }
+            for c in ranking.countries
+        ],
+    }
+
+
+def _settings(ranking: Ranking) -> dict[str, Any]:
+    s = ranking.settings
+    return {
+        "profile": s.profile,
+        "profiles_file": str(s.profiles_file) if s.profiles_file else None,
+        "since": s.since.isoformat() if s.since else None,
+        "until": s.until.isoformat() if s.until else None,
+        "include_adjacent": s.include_adjacent,
+        "place_weighting": s.place_weighting,
+        "min_postings": _round(s.min_postings, 1),
+        "min_employers": s.min_employers,
+        "normalisation": s.normalisation,
+        "aggregation": s.aggregation,
+        "winsor_pct": _round(100 * s.winsor, 1),
+        "draws": ranking.draws,
+        "seed": ranking.seed,
+        "weight_jitter_pct": _round(100 * s.weight_jitter, 1),
+        "bootstrap": s.bootstrap,
+        "vary_normalisation": s.vary_normalisation,
+        "vary_adjacent": s.vary_adjacent,
+        "interval_pct": [_round(100 * s.interval[0], 1), _round(100 * s.interval[1], 1)],
+    }
+
+
+def _profile(ranking: Ranking) -> dict[str, Any]:
+    p = ranking.profile
+    return {
+        "name": p.name,
+        "description": p.description,
+        "indicators_used": len(p.weights),
+        "weights_pct": {n: _round(100 * w, 1) for n, w in p.weights.items()},
+        "directions": dict(p.directions),
+    }
+
+
+def _indicators(ranking: Ranking) -> list[dict[str, Any]]:
+    p = ranking.profile
+    return [
+        {
+            "name": i.name,
+            "label": i.label,
+            "unit": i.unit,
+            "direction": p.directions[i.name],
+            "weight_pct": _round(100 * p.weights.get(i.name, 0.0), 1),
+        }
+        for i in INDICATORS
+    ]
+
+
+def _coverage(ranking: Ranking) -> dict[str, Any]:
+    c, w = ranking.coverage, ranking.window
+    placed = sum(n for cc, n in c.countries if cc)
+    ranked = ranking.ranked
+    return {
+        "postings": c.postings,
+        "ai_ml_postings": c.ai_ml_postings,
+        "core_postings": c.core_postings,
+        "adjacent_postings": c.adjacent_postings,
+        "ai_ml_in_metros": c.ai_ml_in_metros,
+        "ai_ml_remote_unplaced": c.ai_ml_remote_unplaced,
+        "first_date": c.first_date.isoformat() if c.first_date else None,
+        "last_date": c.last_date.isoformat() if c.last_date else None,
+        "growth_compares": _growth_periods(ranking) if w.growth_ok else None,
+        "sources": [
+            {"source": name, "postings": n, "ai_ml_postings": ai} for name, n, ai in c.channels
+        ],
+        "countries": [
+            {
+                "country_code": cc or None,
+                "country": country_name(cc) if cc else "unknown",
+                "ai_ml_postings": n,
+                "share_pct": _round(100 * n / placed, 1) if placed and cc else None,
+            }
+            for cc, n in c.countries
+        ],
+        "metros_with_ai_ml": len(ranking.metros),
+        "metros_ranked": len(ranked),
+        "metros_not_enough_data": len(ranking.not_enough_data),
+        "salaries_excluded_estimated": sum(_d(m).excluded_estimated for m in ranked),
+        "salaries_excluded_implausible": sum(_d(m).excluded_implausible for m in ranked),
+    }
+
+
+def _growth_periods(ranking: Ranking) -> dict[str, str | None]:
+    w = ranking.window
+    return {
+        "recent_after": w.recent_after.isoformat() if w.recent_after else None,
+        "previous_after": w.previous_after.isoformat() if w.previous_after else None,
+    }
+
+
+def _sensitivity(ranking: Ranking) -> dict[str, Any]:
+    first_order = {k: _round(v, 2) for k, v in ranking.sensitivity.items()}
+    top = max(ranking.sensitivity.items(), key=lambda kv: (kv[1], kv[0]), default=None)
+    return {
+        "first_order": first_order,
+        "most_influential": top[0] if top and top[1] > 0 else None,
+    }
+
+
+def _d(m: MetroResult) -> Details:
+    return m.details or Details()
+
+
+def _indicator_values(values: dict[str, float | None]) -> dict[str, float | int | None]:
+    return {k: _round(v, DECIMALS[k]) for k, v in values.items()}
+
+
+def _metro(m: MetroResult, position: int) -> dict[str, Any]:
+    d = _d(m)
+    return {
+        "position": position,
+        "rank": m.rank,
+        "median_rank": _round(m.median_rank, 1),
+        "interval": [_round(v, 0) for v in m.interval] if m.interval else None,
+        "tier": m.tier,
+        "score": _round(m.score, 1),
+        "metro_id": m.metro_id,
+        "metro": m.metro,
+        "country_code": m.country_code,
+        "country": country_name(m.country_code),
+        "population": _round(m.population, 0),
+        "indicators": _indicator_values(m.indicators),
+        "all_postings": _round(d.all_postings, 1),
+        "ai_ml_postings_listed": d.ai_ml_postings,
+        "salary": {
+            "n": d.salary_n,
+            "usd_p25": _round(d.salary_usd_p25, 0),
+            "usd_p75": _round(d.salary_usd_p75, 0),
+            "ppp_p25": _round(d.salary_ppp_p25, 0),
+            "ppp_p75": _round(d.salary_ppp_p75, 0),
+            "excluded_estimated": d.excluded_estimated,
+            "excluded_implausible": d.excluded_implausible,
+            "local_currency": d.local_currency,
+            "local_median": _round(d.local_median, 0),
+        },
+        "seniority": dict(d.seniority),
+        "top_employers": [{"name": n, "postings": c} for n, c in d.top_employers],
+        "top_titles": [{"title": n, "postings": c} for n, c in d.top_titles],
+        "top_skills": [{"skill": n, "postings": c} for n, c in d.top_skills],
+        "samples": [
+            {
+                "title": s.title,
+                "company": s.company,
+                "url": s.url,
+                "posted_date": s.posted_date,
+                "salary_usd": _round(s.salary_usd, 0),
+                "remote": s.remote,
+            }
+            for s in d.samples
+        ],
+        "sources": [{"source": n, "postings": c} for n, c in d.sources],
+        "warnings": list(d.warnings),
+    }
+
+
+def _unranked(m: MetroResult) -> dict[str, Any]:
+    return {
+        "metro_id": m.metro_id,
+        "metro": m.metro,
+        "country_code": m.country_code,
+        "ai_ml_postings": _round(m.indicators["ai_ml_postings"], 1),
+        "employers": _round(m.indicators["employers"], 0),
+    }
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+CSV_FIXED = (
+    "position",
+    "rank",
+    "median_rank",
+    "interval_low",
+    "interval_high",
+    "tier",
+    "status",
+    "metro_id",
+    "metro",
+    "country_code",
+    "country",
+    "population",
+    "score",
+)
+CSV_EXTRA = (
+    "all_postings",
+    "salary_n",
+    "salary_usd_p25",
+    "salary_usd_p75",
+    "salary_excluded_estimated",
+    "salary_excluded_implausible",
+    "salary_local_currency",
+    "salary_local_median",
+    "top_employers",
+    "top_skills",
+    "sources",
+    "warnings",
+)
+
+
+def csv_header() -> list[str]:
+    return [*CSV_FIXED, *(i.name for i in INDICATORS), *CSV_EXTRA]
+
+
+def csv_rows(report: dict[str, Any]) -> list[dict[str, object]]:
+    """One row per metro: the ranked ones, then those with not enough data."""
+    rows: list[dict[str, object]] = []
+    for m in report["metros"]:
+        low, high = m["interval"] or (None, None)
+        salary = m["salary"]
+        rows.append(
+            {
+                **{k: m[k] for k in CSV_FIXED if k in m},
+                "interval_low": low,
+                "interval_high": high,
+                "status": "ranked",
+                **m["indicators"],
+                "all_postings": m["all_postings"],
+                "salary_n": salary["n"],
+                "salary_usd_p25": salary["usd_p25"],
+                "salary_usd_p75": salary["usd_p75"],
+                "salary_excluded_estimated": salary["excluded_estimated"],
+                "salary_excluded_implausible": salary["excluded_implausible"],
+                "salary_local_currency": salary["local_currency"],
+                "salary_local_median": salary["local_median"],
+                "top_employers": "; ".join(
+                    f"{e['name']} ({e['postings']})" for e in m["top_employers"]
+                ),
+                "top_skills": "; ".join(f"{s['skill']} ({s['postings']})" for s in m["top_skills"]),
+                "sources": "; ".join(f"{s['source']} ({s['postings']})" for s in m["sources"]),
+                "warnings": "; ".join(m["warnings"]),
+            }
+        )
+    for m in report["not_enough_data"]:
+        rows.append({**m, "status": "not enough data"})
+    return rows
+
+
+def write_report(ranking: Ranking, out: Path, top: int = 10) -> list[Path]:
+    """Write article.md, ranking.json and ranking.csv into ``out``; return their paths."""
+    from jobatlas.report.markdown import article
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileFormatError(f"{out}: cannot create the report folder ({exc.strerror})") from exc
+    report = ranking_dict(ranking, top)
+    paths = [out / "article.md", out / "ranking.json", out / "ranking.csv"]
+    _write(paths[0], article(report))
+    _write(paths[1], to_json(report))
+    write_rows(str(paths[2]), csv_header(), csv_rows(report))
+    return paths
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot write ({exc.strerror})") from exc

@@ -1,0 +1,72 @@
+"""The ranking as a rich table, built from the same report dict as ranking.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import JustifyMethod
+from rich.table import Table
+
+from jobatlas.report.markdown import ASSUMPTION_TEXT, EN_DASH, number
+
+Report = dict[str, Any]
+
+
+def ranking_table(report: Report, top: int = 10) -> Table:
+    """Rank, interval, tier, metro, country and the key indicators of the top ``top`` metros."""
+    table = Table(title=report["title"], title_justify="left")
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"),
+        ("Median rank", "right"),
+        (f"5{EN_DASH}95%", "center"),
+        ("Tier", "right"),
+        ("Metro", "left"),
+        ("Country", "left"),
+        ("AI/ML posts", "right"),
+        ("AI/ML share", "right"),
+        ("Median salary (USD)", "right"),
+        ("Employers", "right"),
+        ("Sample titles", "left"),
+    )
+    for name, justify in columns:
+        table.add_column(name, justify=justify, overflow="fold")
+    for m in report["metros"][:top]:
+        ind = m["indicators"]
+        interval = f"{m['interval'][0]}{EN_DASH}{m['interval'][1]}" if m["interval"] else "-"
+        table.add_row(
+            str(m["position"]),
+            number(m["median_rank"]) if m["median_rank"] is not None else str(m["rank"]),
+            interval,
+            str(m["tier"]) if m["tier"] is not None else "-",
+            m["metro"],
+            m["country_code"],
+            number(ind["ai_ml_postings"]),
+            f"{number(ind['ai_ml_share'])}%" if ind["ai_ml_share"] is not None else "-",
+            number(ind["salary_usd_median"]) if ind["salary_usd_median"] is not None else "-",
+            number(ind["employers"]),
+            "; ".join(s["title"] for s in m["samples"][:2]),
+        )
+    return table
+
+
+def summary_lines(report: Report) -> list[str]:
+    """Short lines to print under the table: what was ranked, on what, and what moved it."""
+    c, s = report["coverage"], report["settings"]
+    ranked, thin = number(c["metros_ranked"]), number(c["metros_not_enough_data"])
+    lines = [
+        f"{ranked} metros ranked, {thin} with not enough data (< {number(s['min_postings'])} "
+        f"AI/ML postings or < {number(s['min_employers'])} employers); profile "
+        f"{report['profile']['name']}, {number(s['draws'])} draws, seed {s['seed']}.",
+        f"data: {number(c['postings'])} postings, {c['first_date']} to {c['last_date']}, "
+        f"{number(len(c['sources']))} source(s).",
+    ]
+    sens = report["sensitivity"]
+    if sens["most_influential"]:
+        lines.append(
+            "first-order sensitivity of ranks: "
+            + ", ".join(f"{ASSUMPTION_TEXT[k]} {number(v)}" for k, v in sens["first_order"].items())
+        )
+    warned = [m for m in report["metros"] if m["warnings"]]
+    if warned:
+        lines.append(f"coverage warnings for {len(warned)} ranked metro(s): see ranking.json")
+    return lines

@@ -1,0 +1,1 @@
+"""The embedded DuckDB store: migrations, raw rows, normalised postings, quarantine, runs."""

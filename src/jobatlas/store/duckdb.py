@@ -1,0 +1,190 @@
+"""Opening the store, applying migrations, and recording runs.
+
+Every call into duckdb that can fail goes through here or through a ``Store`` method,
+so duckdb's exceptions are mapped to ``StoreError`` in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from jobatlas.errors import MigrationError, StoreError
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files("jobatlas.store.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+@dataclass
+class RunStats:
+    """Counters a stage fills in while it works; written to ``runs`` when it ends."""
+
+    rows_in: int = 0
+    rows_out: int = 0
+    rows_rejected: int = 0
+    status: str = "ok"
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Store:
+    """One DuckDB file holding raw rows, postings, quarantine, duplicates and runs."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self.con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        target = str(path)
+        if target != ":memory:":
+            parent = Path(target).parent
+            if not parent.exists():
+                raise StoreError(
+                    f"{target}: folder {parent} does not exist", hint="create it first"
+                )
+        try:
+            con = duckdb.connect(target)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{target}: cannot open the store ({_first_line(exc)})",
+                hint="is another jobatlas process using it, or is it not a DuckDB file?",
+            ) from exc
+        store = cls(con, target)
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        row = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        ).fetchone()
+        if not row or not row[0]:
+            return 0
+        version = self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(version[0]) if version and version[0] is not None else 0
+
+    def migrate(self) -> None:
+        try:
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            )
+            current = self.schema_version()
+            for version, name, sql in _migrations():
+                if version <= current:
+                    continue
+                with self.transaction():
+                    self.con.execute(sql)
+                    self.con.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                        [version, name, datetime.now()],
+                    )
+        except duckdb.Error as exc:
+            raise MigrationError(
+                f"{self.path}: schema migration failed ({_first_line(exc)})",
+                hint="the file may come from a newer jobatlas; use a new --db path",
+            ) from exc
+
+    # -- transactions and runs ------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def start_run(self, stage: str) -> int:
+        row = self.con.execute("SELECT nextval('run_id_seq')").fetchone()
+        assert row is not None
+        run_id = int(row[0])
+        self.con.execute(
+            "INSERT INTO runs (run_id, stage, started_at, status) VALUES (?, ?, ?, 'running')",
+            [run_id, stage, datetime.now()],
+        )
+        return run_id
+
+    def finish_run(self, run_id: int, stats: RunStats, started: float) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, duration_s = ?, rows_in = ?, rows_out = ?, "
+            "rows_rejected = ?, status = ?, detail = ? WHERE run_id = ?",
+            [
+                datetime.now(),
+                round(time.perf_counter() - started, 3),
+                stats.rows_in,
+                stats.rows_out,
+                stats.rows_rejected,
+                stats.status,
+                json.dumps(stats.detail, sort_keys=True, default=str) if stats.detail else None,
+                run_id,
+            ],
+        )
+
+    @contextmanager
+    def run(self, stage: str) -> Iterator[tuple[int, RunStats]]:
+        """Record a stage run; a failure marks it ``failed`` with the error, then re-raises."""
+        started = time.perf_counter()
+        run_id = self.start_run(stage)
+        stats = RunStats()
+        try:
+            yield run_id, stats
+        except BaseException as exc:
+            stats.status = "failed"
+            stats.detail["error"] = str(exc) or type(exc).__name__
+            self.finish_run(run_id, stats, started)
+            raise
+        self.finish_run(run_id, stats, started)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def counts(self) -> dict[str, int]:
+        tables = ("raw_postings", "postings", "quarantine", "duplicates", "posting_places", "runs")
+        return {t: int(self.scalar(f"SELECT count(*) FROM {t}")) for t in tables}
+
+    def pending_raw(self) -> int:
+        """Raw rows not yet given a disposition (posting, quarantine or duplicate)."""
+        return int(self.scalar(f"SELECT count(*) FROM raw_postings r WHERE {UNPROCESSED}"))
+
+
+UNPROCESSED = (
+    "NOT EXISTS (SELECT 1 FROM postings p WHERE p.raw_id = r.raw_id) "
+    "AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_id = r.raw_id) "
+    "AND NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.raw_id = r.raw_id)"
+)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

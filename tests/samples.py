@@ -1,0 +1,43 @@
+"""Small synthetic inputs shared by the tests (employers and URLs are made up)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+# A few canonical-schema rows written for tests (synthetic; employers are made up).
+CANONICAL_ROWS = [
+    {
+        "title": "Machine Learning Engineer",
+        "company": "Example Robotics",
+        "location": "Seattle, WA",
+        "salary_text": "$150,000 - $190,000 a year",
+        "posted_at": "2024-03-01",
+        "url": "https://jobs.example.com/1",
+    },
+    {
+        "title": "Data Analyst",
+        "company": "Example Retail",
+        "location": "Austin, TX",
+        "salary_text": "",
+        "posted_at": "2024-03-02",
+        "url": "https://jobs.example.com/2",
+    },
+    {
+        "title": "Senior NLP Scientist",
+        "company": "Example Labs",
+        "location": "London, UK",
+        "salary_text": "£90,000 - £110,000 per annum",
+        "posted_at": "2024-03-03",
+        "url": "https://jobs.example.com/3",
+    },
+]

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jobatlas.errors import StoreError
+from jobatlas.store.duckdb import Store, _migrations
+
+
+def test_migrations_apply_once_and_record_versions(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store.open(path) as store:
+        versions = [v for v, _, _ in _migrations()]
+        assert store.schema_version() == max(versions)
+        applied = store.con.execute("SELECT count(*) FROM schema_migrations").fetchone()
+        assert applied == (len(versions),)
+    with Store.open(path) as store:  # reopening applies nothing twice
+        applied = store.con.execute("SELECT count(*) FROM schema_migrations").fetchone()
+        assert applied == (len(versions),)
+
+
+def test_migrations_are_numbered_without_gaps() -> None:
+    versions = [v for v, _, _ in _migrations()]
+    assert versions == list(range(1, len(versions) + 1))
+
+
+def test_a_file_that_is_not_duckdb_is_a_store_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "not.duckdb"
+    bogus.write_text("hello, I am a text file\n" * 100)
+    with pytest.raises(StoreError) as info:
+        Store.open(bogus)
+    assert str(bogus) in str(info.value)
+
+
+def test_missing_folder_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(tmp_path / "nope" / "s.duckdb")
+
+
+def test_failed_run_is_recorded_as_failed(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.run("ingest"):
+        raise RuntimeError("boom")
+    row = store.con.execute("SELECT stage, status, detail FROM runs").fetchone()
+    assert row is not None
+    assert row[0] == "ingest" and row[1] == "failed" and "boom" in row[2]

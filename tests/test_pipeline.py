@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from samples import CANONICAL_ROWS, write_csv
+from jobatlas.ingest import ingest_file
+from jobatlas.pipeline import accounting, normalize
+from jobatlas.store.duckdb import Store
+
+
+def _row(**over: str) -> dict[str, str]:
+    base = dict(CANONICAL_ROWS[0])
+    base.update(over)
+    return base
+
+
+def test_every_raw_row_gets_exactly_one_disposition(store: Store, tmp_path: Path) -> None:
+    rows = [
+        *CANONICAL_ROWS,
+        _row(title="", url="https://jobs.example.com/empty"),
+        _row(title="12345 ###", url="https://jobs.example.com/digits"),
+        _row(url="https://jobs.example.com/1", posted_at="2024-03-02"),  # same URL as row 1
+    ]
+    path = write_csv(tmp_path / "jobs.csv", rows)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('Broken,"row\n')
+    ingest_file(store, path)
+    assert accounting(store).pending == 7
+    result = normalize(store)
+    acc = accounting(store)
+    assert acc.reconciles and acc.pending == 0
+    assert (result.rows_in, result.postings, result.quarantined, result.duplicates) == (7, 3, 3, 1)
+    reasons = dict(store.con.execute("SELECT reason, count(*) FROM quarantine GROUP BY 1").fetchall())
+    assert reasons == {"missing_title": 1, "title_not_text": 1, "malformed_row": 1}
+    dup = store.con.execute("SELECT reason, duplicate_of FROM duplicates").fetchone()
+    first = store.scalar("SELECT raw_id FROM raw_postings WHERE source_row = 1")
+    assert dup == ("same_url", first)
+
+
+def test_normalized_postings_carry_tier_place_and_salary(store: Store, tmp_path: Path) -> None:
+    ingest_file(store, write_csv(tmp_path / "jobs.csv", CANONICAL_ROWS))
+    normalize(store)
+    got = {
+        r[0]: r[1:]
+        for r in store.con.execute(
+            "SELECT title, ai_ml_tier, metro, country_code, salary_currency, salary_status "
+            "FROM postings"
+        ).fetchall()
+    }
+    assert got["Machine Learning Engineer"][0] == "core"
+    assert got["Machine Learning Engineer"][1:4] == ("Seattle", "US", "USD")
+    assert got["Data Analyst"][0] == "none"
+    assert got["Data Analyst"][4] == "none"  # no salary stated
+    assert got["Senior NLP Scientist"][2:4] == ("GB", "GBP")
+    places = store.con.execute("SELECT count(*), sum(weight) FROM posting_places").fetchone()
+    assert places == (3, 3.0)
+    metros = store.con.execute("SELECT count(*) FROM metros WHERE population > 0").fetchone()
+    assert metros == (3,)
+
+
+def test_normalize_twice_adds_nothing(store: Store, tmp_path: Path) -> None:
+    ingest_file(store, write_csv(tmp_path / "jobs.csv", CANONICAL_ROWS))
+    normalize(store)
+    again = normalize(store)
+    assert again.rows_in == 0
+    assert store.scalar("SELECT count(*) FROM postings") == 3
+
+
+def test_same_job_copies_within_the_window_count_once(store: Store, tmp_path: Path) -> None:
+    rows = [
+        _row(url="", posted_at="2024-01-01"),
+        _row(url="", posted_at="2024-01-20", company="EXAMPLE robotics!"),  # same job, 19 days on
+        _row(url="", posted_at="2024-06-01"),  # re-posted months later: a new posting
+        _row(url="", posted_at="2024-01-05", location="Austin, TX"),  # another city
+        _row(url="", posted_at="2024-01-05", location="Redmond, WA"),  # same metro as Seattle
+    ]
+    ingest_file(store, write_csv(tmp_path / "jobs.csv", rows))
+    result = normalize(store)
+    assert (result.postings, result.duplicates) == (3, 2)
+    kept = store.con.execute(
+        "SELECT location_text, posted_date::VARCHAR FROM postings ORDER BY posted_date"
+    ).fetchall()
+    assert kept == [("Seattle, WA", "2024-01-01"), ("Austin, TX", "2024-01-05"),
+                    ("Seattle, WA", "2024-06-01")]
+
+
+def test_later_batches_are_deduplicated_against_earlier_postings(
+    store: Store, tmp_path: Path
+) -> None:
+    ingest_file(store, write_csv(tmp_path / "a.csv", [_row(url="", posted_at="2024-01-01")]))
+    normalize(store)
+    ingest_file(store, write_csv(tmp_path / "b.csv", [_row(url="", posted_at="2024-01-03",
+                                                           salary_text="")]))
+    result = normalize(store)
+    assert (result.postings, result.duplicates) == (0, 1)
+    assert accounting(store).reconciles
