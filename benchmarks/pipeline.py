@@ -73,7 +73,7 @@ def main() -> None:
             result = normalize(store)
             t_norm = time.perf_counter() - t0
             t0 = time.perf_counter()
-            from jobatlas.indicators.rank import RankSettings, build_ranking
+            from jobatlas.indicators import RankSettings, build_ranking
 
             ranking = build_ranking(store.con, RankSettings(draws=args.draws, seed=args.seed))
             t_rank = time.perf_counter() - t0

@@ -11,6 +11,7 @@ import pytest
 from samples import CANONICAL_ROWS, write_csv
 from jobatlas.errors import EmptyInputError, EncodingError, FileFormatError, MissingColumnError
 from jobatlas.ingest import ingest_file, ingest_paths
+from jobatlas.sources.files import open_table
 from jobatlas.store.duckdb import Store
 
 
@@ -169,3 +170,26 @@ def test_ingest_paths_reports_bad_and_repeated_files_and_keeps_going(
     assert "given twice" in str(errors[1])
     failed = store.con.execute("SELECT count(*) FROM runs WHERE status = 'failed'").fetchone()
     assert failed == (0,)  # a file that cannot be opened never starts a run
+
+
+def test_fast_and_careful_csv_readers_store_identical_rows(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Well-formed CSV takes Arrow's reader; re-reading it with the careful one adds nothing."""
+    import dataclasses
+
+    import jobatlas.ingest as ingest_module
+
+    tricky = [
+        {"title": 'ML Engineer, "Vision"', "company": "Ex\r\nample", "location": ""},
+        {"title": "Ingénieur IA — 東京", "company": "  spaced  ", "location": "Paris (75)"},
+    ]
+    path = write_csv(tmp_path / "tricky.csv", tricky)
+    first = ingest_file(store, path)
+    assert first.added == 2
+    careful = lambda *a, **k: dataclasses.replace(open_table(*a, **k), fast_batches=None)  # noqa: E731
+    monkeypatch.setattr(ingest_module, "open_table", careful)
+    again = ingest_file(store, path)
+    assert (again.added, again.skipped) == (0, 2)
+    company = store.con.execute("SELECT record->>'company' FROM raw_postings ORDER BY 1").fetchall()
+    assert company == [("  spaced  ",), ("Ex\r\nample",)]

@@ -94,3 +94,50 @@ def test_later_batches_are_deduplicated_against_earlier_postings(
     result = normalize(store)
     assert (result.postings, result.duplicates) == (0, 1)
     assert accounting(store).reconciles
+
+
+def test_salaries_in_sql_equal_the_salary_normaliser(store: Store, tmp_path: Path) -> None:
+    """normalize converts in SQL (many rows at once); it must agree with normalize_salary."""
+    import csv
+    import datetime as dt
+
+    from jobatlas.normalize.salary import normalize_salary
+
+    labels = Path(__file__).parent / "data" / "salary_labels.csv"
+    with labels.open(encoding="utf-8", newline="") as fh:
+        cases = list(csv.DictReader(fh))
+    places = {"GB": "London, UK", "DE": "Berlin, Germany", "IN": "Bengaluru, India",
+              "JP": "Tokyo, Japan", "US": "Austin, TX", "FR": "Paris, France"}
+    rows = [
+        _row(
+            title=f"ML Engineer {i}",
+            url=f"https://jobs.example.com/s{i}",
+            salary_text=case["salary"],
+            location=places.get(case.get("country_hint") or "", "Anywhere"),
+            posted_at=case.get("date") or "2024-05-02",
+        )
+        for i, case in enumerate(cases)
+    ]
+    ingest_file(store, write_csv(tmp_path / "pay.csv", rows))
+    normalize(store)
+    got = store.con.execute(
+        "SELECT r.salary_text, p.country_code, p.posted_date, p.salary_min, p.salary_max, "
+        "p.salary_currency, p.salary_period, p.salary_annual_min, p.salary_annual_max, "
+        "p.salary_annual_usd, p.salary_annual_ppp, p.salary_status, p.salary_flags "
+        "FROM postings p JOIN raw_postings r USING (raw_id)"
+    ).fetchall()
+    assert len(got) == len(cases) > 100
+    statuses = set()
+    for text, country, posted, *sql in got:
+        want = normalize_salary(text, country=country, posted=posted)
+        assert isinstance(posted, dt.date)
+        expected = [want.min, want.max, want.currency, want.period, want.annual_min,
+                    want.annual_max, want.annual_usd_mid, want.annual_ppp_mid, want.status,
+                    ";".join(want.flags) or None]
+        for a, b in zip(sql, expected, strict=True):
+            if isinstance(b, float) and a is not None:
+                assert abs(a - b) <= 0.011, (text, sql, expected)
+            else:
+                assert a == b, (text, sql, expected)
+        statuses.add(want.status)
+    assert {"parsed", "none"} <= statuses

@@ -20,7 +20,7 @@ import pyarrow as pa
 from jobatlas.errors import InputError, StoreError
 from jobatlas.models import CANONICAL_FIELDS, RawPosting
 from jobatlas.progress import progress
-from jobatlas.sources.files import ERROR, RAW, ROW, Table, open_table
+from jobatlas.sources.files import ERROR, RAW, ROW, FastPathFailed, Table, open_table
 from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS, Schema, detect_schema, q
 from jobatlas.store.duckdb import Store, _first_line
 
@@ -84,12 +84,19 @@ def ingest_file(
         stats.detail.update(file=table.path, schema=schema.name, format=table.format)
         if missing:
             stats.detail["missing_fields"] = missing
-        with progress(f"ingest {Path(table.path).name}", table.size) as advance:
-            failure: list[BaseException] = []
-            reader = pa.RecordBatchReader.from_batches(
-                table.schema, _capturing(table.batches(advance), failure)
-            )
-            _insert_table(store, reader, table, schema, run_id, result, failure)
+        readers = [r for r in (table.fast_batches, table.batches) if r is not None]
+        for attempt, read in enumerate(readers, start=1):
+            with progress(f"ingest {Path(table.path).name}", table.size) as advance:
+                failure: list[BaseException] = []
+                reader = pa.RecordBatchReader.from_batches(
+                    table.schema, _capturing(read(advance), failure)
+                )
+                try:
+                    _insert_table(store, reader, table, schema, run_id, result, failure)
+                    break
+                except FastPathFailed:
+                    if attempt == len(readers):
+                        raise
         stats.rows_in = result.rows_read
         stats.rows_out = result.added
         stats.rows_rejected = result.malformed
@@ -113,7 +120,7 @@ def _insert_table(
         with store.transaction():
             _stage_and_insert(store, table, schema, record, run_id, result)
     except duckdb.Error as exc:
-        if failure and isinstance(failure[0], InputError):
+        if failure and isinstance(failure[0], InputError | FastPathFailed):
             raise failure[0] from None
         raise StoreError(f"{table.path}: ingest failed ({_first_line(exc)})") from exc
     finally:
@@ -153,16 +160,18 @@ def _insert_stage(
 ) -> None:
     """Move ``ingest_stage`` rows into raw_postings, skipping rows already stored."""
     con = store.con
-    basis = (
-        "source || '|' || source_id"
-        if keyed
-        else "md5(CAST(record AS VARCHAR)) || ':' || "
-        "row_number() OVER (PARTITION BY md5(CAST(record AS VARCHAR)) ORDER BY source_row)"
-    )
+    if keyed:
+        key = "md5(source || '|' || source_id)"
+    else:
+        key = (
+            "md5(record_md5 || ':' || "
+            "row_number() OVER (PARTITION BY record_md5 ORDER BY source_row))"
+        )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE ingest_keyed AS
-        SELECT md5({basis}) AS content_hash, * FROM ingest_stage
+        SELECT {key} AS content_hash, * EXCLUDE (record_md5)
+        FROM (SELECT md5(CAST(record AS VARCHAR)) AS record_md5, * FROM ingest_stage)
         """
     )
     counts = con.execute(
@@ -171,15 +180,17 @@ def _insert_stage(
     assert counts is not None
     result.rows_read, result.malformed = int(counts[0]), int(counts[1])
     before = int(store.scalar("SELECT count(*) FROM raw_postings"))
+    last_id = int(store.scalar("SELECT coalesce(max(raw_id), 0) FROM raw_postings"))
     con.execute(
         f"""
         INSERT INTO raw_postings ({_RAW_COLUMNS})
-        SELECT nextval('raw_id_seq'), ?, k.source, ?, k.source_row, k.content_hash, ?,
-               k.record, k.parse_error, {", ".join("k." + f for f in CANONICAL_FIELDS)}
-        FROM (SELECT * FROM ingest_keyed ORDER BY source_row) k
+        SELECT ? + row_number() OVER (ORDER BY k.source_row), ?, k.source, ?, k.source_row,
+               k.content_hash, ?, k.record, k.parse_error,
+               {", ".join("k." + f for f in CANONICAL_FIELDS)}
+        FROM ingest_keyed k
         ANTI JOIN raw_postings r ON r.content_hash = k.content_hash
         """,
-        [run_id, origin, datetime.now()],
+        [last_id, run_id, origin, datetime.now()],
     )
     result.added = int(store.scalar("SELECT count(*) FROM raw_postings")) - before
     result.skipped = result.rows_read - result.added

@@ -71,7 +71,8 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE usable_dated AS
-            SELECT u.*, l.country_code AS place_country,
+            SELECT u.*, l.* EXCLUDE (location, country_hint, remote_hint),
+                   l.country_code AS place_country,
                    coalesce(TRY_CAST(u.posted_at AS DATE),
                             TRY_CAST(left(u.posted_at, 10) AS DATE)) AS posted_date
             FROM usable u
@@ -219,57 +220,118 @@ def _locate_distinct(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _SALARY_KEYS = (
-    "salary_text, salary_min, salary_max, salary_currency, salary_period, salary_estimated, "
-    "place_country, posted_date"
+    "salary_text",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "salary_estimated",
+    "place_country",
+)
+_SALARY_KEY_TYPES = (
+    pa.string(),
+    pa.float64(),
+    pa.float64(),
+    pa.string(),
+    pa.string(),
+    pa.bool_(),
+    pa.string(),
 )
 
 
 def _salary_distinct(con: duckdb.DuckDBPyConnection) -> None:
-    from jobatlas.normalize.salary import normalize_salary
+    """Parse each distinct salary input once, fetch each (currency, country, day)'s rates once,
+    and settle status, USD and PPP figures in SQL — the arithmetic of ``salary.apply_money``."""
+    from jobatlas.normalize.salary import money, parse_salary
 
-    keys = con.execute(f"SELECT DISTINCT {_SALARY_KEYS} FROM usable_dated").fetchall()
-    out = []
-    for text, lo, hi, currency, period, estimated, country, posted in keys:
-        out.append(
-            normalize_salary(
-                text,
-                min_amount=lo,
-                max_amount=hi,
-                currency=currency,
-                period=period,
-                country=country,
-                posted=posted if isinstance(posted, date) else None,
-                estimated=bool(estimated),
-            )
+    keys = con.execute(f"SELECT DISTINCT {', '.join(_SALARY_KEYS)} FROM usable_dated").fetchall()
+    out = [
+        parse_salary(
+            text,
+            min_amount=lo,
+            max_amount=hi,
+            currency=currency,
+            period=period,
+            country=country,
+            estimated=bool(estimated),
         )
-    names = [k.strip() for k in _SALARY_KEYS.split(",")]
-    key_types = [
-        pa.string(),
-        pa.float64(),
-        pa.float64(),
-        pa.string(),
-        pa.string(),
-        pa.bool_(),
-        pa.string(),
-        pa.date32(),
+        for text, lo, hi, currency, period, estimated, country in keys
     ]
     columns: dict[str, tuple[pa.DataType, list[Any]]] = {
-        f"k_{n}": (t, [k[i] for k in keys])
-        for i, (n, t) in enumerate(zip(names, key_types, strict=True))
+        f"k_{name}": (kind, [k[i] for k in keys])
+        for i, (name, kind) in enumerate(zip(_SALARY_KEYS, _SALARY_KEY_TYPES, strict=True))
     }
     columns |= {
+        "n_status": (pa.string(), [s.status for s in out]),
         "n_salary_min": (pa.float64(), [s.min for s in out]),
         "n_salary_max": (pa.float64(), [s.max for s in out]),
         "n_salary_currency": (pa.string(), [s.currency for s in out]),
         "n_salary_period": (pa.string(), [s.period for s in out]),
         "salary_annual_min": (pa.float64(), [s.annual_min for s in out]),
         "salary_annual_max": (pa.float64(), [s.annual_max for s in out]),
-        "salary_annual_usd": (pa.float64(), [s.annual_usd_mid for s in out]),
-        "salary_annual_ppp": (pa.float64(), [s.annual_ppp_mid for s in out]),
-        "salary_status": (pa.string(), [s.status for s in out]),
-        "salary_flags": (pa.string(), [";".join(s.flags) or None for s in out]),
+        "n_flags": (pa.string(), [";".join(s.flags) or None for s in out]),
     }
     _register(con, "norm_salary", columns)
+    join = " AND ".join(f"s.k_{n} IS NOT DISTINCT FROM u.{n}" for n in _SALARY_KEYS)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE usable_salary AS
+        SELECT u.raw_id, u.posted_date, s.* EXCLUDE ({", ".join("k_" + n for n in _SALARY_KEYS)}),
+               u.place_country
+        FROM usable_dated u JOIN norm_salary s ON {join}
+        """
+    )
+    rate_keys = con.execute(
+        "SELECT DISTINCT n_salary_currency, place_country, posted_date FROM usable_salary "
+        "WHERE n_status <> 'none' AND n_salary_currency IS NOT NULL"
+    ).fetchall()
+    rates = [
+        money(code, country, posted if isinstance(posted, date) else None)
+        for code, country, posted in rate_keys
+    ]
+    _register(
+        con,
+        "salary_rates",
+        {
+            "currency": (pa.string(), [k[0] for k in rate_keys]),
+            "country": (pa.string(), [k[1] for k in rate_keys]),
+            "posted_date": (pa.date32(), [k[2] for k in rate_keys]),
+            "usd": (pa.float64(), [r.usd for r in rates]),
+            "ppp": (pa.float64(), [r.ppp for r in rates]),
+            "lower_usd": (pa.float64(), [r.bounds.lower_usd for r in rates]),
+            "upper_usd": (pa.float64(), [r.bounds.upper_usd for r in rates]),
+            "rate_flags": (pa.string(), [";".join(r.flags) or None for r in rates]),
+        },
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE salary_final AS
+        SELECT raw_id, n_salary_min, n_salary_max, n_salary_currency, n_salary_period,
+               salary_annual_min, salary_annual_max,
+               CASE WHEN usd IS NOT NULL THEN round(mid * usd, 2) END AS salary_annual_usd,
+               CASE WHEN usd IS NOT NULL THEN round(mid * ppp, 2) END AS salary_annual_ppp,
+               CASE WHEN n_status = 'none' THEN 'none'
+                    WHEN currency IS NULL THEN 'unknown_currency'
+                    WHEN usd IS NULL THEN 'no_rate'
+                    WHEN bottom * usd < lower_usd OR top * usd > upper_usd THEN 'implausible'
+                    ELSE 'parsed' END AS salary_status,
+               CASE WHEN usd IS NOT NULL AND rate_flags IS NOT NULL
+                    THEN concat_ws(';', n_flags, rate_flags) ELSE n_flags END AS salary_flags
+        FROM (
+            SELECT s.*, r.*,
+                   coalesce(salary_annual_min, salary_annual_max) AS bottom,
+                   coalesce(salary_annual_max, salary_annual_min) AS top,
+                   (coalesce(salary_annual_min, salary_annual_max)
+                    + coalesce(salary_annual_max, salary_annual_min)) / 2 AS mid
+            FROM usable_salary s
+            LEFT JOIN salary_rates r
+              ON r.currency = s.n_salary_currency
+             AND r.country IS NOT DISTINCT FROM s.place_country
+             AND r.posted_date IS NOT DISTINCT FROM s.posted_date
+             AND s.n_status <> 'none'
+        )
+        """
+    )
 
 
 # -- assembling postings ---------------------------------------------------------------------
@@ -278,33 +340,26 @@ _NORM_TEXT = "trim(regexp_replace(lower(strip_accents({})), '[^[:alnum:]]+', ' '
 
 
 def _build_candidates(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    salary_join = " AND ".join(
-        f"s.k_{n.strip()} IS NOT DISTINCT FROM u.{n.strip()}" for n in _SALARY_KEYS.split(",")
-    )
     company = _NORM_TEXT.format("coalesce(u.company, '')")
     title = _NORM_TEXT.format("u.title")
     location = _NORM_TEXT.format("coalesce(u.location, '')")
-    place = f"coalesce(l.metro_id, {location})"
+    place = f"coalesce(u.metro_id, {location})"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE candidates AS
         SELECT u.raw_id, {run_id} AS run_id, u.source, u.via, u.source_id, u.url, u.title, u.company,
                t.ai_ml_tier, t.ai_ml, t.ai_ml_family, t.ai_ml_score, t.ai_ml_evidence,
-               u.location AS location_text, l.location_status, l.remote, l.city, l.admin1,
-               l.country_code, l.geonameid, l.latitude, l.longitude, l.metro, l.metro_id, l.n_places,
+               u.location AS location_text, u.location_status, u.remote, u.city, u.admin1,
+               u.country_code, u.geonameid, u.latitude, u.longitude, u.metro, u.metro_id, u.n_places,
                s.n_salary_min AS salary_min, s.n_salary_max AS salary_max,
                s.n_salary_currency AS salary_currency, s.n_salary_period AS salary_period,
                s.salary_annual_min, s.salary_annual_max, s.salary_annual_usd, s.salary_annual_ppp,
                s.salary_status, s.salary_flags, u.posted_date, u.skills,
                md5({company} || '|' || {title} || '|' || {place}) AS dedupe_key,
-               l.places
+               u.places
         FROM usable_dated u
         JOIN norm_title t ON t.title = u.title AND t.description IS NOT DISTINCT FROM u.description
-        JOIN norm_location l
-          ON l.location IS NOT DISTINCT FROM u.location
-         AND l.country_hint IS NOT DISTINCT FROM u.country_hint
-         AND l.remote_hint IS NOT DISTINCT FROM u.remote_hint
-        JOIN norm_salary s ON {salary_join}
+        JOIN salary_final s ON s.raw_id = u.raw_id
         """
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -19,11 +20,13 @@ from jobatlas.normalize.classify import (
 )
 from jobatlas.normalize.classify_eval import LabelledRow, Scores, evaluate, mistakes, read_labels
 
-_TAXONOMY_HELP = 'A taxonomy TOML to use instead (start it with extends = "builtin" to add to ours).'
+_TAXONOMY_HELP = (
+    'A taxonomy TOML to use instead (start it with extends = "builtin" to add to ours).'
+)
 
 
-def _classifier(taxonomy: Path | None) -> Classifier:
-    return Classifier.from_path(taxonomy) if taxonomy else default_classifier()
+def _classifier(taxonomy: str | None) -> Classifier:
+    return Classifier.from_path(Path(taxonomy)) if taxonomy else default_classifier()
 
 
 @app.command("classify")
@@ -34,7 +37,7 @@ def classify_command(
         None, "--description-column", help="Column with the job description (optional)."
     ),
     output: str = typer.Option(..., "--output", "-o", help="CSV to write; - for stdout."),
-    taxonomy: Path | None = typer.Option(None, "--taxonomy", help=_TAXONOMY_HELP),
+    taxonomy: str | None = typer.Option(None, "--taxonomy", help=_TAXONOMY_HELP),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input CSV."),
 ) -> None:
     """Add ai_ml_tier, ai_ml, ai_ml_family, ai_ml_score and ai_ml_evidence to every row."""
@@ -56,7 +59,7 @@ def eval_classify_command(
         ..., metavar="LABELS.csv", help="CSV with title, label (core/adjacent/none), description."
     ),
     errors: int = typer.Option(0, "--errors", min=0, help="Also list up to N core-vs-none errors."),
-    taxonomy: Path | None = typer.Option(None, "--taxonomy", help=_TAXONOMY_HELP),
+    taxonomy: str | None = typer.Option(None, "--taxonomy", help=_TAXONOMY_HELP),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the labels CSV."),
 ) -> None:
     """Core-vs-none precision, recall and F1 and a confusion table, against a keyword baseline."""
@@ -72,9 +75,10 @@ def eval_classify_command(
 
 
 def _summary(ours: Scores, baseline: Scores) -> Table:
-    table = Table(title="core vs none (rows labelled adjacent left out)")
-    for column in ("", "precision", "recall", "F1", "rows scored", "adjacent left out"):
-        table.add_column(column, justify="left" if not column else "right")
+    table = Table(title="core vs none (rows labelled adjacent are left out)")
+    table.add_column("", no_wrap=True)
+    for column in ("precision", "recall", "F1", "scored", "left out"):
+        table.add_column(column, justify="right")
     for scores in (ours, baseline):
         table.add_row(
             scores.name,
@@ -89,8 +93,8 @@ def _summary(ours: Scores, baseline: Scores) -> Table:
 
 
 def _confusion(scores: Scores) -> Table:
-    table = Table(title=f"{scores.name}: label (rows) x prediction (columns)")
-    table.add_column("label")
+    table = Table(title=f"{scores.name}: label x predicted")
+    table.add_column("label", no_wrap=True)
     for tier in TIERS:
         table.add_column(tier, justify="right")
     for label in TIERS:
@@ -98,7 +102,7 @@ def _confusion(scores: Scores) -> Table:
     return table
 
 
-def _mistakes(rows: list[tuple[LabelledRow, str, str]]) -> Table:
+def _mistakes(rows: Sequence[tuple[LabelledRow, str, str]]) -> Table:
     table = Table(title="core-vs-none errors")
     for column in ("label", "predicted", "title", "evidence"):
         table.add_column(column)

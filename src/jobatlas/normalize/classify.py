@@ -120,8 +120,13 @@ def _fold_table() -> dict[int, str | None]:
         if base and base != char:
             table[code] = base
     table.update(dict.fromkeys(range(0x300, 0x370)))
-    extra = {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+    extra = {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "\u0131": "i", "æ": "ae", "œ": "oe", "þ": "th"}
     table.update({ord(k): v for k, v in extra.items()})
+    # Dashes, quotes, bullets and middle dots become ASCII, so such titles stay on the ASCII path.
+    table.update(dict.fromkeys(range(0x2010, 0x2016), "-"))
+    table.update(dict.fromkeys((0x2018, 0x2019, 0x201A, 0x201B), "'"))
+    table.update(dict.fromkeys((0x201C, 0x201D, 0x201E, 0x201F), '"'))
+    table.update(dict.fromkeys((0xB7, 0x2022, 0x2027, 0x30FB, 0xA0), " "))
     return table
 
 
@@ -802,7 +807,7 @@ class Classifier:
         context = self.taxonomy.contexts[hit.value.context or ""]
         before = tokens[hit.start - 1] if hit.start > 0 else ""
         end = hit.start + hit.size
-        after = tokens[end] if 0 <= hit.start and end < len(tokens) else ""
+        after = tokens[end] if hit.start >= 0 and end < len(tokens) else ""
         if before in context.before or after in context.after:
             return True
         return any(word in context.anywhere for word in tokens)
@@ -875,7 +880,7 @@ class Classifier:
                 if family == "other_ai" and signals.domains:
                     family = signals.domains[0]
                 return _promote(verdict, family, signals)
-            if work == 0 or (reporting >= 2 and work <= 1):
+            if (work == 0 and not signals.short) or (reporting >= 2 and work <= 1):
                 evidence = (
                     *verdict.evidence,
                     "rule:description shows no ML work",
@@ -944,18 +949,22 @@ class _TrapPlan:
     def candidates(self, keys: Iterable[str], text: _Text) -> list[int]:
         numbers = set(self.always)
         for key in keys:
-            numbers.update(self.by_term.get(key, ()))
+            more = self.by_term.get(key)
+            if more:
+                numbers |= more
         gated = numbers & self.gated
         if gated:
             numbers -= gated - self._armed(text)
-        return sorted(numbers)
+        return sorted(numbers) if numbers else []
 
     def _armed(self, text: _Text) -> set[int]:
+        needs = self.needs
         armed: set[int] = set()
         for word in text.tokens:
-            if word in self.needs:
-                armed |= self.needs[word]
-        armed.update(number for number, words in self.loose if words.any_of(text))
+            if word in needs:
+                armed |= needs[word]
+        if self.loose:
+            armed.update(number for number, words in self.loose if words.any_of(text))
         return armed
 
 
@@ -990,8 +999,8 @@ def _core_family(families: Sequence[str], kinds: frozenset[str]) -> tuple[str, t
             return family, ()
     for kind, family in (
         ("applied", "applied_science"),
-        ("research", "research_science"),
         ("data_science", "data_science"),
+        ("research", "research_science"),
     ):
         if kind in kinds:
             return family, ()

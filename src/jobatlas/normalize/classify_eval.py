@@ -122,5 +122,5 @@ def read_labels(path: str, encoding: str = "utf-8") -> list[LabelledRow]:
                 hint="fix the label or remove the row",
             )
         description = row["description"] if has_description and row["description"] else None
-        labelled.append(LabelledRow(row["title"], description, label))  # type: ignore[arg-type]
+        labelled.append(LabelledRow(row["title"], description, label))
     return labelled

@@ -274,7 +274,6 @@ class LocationResolver:
     def __init__(self, gazetteer: Gazetteer, metros: Metros) -> None:
         self.gaz = gazetteer
         self.metros = metros
-        self._places: dict[int, Place] = {}
         self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._resolve)
         self._read: Callable[[str], _Piece] = lru_cache(maxsize=_CACHE_SIZE)(self._read_uncached)
         self._area = [f"{c}|{a}" for c, a in zip(gazetteer.country, gazetteer.admin1, strict=True)]
@@ -299,21 +298,8 @@ class LocationResolver:
         return iter(self.metros)
 
     def place(self, city: int) -> Place:
-        place = self._places.get(city)
-        if place is None:
-            gaz = self.gaz
-            place = Place(
-                city=gaz.name[city],
-                admin1=gaz.admin1[city] or None,
-                country_code=gaz.country[city],
-                geonameid=gaz.geonameid[city],
-                latitude=gaz.latitude[city],
-                longitude=gaz.longitude[city],
-                metro=self.metros.metro_name(city),
-                metro_id=self.metros.metro_id(city),
-            )
-            self._places[city] = place
-        return place
+        """Gazetteer city ``city`` as a Place (shared by every resolver of these metros)."""
+        return self.metros.place(city)
 
     def country_of_hint(self, hint: str | None) -> str | None:
         if not hint or not hint.strip():

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jobatlas.errors import ConfigError
+from jobatlas.models import Place
 
 if TYPE_CHECKING:
     import numpy as np
@@ -100,6 +101,25 @@ class Metros:
         self._gaz = gaz
         self.core = core
         self._population = population
+        self._places: dict[int, Place] = {}
+
+    def place(self, city: int) -> Place:
+        """Gazetteer city ``city`` as a Place with its metro (built once per city)."""
+        place = self._places.get(city)
+        if place is None:
+            gaz = self._gaz
+            place = Place(
+                city=gaz.name[city],
+                admin1=gaz.admin1[city] or None,
+                country_code=gaz.country[city],
+                geonameid=gaz.geonameid[city],
+                latitude=gaz.latitude[city],
+                longitude=gaz.longitude[city],
+                metro=self.metro_name(city),
+                metro_id=self.metro_id(city),
+            )
+            self._places[city] = place
+        return place
 
     def core_of(self, city: int) -> int:
         return self.core[city]

@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 from functools import lru_cache
 from typing import Final, NamedTuple
 
@@ -1554,27 +1554,38 @@ def _cents(value: float) -> float:
     return value if value.is_integer() else round(value, 2)
 
 
-def convert_parsed(
-    parsed: ParsedSalary,
-    country: str | None = None,
-    posted: dt.date | None = None,
-    extra_flags: tuple[str, ...] = (),
-) -> Salary:
-    """Annualise, convert to USD at ``posted`` and to international $, and check bounds."""
+def annualise(parsed: ParsedSalary, extra_flags: tuple[str, ...] = ()) -> Salary:
+    """The date-free half: annual figures in the stated currency, not yet converted.
+
+    The status is ``none`` when nothing usable is stated, else a provisional ``parsed``
+    that :func:`apply_money` settles.
+    """
     low, high, code, period, per_year, flags = parsed
     if period is None or (low is None and high is None):
         return Salary("none", flags=extra_flags)
     factor = per_year or ANNUAL_FACTORS[period]
-    annual_low = None if low is None else low * factor
-    annual_high = None if high is None else high * factor
-    bottom = annual_high if annual_low is None else annual_low
-    top = annual_low if annual_high is None else annual_high
+    annual_low = None if low is None else _cents(low * factor)
+    annual_high = None if high is None else _cents(high * factor)
+    return Salary(
+        "parsed", low, high, code, period, annual_low, annual_high, flags=flags + extra_flags
+    )
+
+
+def apply_money(annual: Salary, rates: Money | None) -> Salary:
+    """The date-dependent half: USD and PPP midpoints, and the status.
+
+    The pipeline does the same arithmetic in SQL over many rows at once
+    (``jobatlas.pipeline``); a test keeps the two equal.
+    """
+    if annual.status == "none":
+        return annual
+    bottom = annual.annual_max if annual.annual_min is None else annual.annual_min
+    top = annual.annual_min if annual.annual_max is None else annual.annual_max
     assert bottom is not None and top is not None
     mid = (bottom + top) / 2
-    flags += extra_flags
+    flags = annual.flags
     status: SalaryStatus = "parsed"
     usd = ppp = None
-    rates = money(code, country, posted) if code else None
     if rates is None:
         status = "unknown_currency"
     elif rates.usd is None:
@@ -1586,18 +1597,19 @@ def convert_parsed(
         bounds = rates.bounds
         if bottom * rates.usd < bounds.lower_usd or top * rates.usd > bounds.upper_usd:
             status = "implausible"
-    return Salary(
-        status,
-        low,
-        high,
-        code,
-        period,
-        None if annual_low is None else _cents(annual_low),
-        None if annual_high is None else _cents(annual_high),
-        usd,
-        ppp,
-        flags,
-    )
+    return replace(annual, status=status, annual_usd_mid=usd, annual_ppp_mid=ppp, flags=flags)
+
+
+def convert_parsed(
+    parsed: ParsedSalary,
+    country: str | None = None,
+    posted: dt.date | None = None,
+    extra_flags: tuple[str, ...] = (),
+) -> Salary:
+    """Annualise, convert to USD at ``posted`` and to international $, and check bounds."""
+    annual = annualise(parsed, extra_flags)
+    code = annual.currency
+    return apply_money(annual, money(code, country, posted) if code else None)
 
 
 # --------------------------------------------------------------------------- public API
@@ -1703,6 +1715,37 @@ def _normalize(
     posted: dt.date | None,
     estimated: bool,
 ) -> Salary:
+    annual = parse_salary(
+        text,
+        min_amount=min_amount,
+        max_amount=max_amount,
+        currency=currency,
+        period=period,
+        country=country,
+        estimated=estimated,
+    )
+    code = annual.currency
+    if annual.status == "none":
+        return annual
+    return apply_money(annual, money(code, country, posted) if code else None)
+
+
+@lru_cache(maxsize=1 << 18)
+def parse_salary(
+    text: str | None = None,
+    *,
+    min_amount: float | None = None,
+    max_amount: float | None = None,
+    currency: str | None = None,
+    period: str | None = None,
+    country: str | None = None,
+    estimated: bool = False,
+) -> Salary:
+    """What a posting states, annualised but not converted (see :func:`normalize_salary`).
+
+    The result does not depend on the posting date, so callers with many postings parse
+    each distinct input once and apply the date's rates afterwards (:func:`apply_money`).
+    """
     parsed = None
     if min_amount is not None or max_amount is not None:
         parsed = parse_fields(min_amount, max_amount, currency, period, text, country)
@@ -1710,7 +1753,7 @@ def _normalize(
         hint = currency_from_field(currency, country) if currency else None
         parsed = parse_salary_text(text, country, hint) if text else NOTHING
     extra = ("estimated",) if estimated and "estimated" not in parsed.flags else ()
-    return convert_parsed(parsed, country, posted, extra)
+    return annualise(parsed, extra)
 
 
 def _with_flags(salary: Salary, flags: Iterable[str]) -> Salary:

@@ -7,6 +7,7 @@ so duckdb's exceptions are mapped to ``StoreError`` in one place.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,7 +59,7 @@ class Store:
                     f"{target}: folder {parent} does not exist", hint="create it first"
                 )
         try:
-            con = duckdb.connect(target)
+            con = duckdb.connect(target, config={"memory_limit": memory_limit()})
         except duckdb.Error as exc:
             raise StoreError(
                 f"{target}: cannot open the store ({_first_line(exc)})",
@@ -183,6 +184,11 @@ UNPROCESSED = (
     "AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_id = r.raw_id) "
     "AND NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.raw_id = r.raw_id)"
 )
+
+
+def memory_limit() -> str:
+    """DuckDB's memory cap (it spills to disk beyond it): $JOBATLAS_MEMORY_LIMIT, else 1GB."""
+    return os.environ.get("JOBATLAS_MEMORY_LIMIT") or "1GB"
 
 
 def _first_line(exc: BaseException) -> str:

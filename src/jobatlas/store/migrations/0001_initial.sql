@@ -1,5 +1,4 @@
 -- Raw rows exactly as read, with provenance. Never updated.
-CREATE SEQUENCE raw_id_seq START 1;
 CREATE TABLE raw_postings (
     raw_id          BIGINT PRIMARY KEY,
     run_id          BIGINT NOT NULL,
