@@ -8,15 +8,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from samples import CANONICAL_ROWS, write_csv
 from jobatlas.errors import EmptyInputError, EncodingError, FileFormatError, MissingColumnError
 from jobatlas.ingest import ingest_file, ingest_paths
 from jobatlas.sources.files import open_table
 from jobatlas.store.duckdb import Store
+from samples import CANONICAL_ROWS, write_csv
 
 
 def _cut_gzip() -> bytes:
-    whole = gzip.compress(b"title\n" + "".join(f"ML Engineer {i}\n" for i in range(50_000)).encode())
+    whole = gzip.compress(
+        b"title\n" + "".join(f"ML Engineer {i}\n" for i in range(50_000)).encode()
+    )
     return whole[: len(whole) // 2]
 
 
@@ -131,12 +133,20 @@ def test_map_option_names_columns_of_other_schemas(store: Store, tmp_path: Path)
         ("empty.csv", b"", EmptyInputError, "empty file"),
         ("header.csv", b"title,company\n", EmptyInputError, "no data rows"),
         ("junk.csv", bytes(range(256)) * 40, FileFormatError, "binary data"),
-        ("cut.csv.gz", _cut_gzip(), FileFormatError,
-         "truncated or damaged"),
-        ("latin1.csv", "title,location\nIngénieur IA,Montréal\n".encode("latin-1"), EncodingError,
-         "--encoding latin-1"),
+        ("cut.csv.gz", _cut_gzip(), FileFormatError, "truncated or damaged"),
+        (
+            "latin1.csv",
+            "title,location\nIngénieur IA,Montréal\n".encode("latin-1"),
+            EncodingError,
+            "--encoding latin-1",
+        ),
         ("array.json", b'[{"title": "x"}]', FileFormatError, "JSON Lines"),
-        ("notitle.csv", b"name,location\nx,y\n", MissingColumnError, "columns present: name, location"),
+        (
+            "notitle.csv",
+            b"name,location\nx,y\n",
+            MissingColumnError,
+            "columns present: name, location",
+        ),
     ],
 )
 def test_bad_files_give_one_line_errors_and_store_nothing(

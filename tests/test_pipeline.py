@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samples import CANONICAL_ROWS, write_csv
 from jobatlas.ingest import ingest_file
 from jobatlas.pipeline import accounting, normalize
 from jobatlas.store.duckdb import Store
+from samples import CANONICAL_ROWS, write_csv
 
 
 def _row(**over: str) -> dict[str, str]:
@@ -30,7 +30,9 @@ def test_every_raw_row_gets_exactly_one_disposition(store: Store, tmp_path: Path
     acc = accounting(store)
     assert acc.reconciles and acc.pending == 0
     assert (result.rows_in, result.postings, result.quarantined, result.duplicates) == (7, 3, 3, 1)
-    reasons = dict(store.con.execute("SELECT reason, count(*) FROM quarantine GROUP BY 1").fetchall())
+    reasons = dict(
+        store.con.execute("SELECT reason, count(*) FROM quarantine GROUP BY 1").fetchall()
+    )
     assert reasons == {"missing_title": 1, "title_not_text": 1, "malformed_row": 1}
     dup = store.con.execute("SELECT reason, duplicate_of FROM duplicates").fetchone()
     first = store.scalar("SELECT raw_id FROM raw_postings WHERE source_row = 1")
@@ -80,8 +82,11 @@ def test_same_job_copies_within_the_window_count_once(store: Store, tmp_path: Pa
     kept = store.con.execute(
         "SELECT location_text, posted_date::VARCHAR FROM postings ORDER BY posted_date"
     ).fetchall()
-    assert kept == [("Seattle, WA", "2024-01-01"), ("Austin, TX", "2024-01-05"),
-                    ("Seattle, WA", "2024-06-01")]
+    assert kept == [
+        ("Seattle, WA", "2024-01-01"),
+        ("Austin, TX", "2024-01-05"),
+        ("Seattle, WA", "2024-06-01"),
+    ]
 
 
 def test_later_batches_are_deduplicated_against_earlier_postings(
@@ -89,8 +94,9 @@ def test_later_batches_are_deduplicated_against_earlier_postings(
 ) -> None:
     ingest_file(store, write_csv(tmp_path / "a.csv", [_row(url="", posted_at="2024-01-01")]))
     normalize(store)
-    ingest_file(store, write_csv(tmp_path / "b.csv", [_row(url="", posted_at="2024-01-03",
-                                                           salary_text="")]))
+    ingest_file(
+        store, write_csv(tmp_path / "b.csv", [_row(url="", posted_at="2024-01-03", salary_text="")])
+    )
     result = normalize(store)
     assert (result.postings, result.duplicates) == (0, 1)
     assert accounting(store).reconciles
@@ -106,8 +112,14 @@ def test_salaries_in_sql_equal_the_salary_normaliser(store: Store, tmp_path: Pat
     labels = Path(__file__).parent / "data" / "salary_labels.csv"
     with labels.open(encoding="utf-8", newline="") as fh:
         cases = list(csv.DictReader(fh))
-    places = {"GB": "London, UK", "DE": "Berlin, Germany", "IN": "Bengaluru, India",
-              "JP": "Tokyo, Japan", "US": "Austin, TX", "FR": "Paris, France"}
+    places = {
+        "GB": "London, UK",
+        "DE": "Berlin, Germany",
+        "IN": "Bengaluru, India",
+        "JP": "Tokyo, Japan",
+        "US": "Austin, TX",
+        "FR": "Paris, France",
+    }
     rows = [
         _row(
             title=f"ML Engineer {i}",
@@ -131,9 +143,18 @@ def test_salaries_in_sql_equal_the_salary_normaliser(store: Store, tmp_path: Pat
     for text, country, posted, *sql in got:
         want = normalize_salary(text, country=country, posted=posted)
         assert isinstance(posted, dt.date)
-        expected = [want.min, want.max, want.currency, want.period, want.annual_min,
-                    want.annual_max, want.annual_usd_mid, want.annual_ppp_mid, want.status,
-                    ";".join(want.flags) or None]
+        expected = [
+            want.min,
+            want.max,
+            want.currency,
+            want.period,
+            want.annual_min,
+            want.annual_max,
+            want.annual_usd_mid,
+            want.annual_ppp_mid,
+            want.status,
+            ";".join(want.flags) or None,
+        ]
         for a, b in zip(sql, expected, strict=True):
             if isinstance(b, float) and a is not None:
                 assert abs(a - b) <= 0.011, (text, sql, expected)

@@ -95,6 +95,11 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
     return NormalizeResult(rows_in, postings, quarantined, duplicates)
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> int:
+    row = con.execute(sql, list(params)).fetchone()
+    return int(row[0]) if row else 0
+
+
 # -- quarantine -----------------------------------------------------------------------------
 
 
@@ -120,9 +125,7 @@ def _quarantine(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         """,
         [run_id],
     )
-    return int(
-        con.execute("SELECT count(*) FROM quarantine WHERE run_id = ?", [run_id]).fetchone()[0]
-    )  # type: ignore[index]
+    return _count(con, "SELECT count(*) FROM quarantine WHERE run_id = ?", run_id)
 
 
 # -- distinct-value normalisation -----------------------------------------------------------
@@ -347,10 +350,11 @@ def _build_candidates(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE candidates AS
-        SELECT u.raw_id, {run_id} AS run_id, u.source, u.via, u.source_id, u.url, u.title, u.company,
-               t.ai_ml_tier, t.ai_ml, t.ai_ml_family, t.ai_ml_score, t.ai_ml_evidence,
+        SELECT u.raw_id, {run_id} AS run_id, u.source, u.via, u.source_id, u.url, u.title,
+               u.company, t.ai_ml_tier, t.ai_ml, t.ai_ml_family, t.ai_ml_score, t.ai_ml_evidence,
                u.location AS location_text, u.location_status, u.remote, u.city, u.admin1,
-               u.country_code, u.geonameid, u.latitude, u.longitude, u.metro, u.metro_id, u.n_places,
+               u.country_code, u.geonameid, u.latitude, u.longitude, u.metro, u.metro_id,
+               u.n_places,
                s.n_salary_min AS salary_min, s.n_salary_max AS salary_max,
                s.n_salary_currency AS salary_currency, s.n_salary_period AS salary_period,
                s.salary_annual_min, s.salary_annual_max, s.salary_annual_usd, s.salary_annual_ppp,
@@ -402,7 +406,8 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
                             SELECT c.raw_id, c.dedupe_key, c.posted_date, true FROM candidates c
                             ANTI JOIN duplicates d ON d.raw_id = c.raw_id
                         )
-                        WINDOW w AS (PARTITION BY dedupe_key ORDER BY posted_date NULLS FIRST, is_new, raw_id)
+                        WINDOW w AS (PARTITION BY dedupe_key
+                                     ORDER BY posted_date NULLS FIRST, is_new, raw_id)
                     )
                 )
             )
@@ -410,9 +415,7 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         """,
         [run_id],
     )
-    return int(
-        con.execute("SELECT count(*) FROM duplicates WHERE run_id = ?", [run_id]).fetchone()[0]
-    )  # type: ignore[index]
+    return _count(con, "SELECT count(*) FROM duplicates WHERE run_id = ?", run_id)
 
 
 def _insert_postings(con: duckdb.DuckDBPyConnection) -> int:
@@ -442,7 +445,7 @@ def _insert_postings(con: duckdb.DuckDBPyConnection) -> int:
         )
         """
     )
-    return int(con.execute("SELECT count(*) FROM kept").fetchone()[0])  # type: ignore[index]
+    return _count(con, "SELECT count(*) FROM kept")
 
 
 def _refresh_metros(con: duckdb.DuckDBPyConnection) -> None:
@@ -511,8 +514,8 @@ def accounting(store: Store) -> Accounting:
 
 def runs(store: Store, limit: int = 20) -> list[tuple[Any, ...]]:
     return store.con.execute(
-        "SELECT run_id, stage, status, rows_in, rows_out, rows_rejected, duration_s, started_at, detail "
-        "FROM runs ORDER BY run_id DESC LIMIT ?",
+        "SELECT run_id, stage, status, rows_in, rows_out, rows_rejected, duration_s, "
+        "started_at, detail FROM runs ORDER BY run_id DESC LIMIT ?",
         [limit],
     ).fetchall()
 

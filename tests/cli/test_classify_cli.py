@@ -1,7 +1,5 @@
 """``jobatlas classify`` and ``jobatlas eval classify``."""
 
-
-
 from __future__ import annotations
 
 import csv

@@ -42,7 +42,9 @@ def test_every_command_has_help_and_is_documented() -> None:
         assert f"jobatlas {name}" in docs, f"jobatlas {name} is not in docs/cli.md"
 
 
-def test_errors_are_one_line_with_exit_status_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_are_one_line_with_exit_status_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "nope.csv"
     with pytest.raises(SystemExit) as info:
         main(["ingest", str(missing), "--db", str(tmp_path / "s.duckdb")])
@@ -55,11 +57,15 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     db = str(tmp_path / "missing-folder" / "s.duckdb")
     quiet = subprocess.run(
         [sys.executable, "-m", "jobatlas", "status", "--db", db],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     loud = subprocess.run(
         [sys.executable, "-m", "jobatlas", "--debug", "status", "--db", db],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert quiet.returncode == 1 and "Traceback" not in quiet.stderr
     assert "does not exist" in quiet.stderr

@@ -50,7 +50,6 @@ def test_rank_json_is_byte_identical_for_a_seed(db: Path) -> None:
 
 
 def test_rank_table(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rank_cli, "console", Console(width=200, highlight=False))
     out = invoke("rank", "--db", str(db), "--draws", "50", "--seed", "1", "--top", "3")
     assert "Median rank" in out and "Tier" in out and "metros ranked" in out
     assert len([line for line in out.splitlines() if line.startswith("│")]) == 3
@@ -105,7 +104,6 @@ def test_compare_prints_the_table_and_both_correlations(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(rank_cli, "resolve_metro", CITY_TO_METRO.get)
-    monkeypatch.setattr(rank_cli, "console", Console(width=200, highlight=False))
     reference = tmp_path / "ref.csv"
     reference.write_text(
         "rank,city\n1,Priceton\n2,Synthville 03\n3,Cheapton\n4,Synthville 00\n5,Nowhere\n"

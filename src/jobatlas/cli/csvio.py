@@ -26,11 +26,10 @@ def _open_in(path: str, encoding: str) -> Iterator[IO[str]]:
         yield io.TextIOWrapper(sys.stdin.buffer, encoding=encoding, newline="")
         return
     try:
-        fh = Path(path).open(encoding=encoding, newline="")
+        with Path(path).open(encoding=encoding, newline="") as fh:
+            yield fh
     except OSError as exc:
-        raise FileFormatError(f"{path}: cannot open ({exc.strerror})") from exc
-    with fh:
-        yield fh
+        raise FileFormatError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 @contextmanager
@@ -40,11 +39,10 @@ def _open_out(path: str) -> Iterator[IO[str]]:
         sys.stdout.flush()
         return
     try:
-        fh = Path(path).open("w", encoding="utf-8", newline="")
+        with Path(path).open("w", encoding="utf-8", newline="") as fh:
+            yield fh
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot write ({exc.strerror})") from exc
-    with fh:
-        yield fh
 
 
 def read_rows(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from jobatlas.bundled import bundled_postings
-from jobatlas.cli.app import app
+from jobatlas.cli.app import app, stderr, stdout
 from jobatlas.config import DB_ENV, db_path
 from jobatlas.errors import JobatlasError
 from jobatlas.ingest import IngestResult, ingest_paths
@@ -19,12 +19,10 @@ from jobatlas.pipeline import NormalizeResult, accounting, normalize, quarantine
 from jobatlas.sources.schemas import parse_mapping
 from jobatlas.store.duckdb import Store
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-DB_OPTION = typer.Option(
-    None, "--db", envvar=DB_ENV, help="Store file [default: ./jobatlas.duckdb]."
-)
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar=DB_ENV, help="Store file [default: ./jobatlas.duckdb]."),
+]
 
 
 def open_store(db: Path | None) -> Store:
@@ -37,9 +35,9 @@ def _ingest(store: Store, paths: list[Path], mapping: str | None, encoding: str)
         store, paths, mapping=parse_mapping(mapping) if mapping else None, encoding=encoding
     )
     for result in results:
-        console.print(_ingest_line(result), markup=False)
+        stdout().print(_ingest_line(result), markup=False)
     for error in errors:
-        err_console.print(Text.assemble(("error: ", "red"), str(error)))
+        stderr().print(Text.assemble(("error: ", "red"), str(error)))
     return not errors
 
 
@@ -64,12 +62,17 @@ def _normalize_line(r: NormalizeResult) -> str:
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="CSV, JSONL or Parquet files (plain or .gz)."),
-    db: Path | None = DB_OPTION,
-    map_: str | None = typer.Option(
-        None, "--map", help="Column mapping for other schemas, e.g. title=job_title,company=org."
-    ),
-    encoding: str = typer.Option("utf-8", help="Text encoding of CSV/JSONL input."),
+    paths: Annotated[
+        list[Path], typer.Argument(help="CSV, JSONL or Parquet files (plain or .gz).")
+    ],
+    db: DbOption = None,
+    map_: Annotated[
+        str | None,
+        typer.Option(
+            "--map", help="Column mapping for other schemas, e.g. title=job_title,company=org."
+        ),
+    ] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of CSV/JSONL input.")] = "utf-8",
 ) -> None:
     """Read files into raw_postings, keeping every row with its provenance; repeats add nothing."""
     with open_store(db) as store:
@@ -79,14 +82,14 @@ def ingest(
 
 
 @app.command("normalize")
-def normalize_cmd(db: Path | None = DB_OPTION) -> None:
-    """Turn new raw rows into postings (AI/ML tier, place and metro, salary), quarantine or duplicates."""
+def normalize_cmd(db: DbOption = None) -> None:
+    """Turn new raw rows into postings (AI/ML tier, metro, salary), quarantine or duplicates."""
     with open_store(db) as store:
-        console.print(_normalize_line(normalize(store)), markup=False)
+        stdout().print(_normalize_line(normalize(store)), markup=False)
 
 
 @app.command()
-def status(db: Path | None = DB_OPTION) -> None:
+def status(db: DbOption = None) -> None:
     """Show counts per table and per run, and whether the accounting reconciles."""
     with open_store(db) as store:
         acc = accounting(store)
@@ -96,15 +99,15 @@ def status(db: Path | None = DB_OPTION) -> None:
         table.add_column("rows", justify="right")
         for name, n in counts.items():
             table.add_row(name, f"{n:,}")
-        console.print(table)
+        stdout().print(table)
         sign = "[green]reconciles[/green]" if acc.reconciles else "[red]DOES NOT RECONCILE[/red]"
-        console.print(
+        stdout().print(
             f"raw {acc.raw:,} = postings {acc.postings:,} + quarantined {acc.quarantined:,} "
             f"+ duplicates {acc.duplicates:,} + awaiting normalize {acc.pending:,}: {sign}"
         )
         reasons = quarantine_reasons(store)
         if reasons:
-            console.print("quarantine: " + ", ".join(f"{r} {n:,}" for r, n in reasons))
+            stdout().print("quarantine: " + ", ".join(f"{r} {n:,}" for r, n in reasons))
         run_table = Table(title="runs (latest first)")
         for col in ("run", "stage", "status", "in", "out", "rejected", "seconds", "started"):
             run_table.add_column(col, overflow="fold")
@@ -115,9 +118,9 @@ def status(db: Path | None = DB_OPTION) -> None:
             run_table.add_row(*cells, f"{started:%m-%d %H:%M:%S}")
             if detail:
                 details.append(f"run {head[0]} {head[1]}: {_short_detail(detail)}")
-        console.print(run_table)
+        stdout().print(run_table)
         for line in details:
-            console.print(line, markup=False)
+            stdout().print(line, markup=False)
     if not acc.reconciles:
         raise typer.Exit(2)
 
@@ -129,22 +132,26 @@ def _short_detail(detail: str, limit: int = 400) -> str:
 
 @app.command()
 def run(
-    paths: list[Path] = typer.Argument(None, help="Files to ingest first (optional)."),
-    db: Path | None = DB_OPTION,
-    out: Path = typer.Option(Path("report"), help="Folder for article.md, ranking.csv/json."),
-    top: int = typer.Option(10, help="How many metros to show."),
-    draws: int = typer.Option(1000, help="Monte Carlo draws for the rank intervals."),
-    seed: int = typer.Option(7, help="Random seed (same seed, same output)."),
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files to ingest first (optional).")
+    ] = None,
+    db: DbOption = None,
+    out: Annotated[
+        Path, typer.Option(help="Folder for article.md, ranking.csv and ranking.json.")
+    ] = Path("report"),
+    top: Annotated[int, typer.Option(min=1, help="How many metros to show.")] = 10,
+    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws for rank intervals.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same output).")] = 7,
 ) -> None:
-    """Ingest (the bundled data when the store is empty and no file is given), normalize, rank, report."""
+    """Ingest (bundled data if the store is empty and no file is given), normalize, rank, report."""
     from jobatlas.cli.rank import rank_and_report
 
     with open_store(db) as store:
         inputs = list(paths or [])
         if not inputs and store.counts()["raw_postings"] == 0:
             inputs = [bundled_postings()]
-            console.print(f"empty store: using the bundled real postings ({inputs[0].name})")
+            stdout().print(f"empty store: using the bundled real postings ({inputs[0].name})")
         if inputs and not _ingest(store, inputs, None, "utf-8"):
             raise JobatlasError("some inputs could not be read", hint="see the errors above")
-        console.print(_normalize_line(normalize(store)), markup=False)
-        rank_and_report(store, out=out, top=top, draws=draws, seed=seed, console=console)
+        stdout().print(_normalize_line(normalize(store)), markup=False)
+        rank_and_report(store, out=out, top=top, draws=draws, seed=seed, console=stdout())

@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from jobatlas.cli.app import app
+from jobatlas.cli.app import app, stderr, stdout
 from jobatlas.cli.csvio import read_rows, write_rows
 from jobatlas.config import DB_ENV, db_path
 from jobatlas.errors import ConfigError, InputError, StoreError
@@ -33,9 +33,6 @@ from jobatlas.report.export import csv_header, csv_rows, ranking_dict, to_json, 
 from jobatlas.report.markdown import EN_DASH, number
 from jobatlas.report.terminal import ranking_table, summary_lines
 from jobatlas.store.duckdb import Store
-
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):
@@ -164,7 +161,7 @@ def progress_bar(quiet: bool = False) -> Iterator[_LazyBar | None]:
     if quiet:
         yield None
         return
-    bar = _LazyBar(err_console, time.perf_counter())
+    bar = _LazyBar(stderr(), time.perf_counter())
     try:
         yield bar
     finally:
@@ -181,7 +178,7 @@ def compute(store: Store, settings: RankSettings) -> Ranking:
     with progress_bar() as bar:
         ranking = build_ranking(store.con, settings, progress=bar)
     if not ranking.ranked:
-        err_console.print(
+        stderr().print(
             f"[yellow]warning:[/yellow] no metro has >= {number(settings.min_postings)} AI/ML "
             f"postings and >= {settings.min_employers} employers; lower --min-postings or "
             "--min-employers"
@@ -209,10 +206,10 @@ def rank_and_report(
     chosen = replace(settings or RankSettings(), draws=draws, seed=seed)
     ranking = compute(store, chosen)
     report = ranking_dict(ranking, top)
-    print_table(report, top, console or globals()["console"])
+    print_table(report, top, console or stdout())
     if out is not None:
         for path in write_report(ranking, out, top):
-            (console or globals()["console"]).print(f"wrote {path}")
+            (console or stdout()).print(f"wrote {path}")
     return ranking
 
 
@@ -243,7 +240,7 @@ def rank(
     elif format_ is OutputFormat.csv:
         write_rows("-", csv_header(), csv_rows(report))
     else:
-        print_table(report, top, console)
+        print_table(report, top, stdout())
 
 
 @app.command()
@@ -268,7 +265,7 @@ def report(
     with open_existing(db) as store:
         ranking = compute(store, settings)
     for path in write_report(ranking, out, top):
-        console.print(f"wrote {path}")
+        stdout().print(f"wrote {path}")
 
 
 # -- compare ------------------------------------------------------------------------------
@@ -385,12 +382,12 @@ def compare(
     with open_existing(db) as store:
         ranking = compute(store, settings)
     compared = compare_rows(rows, ranking_dict(ranking))
-    console.print(_comparison_table(compared, path.name))
+    stdout().print(_comparison_table(compared, path.name))
     n, rho, tau = correlations(compared)
     if n < 2:
-        console.print(f"common ranked metros: {n}; correlations need at least 2")
+        stdout().print(f"common ranked metros: {n}; correlations need at least 2")
         return
-    console.print(
+    stdout().print(
         f"common ranked metros: {n}; Spearman rho = {rho:.3f}; Kendall tau-b = {tau:.3f} "
         "(ranks re-taken within the common metros)"
     )

@@ -836,8 +836,10 @@ def _samples(
                     ORDER BY url IS NULL, posted_date DESC NULLS LAST, raw_id) AS t
                 {scope}),
             ranked AS (
+                -- core AI/ML titles first: they show what the city's AI/ML work is
                 SELECT *, row_number() OVER (PARTITION BY metro_id
-                    ORDER BY url IS NULL, posted_date DESC NULLS LAST, raw_id) AS r
+                    ORDER BY tier <> 'core', url IS NULL, posted_date DESC NULLS LAST, raw_id)
+                    AS r
                 FROM one_per_title WHERE t = 1)
             SELECT metro_id, title, company, url, posted_date, usd, remote, salary_status,
                    salary_flags

@@ -64,8 +64,10 @@ ROLE_KINDS: tuple[str, ...] = (
     "data_science",
     "platform",
     "hardware",
+    "recruiting",
     "support",
     "data_ops",
+    "data_work",
     "game",
     "none_roles",
     "none_fields",
@@ -327,7 +329,14 @@ class _Roles:
         wild = [w for w in single if "*" in w]
         self._wild = [(re.compile(_wildcard_regex(w)), single[w]) for w in wild]
         self._maybe_wild = _WordSet.of(wild)
-        self._phrases = _Index({w: k for w, k in roles.items() if w not in single})
+        phrases = {w: k for w, k in roles.items() if w not in single}
+        self._phrases = _Index(phrases)
+        starts = {w.split(" ")[0] for w in phrases if " " in w}
+        self._phrase_starts = frozenset(starts)
+        # Scan anyway for a text that is not ASCII (roles in other scripts) or when a phrase
+        # starts with a wildcard word.
+        self._phrase_other = any(" " not in w for w in phrases)
+        self._phrase_always = any("*" in w for w in starts)
         self._memo: dict[str, frozenset[str]] = {}
 
     def kinds(self, text: _Text) -> frozenset[str]:
@@ -339,8 +348,10 @@ class _Roles:
                 kinds = self._word_kinds(token)
             if kinds:
                 found |= kinds
-        for phrase in self._phrases.find(text.tokens, text.joined):
-            found |= phrase.value
+        scan = self._phrase_always or not self._phrase_starts.isdisjoint(text.tokens)
+        if scan or (self._phrase_other and not text.joined.isascii()):
+            for phrase in self._phrases.find(text.tokens, text.joined):
+                found |= phrase.value
         return frozenset(found)
 
     def _word_kinds(self, word: str) -> frozenset[str]:
@@ -668,8 +679,8 @@ class _Verdict(NamedTuple):
     text: _Text | None = None
     vetoed: bool = False
 
-    def result(self) -> Classification:
-        return Classification(self.tier, self.family, round(self.score, 3), self.evidence)
+    def key(self) -> tuple[Tier, str | None, float, tuple[str, ...]]:
+        return (self.tier, self.family, round(self.score, 3), self.evidence)
 
 
 class _TrapOutcome(NamedTuple):
@@ -709,6 +720,7 @@ class Classifier:
         self._reporting = _Index(dict.fromkeys(self.taxonomy.description_reporting, True))
         self._traps = self.taxonomy.traps
         self._trap_plan = _TrapPlan.of(self._traps, self.taxonomy.terms)
+        self._results: dict[tuple[Tier, str | None, float, tuple[str, ...]], Classification] = {}
         self._judge = functools.lru_cache(maxsize=cache_size)(self._judge_title)
         self._cached = functools.lru_cache(maxsize=cache_size)(self._classify)
         self.classify = self._cached  # type: ignore[method-assign]  # skip one call layer
@@ -722,11 +734,21 @@ class Classifier:
 
     def _classify(self, title: str | None, description: str | None = None) -> Classification:
         if not (description and description.strip()):
-            return self._judge_title(title or "").result()
+            return self._result(self._judge_title(title or ""))
         verdict = self._judge(title or "")
         if verdict.text is not None:
             verdict = self._with_description(verdict, self._signals(description))
-        return verdict.result()
+        return self._result(verdict)
+
+    def _result(self, verdict: _Verdict) -> Classification:
+        """The classification for a verdict; equal results share one (immutable) object."""
+        key = verdict.key()
+        result = self._results.get(key)
+        if result is None:
+            if len(self._results) >= _CACHE_SIZE:
+                self._results.clear()
+            result = self._results[key] = Classification(*key)
+        return result
 
     # -- title ---------------------------------------------------------------------------------
 
@@ -892,7 +914,7 @@ class Classifier:
 
     def _promote_none(self, verdict: _Verdict, signals: _Signals) -> _Verdict:
         kinds = self._role_kinds(verdict.text) if verdict.text else frozenset()
-        if not kinds & _PROMOTABLE or kinds & {"support", "none_roles", "data_ops"}:
+        if not kinds & _PROMOTABLE or kinds & {"recruiting", "none_roles", "data_ops"}:
             return verdict
         work, reporting = len(signals.work), len(signals.reporting)
         if work >= signals.needed and work >= 2 * reporting:
@@ -969,10 +991,14 @@ class _TrapPlan:
 
 
 def _demotion(kinds: frozenset[str], only_generic: bool) -> str | None:
-    """Why a title with AI words is not core: AI data work, a support role, or game AI."""
-    if "data_ops" in kinds:
+    """Why a title with AI words is not core: AI data work, a support role, or game AI.
+
+    ``data_work`` and ``support`` words only count in a title without a technical role word.
+    """
+    technical = "tech" in kinds
+    if "data_ops" in kinds or ("data_work" in kinds and not technical):
         return "data_ops"
-    if "support" in kinds:
+    if "recruiting" in kinds or ("support" in kinds and not technical):
         return "support"
     if only_generic and "game" in kinds:
         return "game"

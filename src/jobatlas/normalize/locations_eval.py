@@ -107,7 +107,7 @@ def predict_naive(labels: Sequence[Label]) -> list[Prediction]:
 def geotext_predictor() -> Predictor | None:
     """geotext (PyPI) when installed, else None."""
     try:
-        from geotext import GeoText  # type: ignore[import-untyped]
+        from geotext import GeoText
     except ImportError:
         return None
     resolver = get_resolver()

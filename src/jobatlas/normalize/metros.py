@@ -103,6 +103,10 @@ class Metros:
         self._population = population
         self._places: dict[int, Place] = {}
 
+    def forget_places(self) -> None:
+        """Drop the Place objects built so far (for cold-cache measurements)."""
+        self._places.clear()
+
     def place(self, city: int) -> Place:
         """Gazetteer city ``city`` as a Place with its metro (built once per city)."""
         place = self._places.get(city)

@@ -24,12 +24,14 @@ def ranking_table(report: Report, top: int = 10) -> Table:
         ("Country", "left"),
         ("AI/ML posts", "right"),
         ("AI/ML share", "right"),
-        ("Median salary (USD)", "right"),
+        ("Median USD", "right"),
         ("Employers", "right"),
-        ("Sample titles", "left"),
     )
     for name, justify in columns:
-        table.add_column(name, justify=justify, overflow="fold")
+        width = 16 if name == "Metro" else max(len(name), 3)
+        table.add_column(name, justify=justify, no_wrap=True, min_width=width)
+    # One line per metro: long titles are cut with an ellipsis, never wrapped.
+    table.add_column("Sample titles", no_wrap=True, overflow="ellipsis", max_width=50)
     for m in report["metros"][:top]:
         ind = m["indicators"]
         interval = f"{m['interval'][0]}{EN_DASH}{m['interval'][1]}" if m["interval"] else "-"

@@ -12,10 +12,10 @@ import csv
 import gzip
 import json
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -129,8 +129,8 @@ def _opener(p: Path, compressed: bool, encoding: str) -> Callable[[], tuple[IO[b
     """A function returning (stream to decode, raw file whose position measures progress)."""
 
     def open_streams() -> tuple[IO[bytes], IO[bytes]]:
-        raw = p.open("rb")
-        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if compressed else raw
+        raw: IO[bytes] = p.open("rb")
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if compressed else raw
         return stream, raw
 
     return open_streams
@@ -335,7 +335,7 @@ class _BatchBuilder:
         self.errors: list[str | None] = []
         self.raws: list[str | None] = []
 
-    def add(self, fields: list[str | None]) -> None:
+    def add(self, fields: Sequence[str | None]) -> None:
         self.row += 1
         for col, value in zip(self.values, fields, strict=True):
             col.append(value)
