@@ -51,17 +51,15 @@ def normalize(store: Store) -> NormalizeResult:
 
 def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
     con = store.con
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE new_raw AS SELECT * FROM raw_postings r WHERE {UNPROCESSED}"
-    )
-    rows_in = int(store.scalar("SELECT count(*) FROM new_raw"))
+    rows_in = store.pending_raw()
     stats.rows_in = rows_in
     if rows_in == 0:
         return NormalizeResult(0, 0, 0, 0)
     quarantined = _quarantine(con, run_id)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE usable AS SELECT * FROM new_raw n "
-        "ANTI JOIN quarantine q ON q.raw_id = n.raw_id"
+        # the rows just quarantined already have their disposition
+        f"CREATE OR REPLACE TEMP TABLE usable AS SELECT {_USABLE_COLUMNS} "
+        f"FROM raw_postings r WHERE {UNPROCESSED}"
     )
     with progress("normalize", 3) as advance:
         _classify_distinct(con)
@@ -95,6 +93,14 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
     return NormalizeResult(rows_in, postings, quarantined, duplicates)
 
 
+# What normalize reads of a raw row: everything but its provenance and the original record.
+_USABLE_COLUMNS = (
+    "raw_id, source, source_id, url, title, company, location, country_hint, remote_hint, "
+    "description, salary_text, salary_min, salary_max, salary_currency, salary_period, "
+    "salary_estimated, posted_at, skills, via"
+)
+
+
 def _count(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> int:
     row = con.execute(sql, list(params)).fetchone()
     return int(row[0]) if row else 0
@@ -120,7 +126,7 @@ def _quarantine(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
                     WHEN title IS NULL OR trim(title) = '' THEN 'no title in the row'
                     ELSE left(title, 120)
                 END AS detail
-            FROM new_raw
+            FROM raw_postings r WHERE {UNPROCESSED}
         ) WHERE reason IS NOT NULL
         """,
         [run_id],
@@ -427,11 +433,9 @@ def _insert_postings(con: duckdb.DuckDBPyConnection) -> int:
         ).fetchall()
     ]
     select = ", ".join(f"c.{c}" for c in columns)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE kept AS SELECT c.* FROM candidates c "
-        "ANTI JOIN duplicates d ON d.raw_id = c.raw_id"
-    )
-    con.execute(f"INSERT INTO postings ({', '.join(columns)}) SELECT {select} FROM kept c")
+    # what remains of the candidates once their duplicates are out is what is kept
+    con.execute("DELETE FROM candidates WHERE raw_id IN (SELECT raw_id FROM duplicates)")
+    con.execute(f"INSERT INTO postings ({', '.join(columns)}) SELECT {select} FROM candidates c")
     con.execute(
         """
         INSERT INTO posting_places
@@ -441,11 +445,11 @@ def _insert_postings(con: duckdb.DuckDBPyConnection) -> int:
             SELECT raw_id, unnest(places::JSON[]) AS p,
                    generate_subscripts(places::JSON[], 1) AS place_index,
                    json_array_length(places) AS n
-            FROM kept WHERE places IS NOT NULL
+            FROM candidates WHERE places IS NOT NULL
         )
         """
     )
-    return _count(con, "SELECT count(*) FROM kept")
+    return _count(con, "SELECT count(*) FROM candidates")
 
 
 def _refresh_metros(con: duckdb.DuckDBPyConnection) -> None:
@@ -478,9 +482,9 @@ def _refresh_metros(con: duckdb.DuckDBPyConnection) -> None:
 
 def _dispositions(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     rows = con.execute(
-        "SELECT 'location_' || location_status, count(*) FROM kept GROUP BY 1 "
-        "UNION ALL SELECT 'salary_' || salary_status, count(*) FROM kept GROUP BY 1 "
-        "UNION ALL SELECT 'tier_' || ai_ml_tier, count(*) FROM kept GROUP BY 1"
+        "SELECT 'location_' || location_status, count(*) FROM candidates GROUP BY 1 "
+        "UNION ALL SELECT 'salary_' || salary_status, count(*) FROM candidates GROUP BY 1 "
+        "UNION ALL SELECT 'tier_' || ai_ml_tier, count(*) FROM candidates GROUP BY 1"
     ).fetchall()
     return {str(k): int(v) for k, v in sorted(rows)}
 

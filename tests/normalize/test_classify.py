@@ -1,4 +1,9 @@
-"""The AI/ML job classifier: definitions, languages, traps, descriptions, taxonomy, metrics."""
+"""The AI/ML job classifier: definitions, languages, traps, descriptions, taxonomy, metrics.
+
+tests/data/classify_extra_labels.csv holds labelled titles hand-written by us (synthetic, in
+the style of real postings; not scraped). The shared dev labels and O*NET titles are used only
+when present next to the repository.
+"""
 
 # ruff: noqa: RUF001  (real job titles: en dashes, full-width brackets)
 
