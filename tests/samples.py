@@ -41,3 +41,10 @@ CANONICAL_ROWS = [
         "url": "https://jobs.example.com/3",
     },
 ]
+
+
+def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a CSV the tests wrote or a command produced."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)

@@ -14,21 +14,7 @@ from jobatlas.cli.app import app
 from jobatlas.cli.main import main
 from jobatlas.errors import InputError, MissingColumnError
 from jobatlas.normalize.classify import OUTPUT_COLUMNS
-
-
-def _write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
+from samples import read_csv, write_csv
 
 POSTINGS = [
     {"id": "1", "job": "Machine Learning Engineer H/F", "text": ""},
@@ -43,13 +29,13 @@ POSTINGS = [
 
 
 def test_classify_writes_every_input_column_plus_the_five_columns(tmp_path: Path) -> None:
-    src = _write(tmp_path / "in.csv", POSTINGS)
+    src = write_csv(tmp_path / "in.csv", POSTINGS)
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(
         app, ["classify", str(src), "--title-column", "job", "--output", str(out)]
     )
     assert result.exit_code == 0, result.output
-    header, rows = _read(out)
+    header, rows = read_csv(out)
     assert header == ["id", "job", "text", *OUTPUT_COLUMNS]
     assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
     assert [r["ai_ml_tier"] for r in rows] == ["core", "none", "none", "adjacent"]
@@ -60,7 +46,7 @@ def test_classify_writes_every_input_column_plus_the_five_columns(tmp_path: Path
 
 
 def test_classify_uses_the_description_column_when_given(tmp_path: Path) -> None:
-    src = _write(tmp_path / "in.csv", POSTINGS)
+    src = write_csv(tmp_path / "in.csv", POSTINGS)
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(
         app,
@@ -76,7 +62,7 @@ def test_classify_uses_the_description_column_when_given(tmp_path: Path) -> None
         ],
     )
     assert result.exit_code == 0, result.output
-    software = _read(out)[1][1]
+    software = read_csv(out)[1][1]
     assert software["ai_ml_tier"] == "core"
     assert "rule:description shows ML work" in software["ai_ml_evidence"].split("; ")
 
@@ -93,7 +79,7 @@ def test_classify_reads_stdin_and_writes_stdout() -> None:
 
 @pytest.mark.parametrize("flag", ["--title-column", "--description-column"])
 def test_a_missing_column_is_reported(tmp_path: Path, flag: str) -> None:
-    src = _write(tmp_path / "in.csv", POSTINGS)
+    src = write_csv(tmp_path / "in.csv", POSTINGS)
     args = ["classify", str(src), "--title-column", "job", "-o", str(tmp_path / "o.csv")]
     args += [flag, "nope"]
     result = CliRunner().invoke(app, args)
@@ -104,7 +90,7 @@ def test_a_missing_column_is_reported(tmp_path: Path, flag: str) -> None:
 def test_a_missing_column_is_one_line_listing_the_columns(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = _write(tmp_path / "in.csv", POSTINGS)
+    src = write_csv(tmp_path / "in.csv", POSTINGS)
     with pytest.raises(SystemExit) as exit_info:
         main(["classify", str(src), "--title-column", "title", "-o", str(tmp_path / "o.csv")])
     assert exit_info.value.code == 1
@@ -114,18 +100,18 @@ def test_a_missing_column_is_one_line_listing_the_columns(
 
 
 def test_a_user_taxonomy_can_be_passed(tmp_path: Path) -> None:
-    src = _write(tmp_path / "in.csv", [{"title": "Kognitive Systeme Ingenieur"}])
+    src = write_csv(tmp_path / "in.csv", [{"title": "Kognitive Systeme Ingenieur"}])
     taxonomy = tmp_path / "t.toml"
     taxonomy.write_text('extends = "builtin"\n[core.other_ai]\nterms = ["kognitive systeme"]\n')
     out = tmp_path / "out.csv"
     args = ["classify", str(src), "--title-column", "title", "-o", str(out)]
     result = CliRunner().invoke(app, [*args, "--taxonomy", str(taxonomy)])
     assert result.exit_code == 0, result.output
-    assert _read(out)[1][0]["ai_ml_tier"] == "core"
+    assert read_csv(out)[1][0]["ai_ml_tier"] == "core"
 
 
 def _labels(tmp_path: Path) -> Path:
-    return _write(
+    return write_csv(
         tmp_path / "labels.csv",
         [
             {"title": "Machine Learning Engineer", "description": "", "label": "core"},
@@ -152,7 +138,7 @@ def test_eval_classify_prints_scores_confusion_and_the_baseline(tmp_path: Path) 
 
 
 def test_eval_classify_lists_errors_on_request(tmp_path: Path) -> None:
-    labels = _write(
+    labels = write_csv(
         tmp_path / "labels.csv",
         [{"title": "Cashier", "label": "core"}, {"title": "NLP Engineer", "label": "core"}],
     )
@@ -164,7 +150,7 @@ def test_eval_classify_lists_errors_on_request(tmp_path: Path) -> None:
 
 
 def test_eval_classify_rejects_an_unknown_label(tmp_path: Path) -> None:
-    labels = _write(tmp_path / "labels.csv", [{"title": "Cashier", "label": "maybe"}])
+    labels = write_csv(tmp_path / "labels.csv", [{"title": "Cashier", "label": "maybe"}])
     result = CliRunner().invoke(app, ["eval", "classify", str(labels)])
     assert isinstance(result.exception, InputError)
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -12,24 +11,11 @@ from jobatlas.cli.app import app
 from jobatlas.errors import MissingColumnError
 from jobatlas.normalize import locations_eval
 from jobatlas.normalize.locations import OUTPUT_COLUMNS
-
-
-def _write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
+from samples import read_csv, write_csv
 
 
 def test_locate_writes_every_input_column_plus_the_location_columns(tmp_path: Path) -> None:
-    src = _write(
+    src = write_csv(
         tmp_path / "in.csv",
         [
             {"id": "1", "where": "Redmond, WA", "cc": ""},
@@ -44,7 +30,7 @@ def test_locate_writes_every_input_column_plus_the_location_columns(tmp_path: Pa
         ["locate", str(src), "--column", "where", "--country-column", "cc", "--output", str(out)],
     )
     assert result.exit_code == 0, result.output
-    header, rows = _read(out)
+    header, rows = read_csv(out)
     assert header == ["id", "where", "cc", *OUTPUT_COLUMNS]
     assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
     redmond, cambridge, multi, remote = rows
@@ -65,15 +51,15 @@ def test_locate_writes_every_input_column_plus_the_location_columns(tmp_path: Pa
 
 
 def test_without_a_country_column_bare_names_stay_ambiguous(tmp_path: Path) -> None:
-    src = _write(tmp_path / "in.csv", [{"where": "Cambridge"}])
+    src = write_csv(tmp_path / "in.csv", [{"where": "Cambridge"}])
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(app, ["locate", str(src), "--column", "where", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert _read(out)[1][0]["location_status"] == "ambiguous"
+    assert read_csv(out)[1][0]["location_status"] == "ambiguous"
 
 
 def test_a_missing_column_is_reported(tmp_path: Path) -> None:
-    src = _write(tmp_path / "in.csv", [{"where": "Paris"}])
+    src = write_csv(tmp_path / "in.csv", [{"where": "Paris"}])
     result = CliRunner().invoke(
         app, ["locate", str(src), "--column", "city", "-o", str(tmp_path / "o.csv")]
     )
@@ -82,7 +68,7 @@ def test_a_missing_column_is_reported(tmp_path: Path) -> None:
 
 
 def _labels(tmp_path: Path) -> Path:
-    return _write(
+    return write_csv(
         tmp_path / "labels.csv",
         [
             {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,9 @@ import jobatlas.cli.salary  # noqa: F401  (registers the commands)
 from jobatlas.cli.app import app
 from jobatlas.errors import MissingColumnError
 from jobatlas.normalize.salary import OUTPUT_COLUMNS
+from samples import read_csv, write_csv
 
 LABELS = Path(__file__).resolve().parents[1] / "data" / "salary_labels.csv"
-
-
-def _write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def _read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def test_salary_annotates_every_row_in_order(tmp_path: Path) -> None:
@@ -36,13 +23,13 @@ def test_salary_annotates_every_row_in_order(tmp_path: Path) -> None:
         {"id": "3", "pay": "£400 - £500 per day", "cc": "United Kingdom", "day": "2024-06-14"},
         {"id": "4", "pay": "45 000 per month", "cc": "", "day": ""},
     ]
-    source = _write(tmp_path / "in.csv", rows)
+    source = write_csv(tmp_path / "in.csv", rows)
     out = tmp_path / "out.csv"
     args = ["salary", str(source), "--column", "pay", "--country-column", "cc"]
     args += ["--date-column", "day", "--output", str(out)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    written = _read(out)
+    written = read_csv(out)[1]
     assert [r["id"] for r in written] == ["1", "2", "3", "4"]
     assert list(written[0])[-len(OUTPUT_COLUMNS) :] == list(OUTPUT_COLUMNS)
     first = written[0]
@@ -60,16 +47,16 @@ def test_salary_annotates_every_row_in_order(tmp_path: Path) -> None:
 
 
 def test_currency_column_names_the_currency(tmp_path: Path) -> None:
-    source = _write(tmp_path / "in.csv", [{"pay": "45 000 per month", "cur": "SEK"}])
+    source = write_csv(tmp_path / "in.csv", [{"pay": "45 000 per month", "cur": "SEK"}])
     out = tmp_path / "out.csv"
     args = ["salary", str(source), "--column", "pay", "--currency-column", "cur", "-o", str(out)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert _read(out)[0]["salary_currency"] == "SEK"
+    assert read_csv(out)[1][0]["salary_currency"] == "SEK"
 
 
 def test_missing_column_is_a_one_line_error(tmp_path: Path) -> None:
-    source = _write(tmp_path / "in.csv", [{"pay": "£40k"}])
+    source = write_csv(tmp_path / "in.csv", [{"pay": "£40k"}])
     result = CliRunner().invoke(app, ["salary", str(source), "--column", "salary"])
     assert result.exit_code != 0
     assert isinstance(result.exception, MissingColumnError)
@@ -90,7 +77,7 @@ def test_eval_salary_reports_misses(tmp_path: Path) -> None:
     row = {"salary": "£40,000 - £50,000 per annum", "country_hint": "GB", "date": "2024-01-02",
            "expected_status": "parsed", "min": "41000", "max": "50000", "currency": "GBP",
            "period": "year", "annual_min": "41000", "annual_max": "50000"}  # fmt: skip
-    labels = _write(tmp_path / "labels.csv", [row])
+    labels = write_csv(tmp_path / "labels.csv", [row])
     result = CliRunner().invoke(app, ["eval", "salary", str(labels), "--misses", "5"])
     assert result.exit_code == 0, result.output
     assert "0.000 (0/1)" in result.output and "expected parsed 41000.0" in result.output

@@ -1607,7 +1607,11 @@ def convert_parsed(
     extra_flags: tuple[str, ...] = (),
 ) -> Salary:
     """Annualise, convert to USD at ``posted`` and to international $, and check bounds."""
-    annual = annualise(parsed, extra_flags)
+    return settle(annualise(parsed, extra_flags), country, posted)
+
+
+def settle(annual: Salary, country: str | None, posted: dt.date | None) -> Salary:
+    """Apply the rates of the annual figure's currency, in ``country``, on ``posted``."""
     code = annual.currency
     return apply_money(annual, money(code, country, posted) if code else None)
 
@@ -1724,10 +1728,7 @@ def _normalize(
         country=country,
         estimated=estimated,
     )
-    code = annual.currency
-    if annual.status == "none":
-        return annual
-    return apply_money(annual, money(code, country, posted) if code else None)
+    return settle(annual, country, posted)
 
 
 @lru_cache(maxsize=1 << 18)
