@@ -29,7 +29,7 @@ RAW = "__raw"
 META_COLUMNS = (ROW, ERROR, RAW)
 BATCH_ROWS = 50_000
 _SNIFF = 8192
-csv.field_size_limit(1 << 30)
+_FIELD_LIMIT = 1 << 30  # descriptions can be long; the csv default (128 KiB) is not enough
 
 
 class FastPathFailed(Exception):
@@ -206,6 +206,7 @@ def _open_csv(
     encoding: str,
     delimiter: str,
 ) -> Table:
+    csv.field_size_limit(_FIELD_LIMIT)
     _, lines = _lines(where, opener, encoding)
     try:
         header = next(csv.reader(lines, delimiter=delimiter), [])
