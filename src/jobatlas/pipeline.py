@@ -61,7 +61,7 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
         f"CREATE OR REPLACE TEMP TABLE usable AS SELECT {_USABLE_COLUMNS} "
         f"FROM raw_postings r WHERE {UNPROCESSED}"
     )
-    with progress("normalize", 3) as advance:
+    with progress("normalize", 6) as advance:
         _classify_distinct(con)
         advance(1)
         _locate_distinct(con)
@@ -82,10 +82,13 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
         )
         _salary_distinct(con)
         advance(1)
-    _build_candidates(con, run_id)
-    duplicates = _mark_duplicates(con, run_id)
-    postings = _insert_postings(con)
-    _refresh_metros(con)
+        _build_candidates(con, run_id)
+        advance(1)
+        duplicates = _mark_duplicates(con, run_id)
+        advance(1)
+        postings = _insert_postings(con)
+        _refresh_metros(con)
+        advance(1)
     stats.rows_out = postings
     stats.rows_rejected = quarantined
     stats.detail.update(duplicates=duplicates)
