@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from jobatlas.cli.app import app, eval_app
+from jobatlas.cli.app import app, eval_app, stderr, stdout
 from jobatlas.cli.csvio import Row, annotate_csv
 from jobatlas.models import TIERS
 from jobatlas.normalize.classify import (
@@ -50,7 +49,7 @@ def classify_command(
     required = [title_column, *([description_column] if description_column else [])]
     count = annotate_csv(input_path, output, required, OUTPUT_COLUMNS, annotate, encoding)
     if output != "-":
-        Console(stderr=True, highlight=False).print(f"classified {count} rows into {output}")
+        stderr().print(f"classified {count} rows into {output}")
 
 
 @eval_app.command("classify")
@@ -66,7 +65,7 @@ def eval_classify_command(
     rows = read_labels(labels, encoding)
     classifier = _classifier(taxonomy)
     ours, baseline = evaluate(rows, classifier)
-    console = Console(highlight=False)
+    console = stdout()
     console.print(_summary(ours, baseline))
     for scores in (ours, baseline):
         console.print(_confusion(scores))

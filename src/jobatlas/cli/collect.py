@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jobatlas.cli.app import app
+from jobatlas.cli.app import app, stdout
 from jobatlas.config import db_path
 from jobatlas.progress import progress
 from jobatlas.sources.base import Board, board, registry
@@ -86,7 +85,7 @@ def _run(
 
 
 def _print_report(report: CollectionReport) -> None:
-    console = Console(highlight=False, soft_wrap=True)
+    console = stdout()
     earlier = sum(o.resumed for o in report.outcomes)
     if report.resumed:
         console.print(
@@ -315,7 +314,7 @@ def collect_adzuna(
 @app.command("sources")
 def sources() -> None:
     """List the live sources: what each needs, its rate limit and base URL."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = stdout()
     for source in registry().values():
         info = source.info
         needs = " and ".join(info.key_env) if info.needs_key else "no key"
@@ -363,7 +362,7 @@ def companies_list(
     table = Table("name", "ats", "slug", "hubs", "verified")
     for c in entries:
         table.add_row(c.name, c.ats, c.slug, ", ".join(c.hubs), "yes" if c.verified else "no")
-    console = Console(highlight=False, soft_wrap=True)
+    console = stdout()
     console.print(table)
     verified = sum(c.verified for c in entries)
     where = file or "the starter list"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from jobatlas.cli.app import app, eval_app
+from jobatlas.cli.app import app, eval_app, stdout
 from jobatlas.cli.csvio import Row, annotate_csv, read_rows
 from jobatlas.errors import EmptyInputError
 
@@ -49,7 +48,7 @@ def eval_locate(
         raise EmptyInputError(f"{labels_path}: no labelled rows", hint="add rows under the header")
     labels = ev.labels_from_rows(rows)
     scores = ev.evaluate(labels)
-    console = Console(highlight=False)
+    console = stdout()
     console.print(_scores_table(scores, len(labels)))
     if errors:
         for miss in ev.misses(labels, ev.predict_jobatlas(labels))[:errors]:

@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from jobatlas.cli.app import app, eval_app
+from jobatlas.cli.app import app, eval_app, stdout
 from jobatlas.cli.csvio import Row, annotate_csv, read_rows
 from jobatlas.errors import EmptyInputError, MissingDependency
 
@@ -80,7 +79,7 @@ def eval_salary(
         theirs: Scores | None = ev.score(rows, ev.price_parser_predictor(), with_status=False)
     except MissingDependency:
         theirs = None
-    console = Console(highlight=False)
+    console = stdout()
     console.print(_scores_table(ours, theirs))
     for miss in ours.misses[:misses]:
         console.print(f"{miss.text!r}: expected {miss.expected}; got {miss.got}")
