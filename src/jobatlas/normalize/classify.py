@@ -230,6 +230,12 @@ class _Phrase(Generic[V]):
         return True
 
 
+# The phrases that can start at a word: those to compare, longest first, and the match when
+# none of them does (see _starts).
+_Starts = tuple[tuple[_Phrase[V], ...], _Phrase[V] | None]
+_NO_START: _Starts[Any] = ((), None)
+
+
 class _Index(Generic[V]):
     """Find the terms of a word list in a text (longest match first, no overlaps)."""
 
@@ -243,9 +249,12 @@ class _Index(Generic[V]):
                 self._add(_Phrase.of(key, value))
             else:
                 other[key] = value
-        for phrases in itertools.chain(self._first.values(), self._prefix.values()):
-            phrases.sort(key=lambda phrase: -len(phrase.parts))
         self._infix.sort(key=lambda item: -len(item[1].parts))
+        self._starts = {
+            word: _starts([*phrases, *self._prefix.get(word[:4], ())])
+            for word, phrases in self._first.items()
+        }
+        self._prefix_starts = {stem: _starts(phrases) for stem, phrases in self._prefix.items()}
         self._other = _trie_regex(other) if other else None
         self._other_exact = {k: v for k, v in other.items() if "*" not in k}
         self._other_wild = [
@@ -264,38 +273,36 @@ class _Index(Generic[V]):
 
     def find(self, tokens: list[str], text: str) -> list[_Found[V]]:
         found: list[_Found[V]] = []
-        first, prefix = self._first, self._prefix
-        infix = [phrase for literal, phrase in self._infix if literal in text]
-        if infix:
-            starts = list(range(len(tokens)))
-        elif prefix:
-            starts = [i for i, token in enumerate(tokens) if token in first or token[:4] in prefix]
-        else:
-            starts = [i for i, token in enumerate(tokens) if token in first]
+        starts, prefix_starts = self._starts, self._prefix_starts
+        infix = (
+            [phrase for literal, phrase in self._infix if literal in text] if self._infix else []
+        )
         free = 0
-        for start in starts:
+        for start, token in enumerate(tokens):
             if start < free:
                 continue
-            phrase = self._longest(tokens, start, infix)
+            entry = starts.get(token) or prefix_starts.get(token[:4])
+            if entry is None:
+                if not infix:
+                    continue
+                entry = _NO_START
+            check, phrase = entry
+            for candidate in check:  # longest first; none matching leaves the default
+                if candidate.matches(tokens, start):
+                    phrase = candidate
+                    break
+            if infix:
+                longer = _first_match(infix, tokens, start)
+                if longer is not None and (phrase is None or len(longer.parts) > len(phrase.parts)):
+                    phrase = longer
             if phrase is not None:
                 size = len(phrase.parts)
-                words = tokens[start] if size == 1 else " ".join(tokens[start : start + size])
+                words = token if size == 1 else " ".join(tokens[start : start + size])
                 found.append(_Found(words, phrase.key, phrase.value, start, size))
                 free = start + size
         if self._other is not None and not text.isascii():
             found.extend(self._find_other(text, self._other))
         return found
-
-    def _longest(self, tokens: list[str], start: int, infix: list[_Phrase[V]]) -> _Phrase[V] | None:
-        """The longest phrase starting at ``start`` (each group is sorted longest first)."""
-        token = tokens[start]
-        best = _first_match(self._first.get(token), tokens, start, exact_first=True)
-        for group in (self._prefix.get(token[:4]) if self._prefix else None, infix):
-            if group:
-                found = _first_match(group, tokens, start)
-                if found is not None and (best is None or len(found.parts) > len(best.parts)):
-                    best = found
-        return best
 
     def _find_other(self, text: str, regex: re.Pattern[str]) -> Iterator[_Found[V]]:
         for match in regex.finditer(text):
@@ -306,6 +313,9 @@ class _Index(Generic[V]):
                 yield next(
                     _Found(words, k, v) for rx, k, v in self._other_wild if rx.fullmatch(words)
                 )
+
+
+_NO_KINDS: frozenset[str] = frozenset()
 
 
 class _Roles:
@@ -323,6 +333,8 @@ class _Roles:
         wild = [w for w in single if "*" in w]
         self._wild = [(re.compile(_wildcard_regex(w)), single[w]) for w in wild]
         self._maybe_wild = _WordSet.of(wild)
+        # Only a word made of digits (and wildcards) can match a number.
+        self._numbers_match = any(w.replace("*", "").isdigit() for w in single)
         phrases = {w: k for w, k in roles.items() if w not in single}
         self._phrases = _Index(phrases)
         starts = {w.split(" ")[0] for w in phrases if " " in w}
@@ -349,33 +361,40 @@ class _Roles:
         return frozenset(found)
 
     def _word_kinds(self, word: str) -> frozenset[str]:
-        kinds = set(self._exact.get(word, ()))
+        if word.isdigit():  # not memoised: running numbers would flood the memo
+            return self._lookup(word) if self._numbers_match else _NO_KINDS
+        kinds = self._lookup(word)
+        if len(self._memo) >= self._MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[word] = kinds
+        return kinds
+
+    def _lookup(self, word: str) -> frozenset[str]:
+        kinds = self._exact.get(word, _NO_KINDS)
         if word in self._maybe_wild:
-            for regex, more in self._wild:
-                if regex.fullmatch(word):
-                    kinds |= more
-        result = frozenset(kinds)
-        if not word.isdigit():
-            if len(self._memo) >= self._MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[word] = result
-        return result
+            kinds = kinds.union(*[more for regex, more in self._wild if regex.fullmatch(word)])
+        return kinds
 
 
-def _first_match(
-    group: list[_Phrase[V]] | None, tokens: list[str], start: int, exact_first: bool = False
-) -> _Phrase[V] | None:
-    """The first phrase of ``group`` found at ``start``.
-
-    With ``exact_first`` the first word is already known to match, so a one-word phrase
-    without wildcards matches without comparing.
-    """
-    for phrase in group or ():
-        if (exact_first and phrase.wild is None and len(phrase.parts) == 1) or phrase.matches(
-            tokens, start
-        ):
+def _first_match(group: Iterable[_Phrase[V]], tokens: list[str], start: int) -> _Phrase[V] | None:
+    """The first phrase of ``group`` found at ``start``."""
+    for phrase in group:
+        if phrase.matches(tokens, start):
             return phrase
     return None
+
+
+def _starts(phrases: list[_Phrase[V]]) -> _Starts[V]:
+    """The phrases that can start at one word, longest first, as (to compare, default).
+
+    A one-word phrase without wildcards is the word itself: it needs no comparing, and
+    phrases after it (no longer, or listed later) can never be the longest match.
+    """
+    phrases = sorted(phrases, key=lambda phrase: -len(phrase.parts))
+    for number, phrase in enumerate(phrases):
+        if phrase.wild is None and len(phrase.parts) == 1:
+            return tuple(phrases[:number]), phrase
+    return tuple(phrases), None
 
 
 def _wildcard_regex(term: str) -> str:
@@ -424,17 +443,16 @@ class _WordSet:
     """Single words; ``word*`` matches by prefix and ``*word`` or ``*word*`` by substring."""
 
     exact: frozenset[str]
-    prefixes: re.Pattern[str] | None
-    inner: tuple[str, ...]
+    loose: re.Pattern[str] | None  # the prefixes at a word start, or the inner parts anywhere
 
     @classmethod
     def of(cls, words: Iterable[str]) -> _WordSet:
         words = list(words)
         exact = frozenset(w for w in words if "*" not in w)
         stems = [re.escape(w.rstrip("*")) for w in words if "*" in w and not w.startswith("*")]
-        prefixes = re.compile("(?<![^ ])(?:" + "|".join(stems) + ")") if stems else None
-        inner = tuple(w.strip("*") for w in words if w.startswith("*"))
-        return cls(exact, prefixes, inner)
+        loose = ["(?<![^ ])(?:" + "|".join(stems) + ")"] if stems else []
+        loose += [re.escape(w.strip("*")) for w in words if w.startswith("*")]
+        return cls(exact, re.compile("|".join(loose)) if loose else None)
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str) or not word:
@@ -446,9 +464,7 @@ class _WordSet:
         return not self.exact.isdisjoint(text.tokens) or self._loose(text.joined)
 
     def _loose(self, text: str) -> bool:
-        if self.prefixes is not None and self.prefixes.search(text):
-            return True
-        return bool(self.inner) and any(part in text for part in self.inner)
+        return self.loose is not None and self.loose.search(text) is not None
 
 
 # ---------------------------------------------------------------------------------------------
