@@ -161,27 +161,22 @@ def _insert_stage(
     """Move ``ingest_stage`` rows into raw_postings, skipping rows already stored."""
     con = store.con
     if keyed:
-        key = "md5(source || '|' || source_id)"
+        keyed_rows = "SELECT md5(source || '|' || source_id) AS content_hash, * FROM ingest_stage"
     else:
-        key = (
-            "md5(record_md5 || ':' || "
-            "row_number() OVER (PARTITION BY record_md5 ORDER BY source_row))"
+        keyed_rows = (
+            "SELECT md5(record_md5 || ':' || row_number() OVER "
+            "(PARTITION BY record_md5 ORDER BY source_row)) AS content_hash, "
+            "* EXCLUDE (record_md5) "
+            "FROM (SELECT md5(CAST(record AS VARCHAR)) AS record_md5, * FROM ingest_stage)"
         )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE ingest_keyed AS
-        SELECT {key} AS content_hash, * EXCLUDE (record_md5)
-        FROM (SELECT md5(CAST(record AS VARCHAR)) AS record_md5, * FROM ingest_stage)
-        """
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ingest_keyed AS {keyed_rows}")
     counts = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE parse_error IS NOT NULL) FROM ingest_keyed"
     ).fetchone()
     assert counts is not None
     result.rows_read, result.malformed = int(counts[0]), int(counts[1])
-    before = int(store.scalar("SELECT count(*) FROM raw_postings"))
     last_id = int(store.scalar("SELECT coalesce(max(raw_id), 0) FROM raw_postings"))
-    con.execute(
+    inserted = con.execute(
         f"""
         INSERT INTO raw_postings ({_RAW_COLUMNS})
         SELECT ? + row_number() OVER (ORDER BY k.source_row), ?, k.source, ?, k.source_row,
@@ -191,8 +186,8 @@ def _insert_stage(
         ANTI JOIN raw_postings r ON r.content_hash = k.content_hash
         """,
         [last_id, run_id, origin, datetime.now()],
-    )
-    result.added = int(store.scalar("SELECT count(*) FROM raw_postings")) - before
+    ).fetchone()
+    result.added = int(inserted[0]) if inserted else 0
     result.skipped = result.rows_read - result.added
     con.execute("DROP TABLE ingest_keyed")
     con.execute("DROP TABLE ingest_stage")
