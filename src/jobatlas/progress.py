@@ -18,6 +18,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from jobatlas.sanitize import terminal_text
+
 Advance = Callable[[float], None]
 
 
@@ -26,7 +28,7 @@ def progress(description: str, total: float | None) -> Iterator[Advance]:
     """Yield ``advance(n)``; draws a transient bar while the block runs."""
     console = Console(stderr=True)
     bar = Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -36,7 +38,7 @@ def progress(description: str, total: float | None) -> Iterator[Advance]:
         disable=not console.is_terminal,
     )
     with bar:
-        task = bar.add_task(description, total=total)
+        task = bar.add_task(terminal_text(description), total=total)
 
         def advance(n: float) -> None:
             bar.advance(task, n)

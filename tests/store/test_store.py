@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from jobatlas.cli.main import app
 from jobatlas.errors import StoreError
 from jobatlas.store.duckdb import Store, _migrations
 
@@ -44,3 +49,29 @@ def test_failed_run_is_recorded_as_failed(store: Store) -> None:
     row = store.con.execute("SELECT stage, status, detail FROM runs").fetchone()
     assert row is not None
     assert row[0] == "ingest" and row[1] == "failed" and "boom" in row[2]
+
+
+KILLED_MID_RUN = """
+import os, signal, sys
+from jobatlas.store.duckdb import Store
+store = Store.open(sys.argv[1])
+store.start_run("normalize")
+store.con.execute("CHECKPOINT")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_run_left_running_by_a_killed_process_becomes_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_RUN, str(path)], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    with Store.open(path) as store:
+        (status, detail), *others = store.con.execute("SELECT status, detail FROM runs").fetchall()
+        assert not others
+        assert status == "interrupted" and "ended before the run finished" in detail
+        own = store.start_run("ingest")
+        with Store.open(path) as again:  # this process's own run is still running
+            assert again.scalar("SELECT status FROM runs WHERE run_id = ?", [own]) == "running"
+    status = CliRunner().invoke(app, ["status", "--db", str(path)])
+    assert "interrupted" in status.output
+    assert "ended before the run finished" in status.output

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from jobatlas.cli.app import app, eval_app, stderr, stdout
-from jobatlas.cli.csvio import Row, annotate_csv
+from jobatlas.csvio import Row, annotate_csv
 from jobatlas.models import TIERS
 from jobatlas.normalize.classify import (
     OUTPUT_COLUMNS,

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from jobatlas.cli.app import app, stdout
+from jobatlas.cli.app import app, stdout, styled
 from jobatlas.config import db_path
 from jobatlas.progress import progress
 from jobatlas.sources.base import Board, board, registry
@@ -99,13 +98,13 @@ def _print_report(report: CollectionReport) -> None:
         table = Table("board", "status", "fetched", "new", "known", "s", "reason")
         for o in shown:
             table.add_row(
-                escape(o.board.key),
+                o.board.key,
                 o.status,
                 str(o.fetched),
                 str(o.added),
                 str(o.skipped),
                 f"{o.duration_s:.1f}",
-                escape(o.error or ""),
+                o.error or "",
             )
         console.print(table)
     console.print(
@@ -320,13 +319,13 @@ def sources() -> None:
         needs = " and ".join(info.key_env) if info.needs_key else "no key"
         if info.extra:
             needs += f"; pip install 'jobatlas[{info.extra}]'"
-        console.print(f"[bold]{info.name}[/bold]  {escape(info.title)}")
-        console.print(f"  board: {escape(info.board_label)}; needs: {escape(needs)}")
+        console.print(styled((info.name, "bold"), f"  {info.title}"))
+        console.print(f"  board: {info.board_label}; needs: {needs}")
         console.print(f"  rate limit: {info.rate_text}")
         console.print(f"  docs: {info.docs_url}")
         if not info.extra:
             console.print(
-                f"  base URL: {escape(info.base_url())} (override: --base-url or ${info.env_var})"
+                f"  base URL: {info.base_url()} (override: --base-url or ${info.env_var})"
             )
 
 
@@ -395,7 +394,7 @@ def companies_add(
         note=note,
     )
     companies = add_company(file, entry)
-    typer.echo(f"added {entry.name} ({entry.ats}:{entry.slug}); {len(companies)} in {file}")
+    stdout().print(f"added {entry.name} ({entry.ats}:{entry.slug}); {len(companies)} in {file}")
 
 
 @companies_app.command("remove")
@@ -405,4 +404,4 @@ def companies_remove(
 ) -> None:
     """Remove an employer from your company file."""
     removed = remove_company(file, name_or_slug)
-    typer.echo(f"removed {removed.name} ({removed.ats}:{removed.slug}) from {file}")
+    stdout().print(f"removed {removed.name} ({removed.ats}:{removed.slug}) from {file}")

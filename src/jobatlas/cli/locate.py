@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from jobatlas.cli.app import app, eval_app, stdout
-from jobatlas.cli.csvio import Row, annotate_csv, read_rows
+from jobatlas.csvio import Row, annotate_csv, read_rows
 from jobatlas.errors import EmptyInputError
 
 

@@ -6,11 +6,9 @@ import os
 import sys
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from jobatlas.cli import classify, collect, locate, pipeline, rank, salary  # noqa: F401
-from jobatlas.cli.app import app
+from jobatlas.cli.app import app, stderr, styled
 from jobatlas.errors import JobatlasError
 
 
@@ -40,7 +38,5 @@ def main(argv: list[str] | None = None) -> None:
                 f"internal error: {type(exc).__name__}: {exc} "
                 "— rerun with --debug for the traceback, and please report it"
             )
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            Text.assemble(("error: ", "red"), message)
-        )
+        stderr().print(styled(("error: ", "red"), message))
         sys.exit(1)

@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from jobatlas.bundled import bundled_postings
-from jobatlas.cli.app import app, stderr, stdout
+from jobatlas.cli.app import app, stderr, stdout, styled
 from jobatlas.config import DB_ENV, db_path
 from jobatlas.errors import JobatlasError
 from jobatlas.ingest import IngestResult, ingest_paths
@@ -35,9 +34,9 @@ def _ingest(store: Store, paths: list[Path], mapping: str | None, encoding: str)
         store, paths, mapping=parse_mapping(mapping) if mapping else None, encoding=encoding
     )
     for result in results:
-        stdout().print(_ingest_line(result), markup=False)
+        stdout().print(_ingest_line(result))
     for error in errors:
-        stderr().print(Text.assemble(("error: ", "red"), str(error)))
+        stderr().print(styled(("error: ", "red"), str(error)))
     return not errors
 
 
@@ -85,7 +84,7 @@ def ingest(
 def normalize_cmd(db: DbOption = None) -> None:
     """Turn new raw rows into postings (AI/ML tier, metro, salary), quarantine or duplicates."""
     with open_store(db) as store:
-        stdout().print(_normalize_line(normalize(store)), markup=False)
+        stdout().print(_normalize_line(normalize(store)))
 
 
 @app.command()
@@ -100,10 +99,13 @@ def status(db: DbOption = None) -> None:
         for name, n in counts.items():
             table.add_row(name, f"{n:,}")
         stdout().print(table)
-        sign = "[green]reconciles[/green]" if acc.reconciles else "[red]DOES NOT RECONCILE[/red]"
+        sign = ("reconciles", "green") if acc.reconciles else ("DOES NOT RECONCILE", "red")
         stdout().print(
-            f"raw {acc.raw:,} = postings {acc.postings:,} + quarantined {acc.quarantined:,} "
-            f"+ duplicates {acc.duplicates:,} + awaiting normalize {acc.pending:,}: {sign}"
+            styled(
+                f"raw {acc.raw:,} = postings {acc.postings:,} + quarantined {acc.quarantined:,} "
+                f"+ duplicates {acc.duplicates:,} + awaiting normalize {acc.pending:,}: ",
+                sign,
+            )
         )
         reasons = quarantine_reasons(store)
         if reasons:
@@ -120,7 +122,7 @@ def status(db: DbOption = None) -> None:
                 details.append(f"run {head[0]} {head[1]}: {_short_detail(detail)}")
         stdout().print(run_table)
         for line in details:
-            stdout().print(line, markup=False)
+            stdout().print(line)
     if not acc.reconciles:
         raise typer.Exit(2)
 
@@ -153,5 +155,5 @@ def run(
             stdout().print(f"empty store: using the bundled real postings ({inputs[0].name})")
         if inputs and not _ingest(store, inputs, None, "utf-8"):
             raise JobatlasError("some inputs could not be read", hint="see the errors above")
-        stdout().print(_normalize_line(normalize(store)), markup=False)
+        stdout().print(_normalize_line(normalize(store)))
         rank_and_report(store, out=out, top=top, draws=draws, seed=seed, console=stdout())

@@ -23,9 +23,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from jobatlas.cli.app import app, stderr, stdout
-from jobatlas.cli.csvio import read_rows, write_rows
+from jobatlas.cli.app import app, stderr, stdout, styled
 from jobatlas.config import DB_ENV, db_path
+from jobatlas.csvio import read_rows, write_rows
 from jobatlas.errors import ConfigError, InputError, StoreError
 from jobatlas.indicators import Ranking, RankSettings, build_ranking
 from jobatlas.indicators.rank import kendall_tau_b, spearman
@@ -179,9 +179,11 @@ def compute(store: Store, settings: RankSettings) -> Ranking:
         ranking = build_ranking(store.con, settings, progress=bar)
     if not ranking.ranked:
         stderr().print(
-            f"[yellow]warning:[/yellow] no metro has >= {number(settings.min_postings)} AI/ML "
-            f"postings and >= {settings.min_employers} employers; lower --min-postings or "
-            "--min-employers"
+            styled(
+                ("warning: ", "yellow"),
+                f"no metro has >= {number(settings.min_postings)} AI/ML postings and >= "
+                f"{settings.min_employers} employers; lower --min-postings or --min-employers",
+            )
         )
     return ranking
 

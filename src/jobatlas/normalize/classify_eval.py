@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from jobatlas.cli.csvio import read_rows
+from jobatlas.csvio import read_rows
 from jobatlas.errors import InputError
 from jobatlas.models import TIERS, Tier
 from jobatlas.normalize.classify import Classifier, default_classifier, keyword_baseline

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jobatlas import __version__
-from jobatlas.cli.csvio import write_rows
+from jobatlas.csvio import write_rows
 from jobatlas.errors import FileFormatError
 from jobatlas.indicators import INDICATORS, Details, MetroResult, Ranking
 from jobatlas.indicators.metrics import country_name

@@ -1,12 +1,17 @@
 """article.md: the ranking written up, built only from the report dict of ranking.json.
 
 Every number printed here is a value of that dict, formatted (thousands separators, a % or a
-currency sign) but never recomputed, so each one can be found in ranking.json.
+currency sign) but never recomputed, so each one can be found in ranking.json. Every string
+from the data (names, titles, sources, URLs, warnings) goes through ``sanitize`` as Markdown
+text, so none of it can become HTML, a link or table structure.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from jobatlas.sanitize import markdown_link
+from jobatlas.sanitize import markdown_text as md
 
 Report = dict[str, Any]
 
@@ -36,10 +41,6 @@ def _money(value: float | int | None, currency: str = "USD") -> str:
     return f"${number(value)}" if currency == "USD" else f"{number(value)} {currency}"
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def _list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -48,7 +49,7 @@ def _list(items: list[str]) -> str:
 
 def article(report: Report) -> str:
     sections = [
-        f"# {report['title']}",
+        f"# {md(report['title'])}",
         _intro(report),
         *(_city(m, report["settings"]["interval_pct"]) for m in report["metros"][: report["top"]]),
         _samples_table(report),
@@ -66,8 +67,8 @@ def _intro(report: Report) -> str:
     if countries and (countries[0]["share_pct"] or 0) >= 50:
         lead = (
             f" {number(countries[0]['share_pct'])}% of the located AI/ML postings are in one "
-            f"country ({countries[0]['country']}), so this list mostly describes that country's "
-            "market and says little about places the data barely covers."
+            f"country ({md(countries[0]['country'])}), so this list mostly describes that "
+            "country's market and says little about places the data barely covers."
         )
     return (
         "Which cities have the most to offer people who work in AI and machine learning? "
@@ -76,7 +77,7 @@ def _intro(report: Report) -> str:
         f"which {number(c['ai_ml_postings'])} count as AI/ML jobs ({_tiers(c, s)}) and "
         f"{number(c['ai_ml_in_metros'])} could be placed in a metro area.{lead} Each city gets "
         f"a composite score from {report['profile']['indicators_used']} indicators (the "
-        f"`{report['profile']['name']}` profile). Cities are listed by their median rank over "
+        f"{md(report['profile']['name'])} profile). Cities are listed by their median rank over "
         f"{number(s['draws'])} Monte Carlo draws that vary the assumptions, each with its "
         f"{number(s['interval_pct'][0])}{EN_DASH}{number(s['interval_pct'][1])}% rank "
         "interval; cities whose intervals overlap share a tier. The notes at the end say how, "
@@ -97,7 +98,7 @@ def _tiers(c: Report, s: Report) -> str:
 
 def _city(m: Report, interval_pct: list[float]) -> str:
     parts = [
-        f"### {m['position']}. {m['metro']}, {m['country']}",
+        f"### {m['position']}. {md(m['metro'])}, {md(m['country'])}",
         _standing(m, interval_pct),
         _volume(m),
         _salary(m["indicators"], m["salary"]),
@@ -148,7 +149,7 @@ def _salary(ind: Report, sal: Report) -> str:
         return f"No posted salary could be used{note}."
     local = ""
     if sal["local_currency"] and sal["local_currency"] != "USD":
-        local = f"{_money(sal['local_median'], sal['local_currency'])}, or "
+        local = f"{_money(sal['local_median'], md(sal['local_currency']))}, or "
     text = (
         f"The median posted salary is {local}{_money(ind['salary_usd_median'])} a year "
         f"over {number(sal['n'])} salaries (middle half {_money(sal['usd_p25'])}{EN_DASH}"
@@ -161,7 +162,7 @@ def _salary(ind: Report, sal: Report) -> str:
 
 def _employers(m: Report) -> str:
     ind = m["indicators"]
-    top = [f"{e['name']} ({number(e['postings'])})" for e in m["top_employers"][:3]]
+    top = [f"{md(e['name'])} ({number(e['postings'])})" for e in m["top_employers"][:3]]
     text = f"{number(ind['employers'])} employers posted AI/ML jobs"
     if top:
         text += f"; the most active were {_list(top)}"
@@ -171,8 +172,8 @@ def _employers(m: Report) -> str:
 
 
 def _skills_and_titles(m: Report) -> str:
-    skills = [f"{s['skill']} ({number(s['postings'])})" for s in m["top_skills"][:4]]
-    titles = [f"“{t['title']}”" for t in m["top_titles"][:2]]
+    skills = [f"{md(s['skill'])} ({number(s['postings'])})" for s in m["top_skills"][:4]]
+    titles = [f"“{md(t['title'])}”" for t in m["top_titles"][:2]]
     out = []
     if skills:
         out.append(f"Skills named most often: {_list(skills)}.")
@@ -190,10 +191,10 @@ def _samples_table(report: Report) -> str:
     ]
     for m in report["metros"][: report["top"]]:
         for s in m["samples"][:3]:
-            link = f"[posting]({s['url']})" if s["url"] else "no link in source"
+            link = markdown_link("posting", s["url"], "no link in source")
             lines.append(
-                f"| {m['position']} | {_cell(m['metro'])} | {_cell(s['title'])} | "
-                f"{_cell(s['company'] or 'not named')} | {s['posted_date'] or 'n/a'} | "
+                f"| {m['position']} | {md(m['metro'])} | {md(s['title'])} | "
+                f"{md(s['company'] or 'not named')} | {md(s['posted_date'] or 'n/a')} | "
                 f"{_money(s['salary_usd']) if s['salary_usd'] is not None else '-'} | {link} |"
             )
     return "\n".join(lines)
@@ -202,7 +203,7 @@ def _samples_table(report: Report) -> str:
 def _method_note(report: Report) -> str:
     s, p = report["settings"], report["profile"]
     weights = [
-        f"{i['label']} {number(i['weight_pct'])}%"
+        f"{md(i['label'])} {number(i['weight_pct'])}%"
         + (" (lower is better)" if i["direction"] < 0 else "")
         for i in report["indicators"]
         if i["weight_pct"]
@@ -223,7 +224,7 @@ def _method_note(report: Report) -> str:
         )
     return (
         "## How the ranking was made\n\n"
-        f"Indicators and weights (`{p['name']}` profile): {_list(weights)}. A posting listing "
+        f"Indicators and weights ({md(p['name'])} profile): {_list(weights)}. A posting listing "
         f"several cities counts as a fraction in each ({s['place_weighting']} weighting). Each "
         f"indicator is winsorised at {number(s['winsor_pct'])}% and normalised by "
         f"{METHOD_TEXT[s['normalisation']]}; "
@@ -240,11 +241,13 @@ def _method_note(report: Report) -> str:
 def _coverage_note(report: Report) -> str:
     c = report["coverage"]
     sources = [
-        f"{x['source']} ({number(x['ai_ml_postings'])} of {number(x['postings'])})"
+        f"{md(x['source'])} ({number(x['ai_ml_postings'])} of {number(x['postings'])})"
         for x in c["sources"][:8]
     ]
     countries = [
-        f"{x['country']} {number(x['share_pct'])}%" for x in c["countries"][:6] if x["share_pct"]
+        f"{md(x['country'])} {number(x['share_pct'])}%"
+        for x in c["countries"][:6]
+        if x["share_pct"]
     ]
     lines = [
         "## What the data covers",
@@ -268,5 +271,5 @@ def _coverage_note(report: Report) -> str:
     ]
     warned = [m for m in report["metros"][: report["top"]] if m["warnings"]]
     for m in warned:
-        lines.append(f"- {m['metro']}: " + "; ".join(m["warnings"]) + ".")
+        lines.append(f"- {md(m['metro'])}: " + "; ".join(md(w) for w in m["warnings"]) + ".")
     return "\n".join(lines)

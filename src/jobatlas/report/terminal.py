@@ -1,4 +1,8 @@
-"""The ranking as a rich table, built from the same report dict as ranking.json."""
+"""The ranking as a rich table, built from the same report dict as ranking.json.
+
+Cells are ``Text`` made through ``sanitize.terminal_text``, so names and titles from postings
+are never read as console markup and carry no control characters, on any rich console.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,17 @@ from typing import Any
 
 from rich.console import JustifyMethod
 from rich.table import Table
+from rich.text import Text
 
 from jobatlas.report.markdown import ASSUMPTION_TEXT, EN_DASH, number
+from jobatlas.sanitize import terminal_text
 
 Report = dict[str, Any]
 
 
 def ranking_table(report: Report, top: int = 10) -> Table:
     """Rank, interval, tier, metro, country and the key indicators of the top ``top`` metros."""
-    table = Table(title=report["title"], title_justify="left")
+    table = Table(title=_plain(report["title"]), title_justify="left")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("#", "right"),
         ("Median rank", "right"),
@@ -35,7 +41,7 @@ def ranking_table(report: Report, top: int = 10) -> Table:
     for m in report["metros"][:top]:
         ind = m["indicators"]
         interval = f"{m['interval'][0]}{EN_DASH}{m['interval'][1]}" if m["interval"] else "-"
-        table.add_row(
+        cells = (
             str(m["position"]),
             number(m["median_rank"]) if m["median_rank"] is not None else str(m["rank"]),
             interval,
@@ -48,7 +54,12 @@ def ranking_table(report: Report, top: int = 10) -> Table:
             number(ind["employers"]),
             "; ".join(s["title"] for s in m["samples"][:2]),
         )
+        table.add_row(*(_plain(cell) for cell in cells))
     return table
+
+
+def _plain(text: str) -> Text:
+    return Text(terminal_text(text))
 
 
 def summary_lines(report: Report) -> list[str]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -67,6 +69,7 @@ class Store:
             ) from exc
         store = cls(con, target)
         store.migrate()
+        store.mark_interrupted_runs()
         return store
 
     def close(self) -> None:
@@ -128,10 +131,28 @@ class Store:
         assert row is not None
         run_id = int(row[0])
         self.con.execute(
-            "INSERT INTO runs (run_id, stage, started_at, status) VALUES (?, ?, ?, 'running')",
-            [run_id, stage, datetime.now()],
+            "INSERT INTO runs (run_id, stage, started_at, status, detail) "
+            "VALUES (?, ?, ?, 'running', ?)",
+            [run_id, stage, datetime.now(), json.dumps({"process": _process_token()})],
         )
         return run_id
+
+    def mark_interrupted_runs(self) -> int:
+        """Mark ``interrupted`` the runs left ``running`` by a process that has ended.
+
+        DuckDB lets one process at a time open a store for writing, so when this one has it,
+        a ``running`` run started by any other process can no longer finish: it was killed.
+        Runs of this process (another open Store in it) are left alone.
+        """
+        rows = self.con.execute(
+            "UPDATE runs SET status = 'interrupted', detail = ? WHERE status = 'running' "
+            "AND coalesce(json_extract_string(detail, '$.process'), '') <> ? RETURNING run_id",
+            [
+                json.dumps({"error": "the process ended before the run finished"}),
+                _process_token(),
+            ],
+        ).fetchall()
+        return len(rows)
 
     def finish_run(self, run_id: int, stats: RunStats, started: float) -> None:
         self.con.execute(
@@ -184,6 +205,12 @@ UNPROCESSED = (
     "AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_id = r.raw_id) "
     "AND NOT EXISTS (SELECT 1 FROM duplicates d WHERE d.raw_id = r.raw_id)"
 )
+
+
+@cache
+def _process_token() -> str:
+    """Names this process in ``runs`` (the pid alone could be reused by a later process)."""
+    return f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
 
 
 def memory_limit() -> str:

@@ -1,8 +1,9 @@
-"""Shared plumbing for the per-value commands (classify, locate, salary).
+"""Reading and writing CSV files: the one CSV writer of jobatlas, and the plumbing of the
+per-value commands (classify, locate, salary).
 
-Each reads a CSV (or ``-`` for stdin), adds columns computed from some input
-columns, and writes every input column plus the new ones, one row per input row,
-in input order (or ``-`` for stdout).
+Those commands read a CSV (or ``-`` for stdin), add columns computed from some input columns,
+and write every input column plus the new ones, one row per input row, in input order (or
+``-`` for stdout). Every cell written goes through ``sanitize.csv_cell`` (the formula guard).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from jobatlas.errors import EmptyInputError, EncodingError, FileFormatError, MissingColumnError
+from jobatlas.sanitize import csv_cell
 
 Row = dict[str, str]
 
@@ -74,8 +76,8 @@ def read_rows(
 
 def write_rows(path: str, header: Sequence[str], rows: Sequence[Mapping[str, object]]) -> None:
     with _open_out(path) as fh:
+        csv.writer(fh).writerow([csv_cell(name) for name in header])
         writer = csv.DictWriter(fh, fieldnames=list(header), extrasaction="ignore")
-        writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})
 
@@ -87,7 +89,7 @@ def _cell(value: object) -> object:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return value
+    return csv_cell(value)
 
 
 def annotate_csv(
