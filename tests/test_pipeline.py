@@ -162,3 +162,28 @@ def test_salaries_in_sql_equal_the_salary_normaliser(store: Store, tmp_path: Pat
                 assert a == b, (text, sql, expected)
         statuses.add(want.status)
     assert {"parsed", "none"} <= statuses
+
+
+NON_LATIN_TITLES = {
+    "Japanese": ("機械学習エンジニア", "東京都"),
+    "Chinese": ("机器学习工程师", "北京"),
+    "Korean": ("머신러닝 엔지니어", "서울"),
+    "Russian": ("Инженер по машинному обучению", "Москва"),
+    "Arabic": ("مهندس تعلم الآلة", "Dubai, United Arab Emirates"),
+    "Greek": ("Μηχανικός Μηχανικής Μάθησης", "Αθήνα, Ελλάδα"),
+}
+
+
+def test_titles_in_every_script_reach_postings_and_are_classified(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = [
+        _row(title=title, location=place, url=f"https://jobs.example.com/{script}")
+        for script, (title, place) in NON_LATIN_TITLES.items()
+    ]
+    ingest_file(store, write_csv(tmp_path / "jobs.csv", rows))
+    normalize(store)
+    tiers = dict(store.con.execute("SELECT title, ai_ml_tier FROM postings").fetchall())
+    for script, (title, _) in NON_LATIN_TITLES.items():
+        assert tiers.get(title) == "core", script
+    assert store.scalar("SELECT count(*) FROM quarantine") == 0

@@ -114,7 +114,7 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> int:
 
 def _quarantine(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     con.execute(
-        f"""
+        rf"""
         INSERT INTO quarantine (raw_id, run_id, reason, detail)
         SELECT raw_id, ?, reason, detail FROM (
             SELECT raw_id,
@@ -122,7 +122,7 @@ def _quarantine(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
                     WHEN parse_error IS NOT NULL THEN 'malformed_row'
                     WHEN title IS NULL OR trim(title) = '' THEN 'missing_title'
                     WHEN length(title) > {MAX_TITLE_CHARS} THEN 'title_too_long'
-                    WHEN NOT regexp_matches(title, '[[:alpha:]]') THEN 'title_not_text'
+                    WHEN NOT regexp_matches(title, '\p{{L}}') THEN 'title_not_text'
                 END AS reason,
                 CASE
                     WHEN parse_error IS NOT NULL THEN parse_error
