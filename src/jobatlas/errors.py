@@ -99,10 +99,16 @@ class SourceBlocked(SourceError):
 
 class SourceSchemaChanged(SourceError):
     def __init__(self, source: str, field: str, detail: str = "") -> None:
-        extra = f" ({detail})" if detail else ""
-        super().__init__(
-            f"{source}: response has no usable field {field!r}{extra}",
-            hint="the API changed shape; please report it",
-        )
         self.source = source
         self.field = field
+        self.detail = detail
+        super().__init__(
+            f"{source}: response has {self.problem}",
+            hint="the API changed shape; please report it",
+        )
+
+    @property
+    def problem(self) -> str:
+        """What is wrong, without the source: ``no usable field 'jobs[].id' (got nothing)``."""
+        extra = f" ({self.detail})" if self.detail else ""
+        return f"no usable field {self.field!r}{extra}"

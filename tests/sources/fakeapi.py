@@ -2,8 +2,8 @@
 
 ``FakeApi`` answers like Greenhouse, Lever, Ashby, Workable, SmartRecruiters, Recruitee,
 Algolia HN and Adzuna (fixtures in ``fixtures/``, synthetic). Faults are scripted per
-path: the next matching requests get the scripted responses (an HTTP error, a stall),
-then the normal answer.
+path: the next matching requests get the scripted responses (an HTTP error, a stall, a
+trickled, truncated or gzip-bomb body), then the normal answer.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Callable
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,9 @@ from jobatlas.sources.http import HttpClient, HttpConfig
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-Reply = tuple[int, dict[str, str], bytes]
+Reply = tuple[int, dict[str, str], bytes | Iterable[bytes]]
+"""Status, headers and body; a body given in pieces is written piece by piece, and its
+Content-Length is whatever the headers say (none: the body ends when the connection does)."""
 Answer = Callable[[re.Match[str], dict[str, str]], Reply]
 Scripted = Reply | Callable[[], Reply]
 
@@ -40,6 +44,43 @@ def _text(name: str) -> str:
 
 def reply(payload: Any, status: int = 200, **headers: str) -> Reply:
     return status, {"Content-Type": "application/json", **headers}, json.dumps(payload).encode()
+
+
+def truncated(payload: Any, keep: int, *, claim_full: bool = False) -> Reply:
+    """The first ``keep`` bytes of the JSON; ``claim_full`` announces the full length."""
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json"}
+    if claim_full:
+        return 200, headers | {"Content-Length": str(len(body))}, [body[:keep]]
+    return 200, headers, body[:keep]
+
+
+def trickle(size: int, interval: float) -> Reply:
+    """Valid JSON of ``size`` bytes sent one byte every ``interval`` s (at most size x interval)."""
+    body = b'{"jobs": [' + b" " * max(0, size - 12) + b"]}"
+
+    def drip() -> Iterator[bytes]:
+        for byte in body:
+            time.sleep(interval)
+            yield bytes([byte])
+
+    return 200, {"Content-Type": "application/json", "Content-Length": str(len(body))}, drip()
+
+
+@functools.cache
+def _bomb(megabytes: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip framing
+    spaces = b" " * 1_000_000
+    parts = [packer.compress(b'{"jobs": [')]
+    parts += [packer.compress(spaces) for _ in range(megabytes)]
+    parts += [packer.compress(b"]}"), packer.flush()]
+    return b"".join(parts)
+
+
+def gzip_bomb(megabytes: int) -> Reply:
+    """A small gzip body that expands to ``megabytes`` MB of valid JSON."""
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    return 200, headers, _bomb(megabytes)
 
 
 class FakeApi:
@@ -59,9 +100,11 @@ class FakeApi:
                     self.send_response(status)
                     for key, value in headers.items():
                         self.send_header(key, value)
-                    self.send_header("Content-Length", str(len(body)))
+                    if isinstance(body, bytes):
+                        self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    for piece in [body] if isinstance(body, bytes) else body:
+                        self.wfile.write(piece)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

@@ -42,7 +42,11 @@ def test_collect_greenhouse_from_a_base_url(api: FakeApi, tmp_path: Path) -> Non
     args = ["collect", "greenhouse", "--board", "acmerobotics", "--base-url", api.url]
     result = runner.invoke(app, [*args, "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert "collection #1 ok: 1 ok, 0 degraded, 0 failed; 3 new postings" in result.output
+    assert (
+        "collection #1 ok: 1 ok, 0 degraded, 0 failed; 3 new rows "
+        "(0 of them unreadable, kept for quarantine), 0 repeated ids skipped"
+        in result.output
+    )
     with Store.open(db) as store:
         assert store.scalar("SELECT count(*) FROM raw_postings WHERE source = 'greenhouse'") == 3
 
@@ -69,15 +73,26 @@ def test_a_failed_board_exits_1_with_its_reason(api: FakeApi, tmp_path: Path) ->
     assert "--retry-failed" in result.output
 
 
-def test_a_malformed_board_names_the_field(api: FakeApi, tmp_path: Path) -> None:
+def test_a_board_with_an_unreadable_job_is_degraded_naming_the_field(
+    api: FakeApi, tmp_path: Path
+) -> None:
     install_world(api)
     page = load("greenhouse_jobs.json")
     page["jobs"][0]["id"] = None
     api.json(r"/v1/boards/broken/jobs", page)
     args = ["collect", "greenhouse", "--board", "broken", "--board", "acmerobotics"]
     result = runner.invoke(app, [*args, "--base-url", api.url, "--db", str(tmp_path / "m.db")])
+    assert result.exit_code == 0, result.output
+    assert "jobs[].id" in result.output and "1 ok, 1 degraded, 0 failed" in result.output
+
+
+def test_a_board_without_its_job_list_fails_naming_the_field(api: FakeApi, tmp_path: Path) -> None:
+    install_world(api)
+    api.json(r"/v1/boards/broken/jobs", {"postings": []})
+    args = ["collect", "greenhouse", "--board", "broken", "--board", "acmerobotics"]
+    result = runner.invoke(app, [*args, "--base-url", api.url, "--db", str(tmp_path / "m.db")])
     assert result.exit_code == 1
-    assert "jobs[].id" in result.output and "1 ok, 0 degraded, 1 failed" in result.output
+    assert "'jobs'" in result.output and "1 ok, 0 degraded, 1 failed" in result.output
 
 
 def test_collect_companies_file(
@@ -98,9 +113,9 @@ def test_collect_companies_file(
     db = str(tmp_path / "c.duckdb")
     result = runner.invoke(app, ["collect", "--companies", str(file), "--db", db])
     assert result.exit_code == 0, result.output
-    assert "4 ok" in result.output and "12 new postings" in result.output
+    assert "4 ok" in result.output and "12 new rows" in result.output
     only = runner.invoke(app, ["collect", "--companies", str(file), "--ats", "lever", "--db", db])
-    assert only.exit_code == 0 and "1 ok" in only.output and "0 new postings" in only.output
+    assert only.exit_code == 0 and "1 ok" in only.output and "0 new rows" in only.output
     with Store.open(db) as store:
         company = store.scalar("SELECT company FROM raw_postings WHERE source = 'lever' LIMIT 1")
     assert company == "Nimbus"  # the registry's name, since Lever's API has none

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -12,12 +13,16 @@ from fakeapi import (
     FakeApi,
     base_urls,
     fast_client,
+    gzip_bomb,
     install_world,
     load,
     reply,
+    trickle,
+    truncated,
 )
 
 from jobatlas.errors import ConfigError
+from jobatlas.pipeline import accounting, normalize
 from jobatlas.sources.base import Board, board
 from jobatlas.sources.collect import BoardOutcome, CollectionReport, collect
 from jobatlas.store.duckdb import Store
@@ -101,17 +106,17 @@ def test_recollecting_stores_nothing_twice_and_updates_last_seen(
     assert store.scalar("SELECT min(times_seen) FROM sightings") == 2
 
 
-def test_a_malformed_board_fails_naming_the_field_while_others_complete(
+def test_a_page_without_its_job_list_fails_naming_the_field_while_others_complete(
     store: Store, api: FakeApi
 ) -> None:
     install_world(api)
     page = load("greenhouse_jobs.json")
-    del page["jobs"][2]["title"]
+    page["jobs"] = {"count": 3}
     api.json(r"/v1/boards/broken/jobs", page)
     report = run(store, api, [*small_boards(), board("greenhouse", "broken")])
     broken = outcome(report, "greenhouse:broken")
     assert broken.status == "failed" and broken.error_type == "SourceSchemaChanged"
-    assert "jobs[].title" in (broken.error or "")
+    assert "'jobs'" in (broken.error or "")
     assert {o.status for o in report.outcomes if o is not broken} == {"ok"}
     assert report.status == "degraded"
     assert stored_by_source(store) == SMALL  # nothing from the broken board
@@ -119,7 +124,63 @@ def test_a_malformed_board_fails_naming_the_field_while_others_complete(
         "SELECT status, error_type, error FROM collection_runs WHERE board = 'greenhouse:broken'"
     ).fetchone()
     assert row is not None and row[:2] == ("failed", "SourceSchemaChanged")
-    assert "jobs[].title" in row[2]
+    assert "'jobs'" in row[2]
+
+
+def mixed_board() -> dict[str, Any]:
+    """A Greenhouse page of three jobs: one good, one with a title that is not text, one
+    without an id (ids shifted so they differ from the standard board's)."""
+    page = load("greenhouse_jobs.json")
+    for job in page["jobs"]:
+        job["id"] += 1000
+    page["jobs"][1]["title"] = {"en": "Research Scientist"}
+    del page["jobs"][2]["id"]
+    return page
+
+
+def test_an_unreadable_job_is_quarantined_naming_board_and_field_and_the_rest_stored(
+    store: Store, api: FakeApi
+) -> None:
+    page = mixed_board()
+    api.json(r"/v1/boards/mixed/jobs", page)
+    report = run(store, api, [board("greenhouse", "mixed")])
+    mixed = report.outcomes[0]
+    assert (mixed.status, mixed.fetched, mixed.added, mixed.skipped) == ("degraded", 3, 3, 0)
+    assert (mixed.rejected, mixed.duplicates) == (2, 0)
+    assert "2 job(s) unreadable" in (mixed.error or "") and "jobs[].title" in (mixed.error or "")
+    good = store.con.execute("SELECT source_id FROM raw_postings WHERE parse_error IS NULL")
+    assert good.fetchall() == [(str(page["jobs"][0]["id"]),)]
+    bad = store.con.execute(
+        "SELECT source_row, parse_error, record FROM raw_postings "
+        "WHERE parse_error IS NOT NULL ORDER BY source_row"
+    ).fetchall()
+    assert [row[0] for row in bad] == [2, 3]
+    assert bad[0][1].startswith("greenhouse:mixed: job 2: ") and "'jobs[].title'" in bad[0][1]
+    assert bad[1][1].startswith("greenhouse:mixed: job 3: ") and "'jobs[].id'" in bad[1][1]
+    assert [json.loads(row[2]) for row in bad] == page["jobs"][1:]
+    counts = store.con.execute(
+        "SELECT n_fetched, n_added, n_rejected, n_duplicates, status FROM collection_runs"
+    ).fetchone()
+    assert counts == (3, 3, 2, 0, "degraded")
+    assert store.scalar("SELECT rows_rejected FROM runs WHERE stage = 'collect'") == 2
+
+    result = normalize(store)
+    assert (result.rows_in, result.quarantined) == (3, 2)
+    quarantined = store.con.execute("SELECT reason, detail FROM quarantine ORDER BY raw_id")
+    details = quarantined.fetchall()
+    assert [reason for reason, _ in details] == ["malformed_row", "malformed_row"]
+    assert [detail for _, detail in details] == [row[1] for row in bad]
+    books = accounting(store)
+    assert books.reconciles and books.pending == 0
+    assert books.raw == books.postings + books.quarantined + books.duplicates == 3
+
+
+def test_collecting_an_unreadable_job_again_stores_nothing_new(store: Store, api: FakeApi) -> None:
+    api.json(r"/v1/boards/mixed/jobs", mixed_board())
+    run(store, api, [board("greenhouse", "mixed")])
+    again = run(store, api, [board("greenhouse", "mixed")]).outcomes[0]
+    assert (again.fetched, again.added, again.skipped, again.rejected) == (3, 0, 3, 2)
+    assert store.scalar("SELECT count(*) FROM raw_postings") == 3
 
 
 def test_a_500_then_success_and_a_429_with_retry_after(store: Store, api: FakeApi) -> None:
@@ -202,12 +263,76 @@ def test_fresh_starts_a_new_pass(store: Store, api: FakeApi) -> None:
     assert store.scalar("SELECT count(*) FROM collections WHERE status = 'abandoned'") == 1
 
 
-def test_the_same_posting_twice_on_one_board_is_stored_once(store: Store, api: FakeApi) -> None:
-    install_world(api)
-    posting = load("lever_postings.json")[0]
-    api.json(r"/v0/postings/echo", [posting, posting])
+def test_a_repeated_id_keeps_the_first_copy_and_is_counted(store: Store, api: FakeApi) -> None:
+    first = load("lever_postings.json")[0]
+    second = first | {"text": "Another title under the same id"}
+    api.json(r"/v0/postings/echo", [first, second, first])
     report = run(store, api, [board("lever", "echo")])
-    assert (report.outcomes[0].fetched, report.outcomes[0].added) == (1, 1)
+    echo = report.outcomes[0]
+    assert (echo.status, echo.fetched, echo.added, echo.duplicates) == ("ok", 3, 1, 2)
+    assert store.scalar("SELECT title FROM raw_postings") == first["text"]
+    row = store.con.execute("SELECT n_fetched, n_added, n_duplicates FROM collection_runs")
+    assert row.fetchone() == (3, 1, 2)
+    detail = json.loads(store.scalar("SELECT detail FROM runs WHERE stage = 'collect'"))
+    assert detail["duplicates"] == 2
+
+
+def test_truncated_json_is_retried_then_stored(store: Store, api: FakeApi) -> None:
+    page = load("greenhouse_jobs.json")
+    api.json(r"/v1/boards/acmerobotics/jobs", page)
+    cut = len(json.dumps(page)) // 2
+    api.script(
+        r"/v1/boards/acmerobotics/jobs",
+        truncated(page, cut),  # a body that is complete as HTTP but stops mid-JSON
+        truncated(page, cut, claim_full=True),  # fewer bytes than Content-Length
+    )
+    report = run(store, api, [board("greenhouse", "acmerobotics")])
+    assert report.outcomes[0].status == "ok"
+    assert report.outcomes[0].requests == 3
+    assert store.scalar("SELECT count(*) FROM raw_postings") == len(page["jobs"])
+
+
+def test_json_truncated_every_time_fails_as_transient_not_as_a_schema_change(
+    store: Store, api: FakeApi
+) -> None:
+    page = load("greenhouse_jobs.json")
+    api.script(r"/v1/boards/acmerobotics/jobs", truncated(page, 100), truncated(page, 100))
+    report = run(store, api, [board("greenhouse", "acmerobotics")], client={"max_tries": 2})
+    failed = report.outcomes[0]
+    assert (failed.status, failed.error_type) == ("failed", "TransientSourceError")
+    assert "failed 2 times" in (failed.error or "") and "cut short" in (failed.error or "")
+
+
+def test_a_trickled_body_ends_at_the_deadline(store: Store, api: FakeApi) -> None:
+    install_world(api)
+    # 200 bytes at one per 20 ms: 4 s per try, while no single read waits long enough to
+    # reach the 2 s read timeout.
+    slow = [lambda: trickle(200, 0.02)] * 2
+    api.script(r"/api/v1/widget/accounts/orbital", *slow)
+    boards = [board("workable", "orbital"), board("lever", "nimbuslabs")]
+    started = time.monotonic()
+    report = run(store, api, boards, client={"deadline": 0.3, "max_tries": 2})
+    elapsed = time.monotonic() - started
+    stuck = outcome(report, "workable:orbital")
+    assert (stuck.status, stuck.error_type) == ("failed", "TransientSourceError")
+    assert "0.3 s deadline" in (stuck.error or "") and "failed 2 times" in (stuck.error or "")
+    assert "JOBATLAS_HTTP_DEADLINE" in (stuck.error or "")
+    assert outcome(report, "lever:nimbuslabs").status == "ok"
+    assert elapsed < 2.5
+
+
+def test_a_gzip_bomb_fails_its_board_at_the_size_cap(store: Store, api: FakeApi) -> None:
+    install_world(api)
+    api.script(r"/v1/boards/acmerobotics/jobs", gzip_bomb(20))
+    boards = [board("greenhouse", "acmerobotics"), board("lever", "nimbuslabs")]
+    report = run(store, api, boards, client={"max_body_mb": 1})
+    bombed = outcome(report, "greenhouse:acmerobotics")
+    assert (bombed.status, bombed.error_type) == ("failed", "SourceError")
+    error = bombed.error or ""
+    assert "/v1/boards/acmerobotics/jobs" in error and "1 MB limit" in error
+    assert "JOBATLAS_HTTP_MAX_BODY_MB" in error
+    assert api.count(r"/v1/boards/acmerobotics/jobs") == 1  # not retried
+    assert outcome(report, "lever:nimbuslabs").status == "ok"
 
 
 def test_config_errors_come_before_any_request(

@@ -60,6 +60,20 @@ def test_head_line_fields(api: FakeApi) -> None:
     assert kestrel["remote_hint"] == "remote" and kestrel["location"] == "REMOTE (US, Canada)"
 
 
+def test_a_comment_without_a_numeric_id_is_set_aside(api: FakeApi) -> None:
+    install_world(api)
+    item = load("hn_item.json")
+    item["children"][0]["id"] = "40563401"  # a string: Algolia items carry numbers
+    api.script(r"/api/v1/items/40563283", reply(item))
+    with fast_client() as client:
+        ctx = FetchContext(client, hn.INFO, api.url)
+        postings = hn.SOURCE.fetch(board("hn", "2024-06"), ctx)
+    assert "40563401" not in {p.source_id for p in postings}
+    assert len(postings) == 4  # the other comments: three roles of one, and one more
+    [rejected] = ctx.rejected
+    assert rejected.position == 1 and "'children[].id' (got str)" in rejected.reason
+
+
 def test_no_thread_for_the_month_fails_clearly(api: FakeApi) -> None:
     with pytest.raises(SourceError, match="2024-07"):
         collect_month(api, "2024-07")

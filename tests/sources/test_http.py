@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
-from collections.abc import Callable
+import tracemalloc
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import httpx
 import pytest
-from fakeapi import FakeClock
+from fakeapi import FakeApi, FakeClock, fast_client, gzip_bomb
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,6 +41,13 @@ def make_client(handler: Handler, clock: FakeClock, **config: float) -> HttpClie
     )
 
 
+def streamed(answer: httpx.Response) -> httpx.Response:
+    """A fresh copy whose body is still to be read, as a real transport gives it."""
+    return httpx.Response(
+        answer.status_code, headers=answer.headers, stream=httpx.ByteStream(answer.content)
+    )
+
+
 def sequence(*responses: httpx.Response | Exception) -> tuple[Handler, list[httpx.Request]]:
     """A handler answering with ``responses`` in order (the last one repeats)."""
     seen: list[httpx.Request] = []
@@ -47,7 +57,19 @@ def sequence(*responses: httpx.Response | Exception) -> tuple[Handler, list[http
         answer = responses[min(len(seen), len(responses)) - 1]
         if isinstance(answer, Exception):
             raise answer
-        return answer
+        return streamed(answer)
+
+    return handler, seen
+
+
+def encoded(coding: str, body: bytes) -> tuple[Handler, list[httpx.Request]]:
+    """A handler answering 200 with ``body`` sent as is under ``Content-Encoding: coding``."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        headers = {"Content-Encoding": coding}
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(body))
 
     return handler, seen
 
@@ -163,6 +185,120 @@ def test_a_body_that_is_not_json_is_a_schema_change() -> None:
     assert caught.value.field == "<body>"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b'{"jobs": [{"id": 1, "title": "ML Eng',
+        b'{"jobs": [{"id": 1',
+        b'{"jobs": [{"id": 1, "remote": tr',
+        b'{"jobs": [{"id": 1.',
+        b'{"jobs": [{"id": 1, "title": "Ing\xc3',  # cut inside a UTF-8 character
+        b'{"jobs": [{"id": 1},',
+    ],
+)
+def test_a_body_cut_short_is_retried_then_reported_as_transient(body: bytes) -> None:
+    handler, seen = sequence(httpx.Response(200, content=body))
+    with pytest.raises(TransientSourceError) as caught:
+        get(make_client(handler, FakeClock(), max_tries=3))
+    assert len(seen) == 3
+    assert "cut short" in str(caught.value) and not isinstance(caught.value, SourceSchemaChanged)
+
+
+def test_a_body_cut_short_then_whole_succeeds() -> None:
+    clock = FakeClock()
+    handler, seen = sequence(
+        httpx.Response(200, content=b'{"jobs": ['), httpx.Response(200, json={"jobs": []})
+    )
+    assert get(make_client(handler, clock)) == {"jobs": []}
+    assert len(seen) == 2 and clock.sleeps == [1.0]
+
+
+@pytest.mark.parametrize("body", [b"[1, 2] trailing junk", b'{"a": 1 x}', b"\xff\xfe<html>"])
+def test_a_complete_body_that_is_not_json_is_not_retried(body: bytes) -> None:
+    handler, seen = sequence(httpx.Response(200, content=body))
+    with pytest.raises(SourceSchemaChanged):
+        get(make_client(handler, FakeClock()))
+    assert len(seen) == 1
+
+
+def test_nan_and_infinity_become_null() -> None:
+    handler, _ = sequence(httpx.Response(200, content=b'{"a": NaN, "b": [Infinity, -Infinity]}'))
+    assert get(make_client(handler, FakeClock())) == {"a": None, "b": [None, None]}
+
+
+def test_json_nested_too_deeply_is_a_schema_change_not_a_crash() -> None:
+    handler, _ = sequence(httpx.Response(200, content=b"[" * 200_000 + b"]" * 200_000))
+    with pytest.raises(SourceSchemaChanged, match="nested too deeply"):
+        get(make_client(handler, FakeClock()))
+
+
+class Dripping(httpx.SyncByteStream):
+    """A body whose every piece takes ``step`` seconds of the fake clock."""
+
+    def __init__(self, clock: FakeClock, pieces: list[bytes], step: float) -> None:
+        self.clock, self.pieces, self.step = clock, pieces, step
+
+    def __iter__(self) -> Iterator[bytes]:
+        for piece in self.pieces:
+            self.clock.now += self.step
+            yield piece
+
+
+def test_the_deadline_bounds_the_whole_body_not_each_read() -> None:
+    clock = FakeClock()
+    pieces = [b"[", *[b" "] * 20, b"]"]
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, stream=Dripping(clock, pieces, 1.0))
+
+    with pytest.raises(TransientSourceError) as caught:
+        get(make_client(handler, clock, deadline=5.0, max_tries=2))
+    assert len(seen) == 2
+    message = str(caught.value)
+    assert "after the 5 s deadline" in message and "JOBATLAS_HTTP_DEADLINE" in message
+    assert get(make_client(handler, clock, deadline=30.0)) == []  # 22 s of pieces fits in 30
+
+
+def test_gzip_and_deflate_bodies_are_decoded_past_one_piece() -> None:
+    payload = b'{"jobs": [' + b" " * 300_000 + b'"x"]}'
+    for coding, packed in (("gzip", gzip.compress(payload)), ("deflate", zlib.compress(payload))):
+        handler, _ = encoded(coding, packed)
+        assert get(make_client(handler, FakeClock())) == {"jobs": ["x"]}
+
+
+def test_an_encoding_we_did_not_ask_for_is_refused() -> None:
+    handler, seen = encoded("br", b"\x1b\x00")
+    with pytest.raises(SourceError, match="unsupported Content-Encoding 'br'"):
+        get(make_client(handler, FakeClock()))
+    assert len(seen) == 1
+    assert seen[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_a_corrupt_gzip_body_is_transient() -> None:
+    handler, seen = encoded("gzip", b"not gzip")
+    with pytest.raises(TransientSourceError, match="compressed body is corrupt"):
+        get(make_client(handler, FakeClock(), max_tries=2))
+    assert len(seen) == 2
+
+
+def test_a_gzip_bomb_stops_at_the_cap_with_memory_to_match(api: FakeApi) -> None:
+    api.script("/bomb", gzip_bomb(100))  # about 100 kB that inflate to 100 MB
+    with fast_client(max_body_mb=1.0) as client:
+        tracemalloc.start()
+        try:
+            with pytest.raises(SourceError) as caught:
+                client.get_json(api.url + "/bomb", source="test", rate=1000.0)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert not isinstance(caught.value, TransientSourceError)
+    assert "/bomb: response body over the 1 MB limit" in str(caught.value)
+    assert peak < 8_000_000  # httpx's own decoder would hold ~64 MB from one read
+
+
 def test_query_parameters_never_reach_messages() -> None:
     handler, _ = sequence(httpx.Response(403))
     client = make_client(handler, FakeClock())
@@ -207,7 +343,7 @@ def test_concurrency_cap_per_host() -> None:
         time.sleep(0.03)
         with lock:
             in_flight -= 1
-        return httpx.Response(200, json={})
+        return streamed(httpx.Response(200, json={}))
 
     client = HttpClient(
         HttpConfig(per_host_concurrency=2, rate=10_000), transport=httpx.MockTransport(handler)
@@ -222,14 +358,23 @@ def test_concurrency_cap_per_host() -> None:
 
 def test_config_from_env() -> None:
     config = HttpConfig.from_env(
-        {"JOBATLAS_HTTP_TIMEOUT": "3.5", "JOBATLAS_HTTP_TRIES": "2", "JOBATLAS_HTTP_RATE": "9"}
+        {
+            "JOBATLAS_HTTP_TIMEOUT": "3.5",
+            "JOBATLAS_HTTP_TRIES": "2",
+            "JOBATLAS_HTTP_RATE": "9",
+            "JOBATLAS_HTTP_DEADLINE": "45",
+            "JOBATLAS_HTTP_MAX_BODY_MB": "0.5",
+        }
     )
     assert (config.timeout, config.max_tries, config.rate) == (3.5, 2, 9.0)
+    assert (config.deadline, config.max_body_mb) == (45.0, 0.5)
     assert HttpConfig.from_env({}) == HttpConfig()
     with pytest.raises(ConfigError, match="JOBATLAS_HTTP_TRIES"):
         HttpConfig.from_env({"JOBATLAS_HTTP_TRIES": "0"})
     with pytest.raises(ConfigError, match="JOBATLAS_HTTP_TIMEOUT"):
         HttpConfig.from_env({"JOBATLAS_HTTP_TIMEOUT": "fast"})
+    with pytest.raises(ConfigError, match="JOBATLAS_HTTP_MAX_BODY_MB"):
+        HttpConfig.from_env({"JOBATLAS_HTTP_MAX_BODY_MB": "-1"})
 
 
 @given(st.text(max_size=60))

@@ -125,6 +125,18 @@ def test_rows_with_logged_errors_are_degraded(store: Store) -> None:
     assert (outcome.status, outcome.added) == ("degraded", 1)
 
 
+def test_a_row_without_an_id_is_kept_for_quarantine(store: Store) -> None:
+    outcome = run(store, fake_module([ROW, ROW | {"id": None, "title": "Data Engineer"}]))
+    assert (outcome.status, outcome.fetched, outcome.added, outcome.rejected) == (
+        "degraded",
+        2,
+        2,
+        1,
+    )
+    error = store.scalar("SELECT parse_error FROM raw_postings WHERE parse_error IS NOT NULL")
+    assert error.startswith("jobspy:linkedin?") and "'rows[].id' (got nothing)" in error
+
+
 def test_google_gets_its_own_search_term(store: Store) -> None:
     module = fake_module([ROW])
     run(store, module, site="google", country="usa", hours=72, results=20)

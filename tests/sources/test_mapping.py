@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 import pytest
-from fakeapi import FakeApi, fast_client, install_world, load
+from fakeapi import FakeApi, fast_client, install_world, load, reply
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +15,7 @@ from jobatlas.models import CANONICAL_FIELDS, RawPosting
 from jobatlas.sources import adzuna, ashby, greenhouse, lever, recruitee, smartrecruiters, workable
 from jobatlas.sources.base import (
     FetchContext,
+    Rejected,
     Source,
     board,
     country_code,
@@ -97,6 +98,22 @@ def test_greenhouse_details_fetch_pay_missing_from_the_list(api: FakeApi) -> Non
     assert api.count(r"/v1/boards/lean/jobs/\d+") == 1
 
 
+def test_greenhouse_details_skip_jobs_without_an_id_and_quote_odd_ones(api: FakeApi) -> None:
+    install_world(api)
+    page = load("greenhouse_jobs.json")
+    for job in page["jobs"]:
+        job.pop("pay_input_ranges", None)
+    page["jobs"][0]["id"] = None
+    page["jobs"][1]["id"] = "../../admin"
+    api.json(r"/v1/boards/odd/jobs", page)
+    api.route(r"/v1/boards/odd/jobs/(.+)", lambda match, query: reply({"id": match.group(1)}))
+    postings, rejected = fetch_all(api, greenhouse.SOURCE, "odd", details=True)
+    assert [r.position for r in rejected] == [1]
+    assert [p.source_id for p in postings] == ["../../admin", str(page["jobs"][2]["id"])]
+    details = [path for path, _ in api.requests if path.startswith("/v1/boards/odd/jobs/")]
+    assert details == ["/v1/boards/odd/jobs/..%2F..%2Fadmin", "/v1/boards/odd/jobs/5100001003"]
+
+
 @pytest.mark.parametrize(
     ("low", "high", "currency", "text", "expected"),
     [
@@ -135,28 +152,139 @@ def test_greenhouse_several_pay_zones_give_their_envelope() -> None:
     )
 
 
+def test_greenhouse_page_without_a_job_list_fails_the_board(api: FakeApi) -> None:
+    install_world(api)
+    api.json(r"/v1/boards/broken/jobs", {"jobs": {"oops": 1}})
+    with pytest.raises(SourceSchemaChanged) as caught:
+        fetch(api, greenhouse.SOURCE, "broken")
+    assert caught.value.field == "jobs"
+    assert "'jobs'" in str(caught.value)
+
+
 @pytest.mark.parametrize(
-    ("mutate", "field"),
+    ("mutate", "index", "field"),
     [
-        (lambda page: page["jobs"][1].pop("id"), "jobs[].id"),
-        (lambda page: page["jobs"][0].update(title=None), "jobs[].title"),
-        (lambda page: page.update(jobs={"oops": 1}), "jobs"),
-        (lambda page: page["jobs"][0].update(location="Seattle"), "jobs[].location"),
+        (lambda jobs: jobs[1].pop("id"), 1, "'jobs[].id' (got nothing)"),
+        (lambda jobs: jobs[0].update(title=None), 0, "'jobs[].title'"),
+        (lambda jobs: jobs[2].update(title=["ML Engineer"]), 2, "'jobs[].title' (got list)"),
+        (lambda jobs: jobs[0].update(location="Seattle"), 0, "'jobs[].location'"),
         (
-            lambda page: page["jobs"][0]["pay_input_ranges"][0].update(min_cents="lots"),
-            "jobs[].pay_input_ranges[0].min_cents",
+            lambda jobs: jobs[0]["pay_input_ranges"][0].update(min_cents="lots"),
+            0,
+            "'jobs[].pay_input_ranges[0].min_cents'",
+        ),
+        (lambda jobs: jobs[1].update(metadata=5), 1, "TypeError"),
+        (lambda jobs: jobs.__setitem__(2, "not a job"), 2, "'jobs[]' (expected an object"),
+    ],
+)
+def test_greenhouse_an_unreadable_job_is_set_aside_naming_the_field(
+    api: FakeApi, mutate: Any, index: int, field: str
+) -> None:
+    page = load("greenhouse_jobs.json")
+    mutate(page["jobs"])
+    install_world(api)
+    api.json(r"/v1/boards/broken/jobs", page)
+    api.json(r"/v1/boards/broken", {"name": "Broken Inc"})
+    postings, rejected = fetch_all(api, greenhouse.SOURCE, "broken")
+    others = [str(j["id"]) for i, j in enumerate(page["jobs"]) if i != index]
+    assert [p.source_id for p in postings] == others
+    assert [(r.position, r.record) for r in rejected] == [(index + 1, page["jobs"][index])]
+    assert field in rejected[0].reason
+
+
+def fetch_all(
+    api: FakeApi, source: Source, slug: str, **options: Any
+) -> tuple[list[RawPosting], list[Rejected]]:
+    """The postings of a board and the jobs set aside as unreadable."""
+    base = api.url + ("/{company}" if source is recruitee.SOURCE else "")
+    with fast_client() as client:
+        ctx = FetchContext(client, source.info, base)
+        postings = list(source.fetch(board(source.info.name, slug, **options), ctx))
+    return postings, ctx.rejected
+
+
+@pytest.mark.parametrize(
+    ("source", "slug", "path", "fixture", "jobs_of", "id_key", "field"),
+    [
+        (
+            lever.SOURCE,
+            "nimbuslabs",
+            r"/v0/postings/nimbuslabs",
+            "lever_postings.json",
+            lambda d: d,
+            "id",
+            "postings[].id",
+        ),
+        (
+            ashby.SOURCE,
+            "lumen",
+            r"/posting-api/job-board/lumen",
+            "ashby_board.json",
+            lambda d: d["jobs"],
+            "id",
+            "jobs[].id",
+        ),
+        (
+            workable.SOURCE,
+            "orbital",
+            r"/api/v1/widget/accounts/orbital",
+            "workable_account.json",
+            lambda d: d["jobs"],
+            "shortcode",
+            "jobs[].shortcode",
+        ),
+        (
+            smartrecruiters.SOURCE,
+            "Quanta1",
+            r"/v1/companies/Quanta1/postings",
+            "smartrecruiters_postings.json",
+            lambda d: d["content"],
+            "id",
+            "content[].id",
+        ),
+        (
+            recruitee.SOURCE,
+            "tulip",
+            r"/tulip/api/offers/",
+            "recruitee_offers.json",
+            lambda d: d["offers"],
+            "id",
+            "offers[].id",
+        ),
+        (
+            adzuna.SOURCE,
+            "gb",
+            r"/v1/api/jobs/gb/search/1",
+            "adzuna_search.json",
+            lambda d: d["results"],
+            "id",
+            "results[].id",
         ),
     ],
 )
-def test_greenhouse_malformed_pages_name_the_field(api: FakeApi, mutate: Any, field: str) -> None:
-    page = load("greenhouse_jobs.json")
-    mutate(page)
+def test_every_source_sets_aside_a_job_without_an_id_and_keeps_the_rest(
+    api: FakeApi,
+    monkeypatch: pytest.MonkeyPatch,
+    source: Source,
+    slug: str,
+    path: str,
+    fixture: str,
+    jobs_of: Any,
+    id_key: str,
+    field: str,
+) -> None:
+    monkeypatch.setenv("ADZUNA_APP_ID", "id")
+    monkeypatch.setenv("ADZUNA_APP_KEY", "key")
     install_world(api)
-    api.json(r"/v1/boards/broken/jobs", page)
-    with pytest.raises(SourceSchemaChanged) as caught:
-        fetch(api, greenhouse.SOURCE, "broken")
-    assert caught.value.field == field
-    assert field in str(caught.value)
+    base = fetch_all(api, source, slug)[0]
+    payload = load(fixture)
+    jobs_of(payload)[0][id_key] = None
+    api.script(path, reply(payload))
+    postings, rejected = fetch_all(api, source, slug)
+    assert [p.source_id for p in postings] == [p.source_id for p in base[1:]]
+    assert len(rejected) == 1 and rejected[0].position == 1
+    assert f"{field!r} (got nothing)" in rejected[0].reason
+    assert rejected[0].record == jobs_of(payload)[0]
 
 
 # -- Lever --------------------------------------------------------------------------------------

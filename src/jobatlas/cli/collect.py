@@ -95,7 +95,17 @@ def _print_report(report: CollectionReport) -> None:
     if len(shown) > SHOWN_BOARDS:
         shown = [o for o in shown if o.status != "ok"]
     if shown:
-        table = Table("board", "status", "fetched", "new", "known", "s", "reason")
+        table = Table(
+            "board",
+            "status",
+            "fetched",
+            "new",
+            "known",
+            "unreadable",
+            "repeated ids",
+            "s",
+            "reason",
+        )
         for o in shown:
             table.add_row(
                 o.board.key,
@@ -103,6 +113,8 @@ def _print_report(report: CollectionReport) -> None:
                 str(o.fetched),
                 str(o.added),
                 str(o.skipped),
+                str(o.rejected),
+                str(o.duplicates),
                 f"{o.duration_s:.1f}",
                 o.error or "",
             )
@@ -111,7 +123,9 @@ def _print_report(report: CollectionReport) -> None:
         f"collection #{report.collection_id} {report.status}: "
         f"{report.count('ok')} ok, {report.count('degraded')} degraded, "
         f"{report.count('failed')} failed; "
-        f"{sum(o.added for o in report.outcomes)} new postings"
+        f"{sum(o.added for o in report.outcomes)} new rows "
+        f"({sum(o.rejected for o in report.outcomes)} of them unreadable, kept for quarantine), "
+        f"{sum(o.duplicates for o in report.outcomes)} repeated ids skipped"
     )
     if report.failed:
         console.print("add --retry-failed to the same command to fetch only the failed boards")

@@ -86,7 +86,7 @@ class Adzuna:
             source=NAME,
             max_pages=pages + 1,
         )
-        return [map_result(item, country) for item in results]
+        return ctx.map_each(results, lambda item: map_result(item, country))
 
 
 def credentials() -> tuple[str, str]:

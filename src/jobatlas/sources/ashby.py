@@ -52,7 +52,7 @@ class Ashby:
         jobs = need_list(NAME, page, "jobs")
         company = board.company or board.slug
         listed = [j for j in jobs if not (isinstance(j, Mapping) and j.get("isListed") is False)]
-        return [map_job(job, company) for job in listed]
+        return ctx.map_each(listed, lambda job: map_job(job, company))
 
 
 def map_job(job: Any, company: str) -> RawPosting:

@@ -2,8 +2,11 @@
 
 A source is one small module: a ``SourceInfo`` (name, default base URL, rate limit,
 keys it needs) and a ``fetch(board, ctx)`` that returns ``RawPosting``s keeping the
-source's own id, URL and structured fields. The base URL of every source can be
-overridden by ``--base-url`` or ``JOBATLAS_<SOURCE>_URL``, for mirrors, proxies and tests.
+source's own id, URL and structured fields. It maps its jobs through ``ctx.map_each``,
+so one job it cannot read is set aside (and later quarantined) instead of failing the
+board; a response without the job list itself still fails the whole board. The base URL
+of every source can be overridden by ``--base-url`` or ``JOBATLAS_<SOURCE>_URL``, for
+mirrors, proxies and tests.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import functools
 import html
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
@@ -94,10 +97,28 @@ def board(
     return Board(source=source, slug=slug, company=company, options=kept)
 
 
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A job of the board that could not be mapped, kept so normalize can quarantine it."""
+
+    position: int
+    """1-based, among the items the board listed."""
+    reason: str
+    record: Any
+
+
+Mapper = Callable[[Any], RawPosting | Sequence[RawPosting]]
+
+_UNREADABLE = (SourceSchemaChanged, TypeError, ValueError, AttributeError)
+"""What a mapper raises on a job of the wrong shape (a field missing, a list where a
+number should be); anything else is a bug and fails the board."""
+
+
 class FetchContext:
     """What a source gets for one board: the shared client, its base URL, a request count.
 
-    ``requests`` counts HTTP requests, retries included.
+    ``requests`` counts HTTP requests, retries included; ``rejected`` holds the jobs
+    ``map_each`` could not map.
     """
 
     def __init__(self, client: HttpClient, info: SourceInfo, base_url: str) -> None:
@@ -107,6 +128,8 @@ class FetchContext:
         self.requests = 0
         self.origin: str | None = None
         self.notes: list[str] = []
+        self.rejected: list[Rejected] = []
+        self._items = 0
 
     def get_json(self, path_or_url: str, params: Params | None = None) -> Any:
         """GET a path under the base URL (or an absolute URL) and decode the JSON."""
@@ -120,9 +143,31 @@ class FetchContext:
     def _count(self) -> None:
         self.requests += 1
 
+    def map_each(self, items: Iterable[Any], mapper: Mapper) -> list[RawPosting]:
+        """Map every item; an item the mapper cannot read goes to ``rejected`` with the reason."""
+        mapped: list[RawPosting] = []
+        for item in items:
+            self._items += 1
+            try:
+                result = mapper(item)
+            except _UNREADABLE as exc:
+                self.rejected.append(Rejected(self._items, _reason(exc), item))
+                continue
+            if isinstance(result, RawPosting):
+                mapped.append(result)
+            else:
+                mapped.extend(result)
+        return mapped
+
     def degrade(self, note: str) -> None:
         """Record a problem that makes the board's result incomplete (status ``degraded``)."""
         self.notes.append(note)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, SourceSchemaChanged):
+        return error.problem
+    return f"unreadable ({type(error).__name__}: {error})"
 
 
 class Source(Protocol):

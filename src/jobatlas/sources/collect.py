@@ -10,11 +10,18 @@ fails is recorded as failed with its reason; the others go on.
 A collection is one pass over a list of boards, identified by the list itself. If it
 is killed, running the same list again resumes it: boards already collected (ok or
 degraded) are skipped, failed and missing ones are fetched.
+
+Within a board, a job the source could not map is stored as a raw row carrying a
+``parse_error`` (board, job position, field), which normalize quarantines as
+``malformed_row``; the board is ``degraded``. A repeated id keeps its first copy and
+the later ones are counted as duplicates, not stored. Per board,
+``fetched = added + skipped + duplicates``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,7 +32,7 @@ from datetime import UTC, datetime
 from jobatlas.errors import ConfigError, JobatlasError
 from jobatlas.ingest import ingest_records
 from jobatlas.models import RawPosting
-from jobatlas.sources.base import Board, FetchContext, Source, registry
+from jobatlas.sources.base import Board, FetchContext, Rejected, Source, registry
 from jobatlas.sources.http import HttpClient, HttpConfig
 from jobatlas.store.duckdb import Store
 
@@ -35,13 +42,19 @@ OK, DEGRADED, FAILED = "ok", "degraded", "failed"
 
 @dataclass(frozen=True, slots=True)
 class BoardOutcome:
-    """What happened to one board; ``resumed`` when it was collected earlier in this pass."""
+    """What happened to one board; ``resumed`` when it was collected earlier in this pass.
+
+    ``fetched`` counts every job the source returned: ``added + skipped + duplicates``.
+    ``rejected`` jobs could not be read; they are among the added or skipped raw rows.
+    """
 
     board: Board
     status: str
     fetched: int = 0
     added: int = 0
     skipped: int = 0
+    rejected: int = 0
+    duplicates: int = 0
     requests: int = 0
     duration_s: float = 0.0
     error: str | None = None
@@ -74,6 +87,7 @@ class _Harvest:
 
     board: Board
     postings: list[RawPosting]
+    rejected: list[Rejected]
     started_at: datetime
     duration_s: float
     requests: int
@@ -126,11 +140,13 @@ def collect(
             report = _collect(store, run_id, http, plan)
             stats.rows_in = sum(o.fetched for o in report.outcomes if not o.resumed)
             stats.rows_out = sum(o.added for o in report.outcomes)
+            stats.rows_rejected = sum(o.rejected for o in report.outcomes)
             stats.status = report.status
             stats.detail.update(
                 collection_id=report.collection_id,
                 boards=len(report.outcomes),
                 resumed_boards=sum(o.resumed for o in report.outcomes),
+                duplicates=sum(o.duplicates for o in report.outcomes),
                 failed={o.board.key: o.error for o in report.failed},
             )
     finally:
@@ -226,6 +242,7 @@ def _harvest(source: Source, board: Board, client: HttpClient, base_url: str) ->
     return _Harvest(
         board=board,
         postings=postings,
+        rejected=ctx.rejected,
         started_at=started_at,
         duration_s=round(time.perf_counter() - started, 3),
         requests=ctx.requests,
@@ -251,22 +268,57 @@ def _store_harvest(
         with store.transaction():
             _record_run(store, collection_id, run_id, harvest, outcome)
         return outcome
-    postings = list({(p.source, p.source_id): p for p in harvest.postings}.values())
-    result = ingest_records(store, postings, origin=harvest.origin or board.key, run_id=run_id)
-    outcome = BoardOutcome(
-        board,
-        DEGRADED if harvest.notes else OK,
-        fetched=len(postings),
-        added=result.added,
-        skipped=result.skipped,
-        requests=harvest.requests,
-        duration_s=harvest.duration_s,
-        error="; ".join(harvest.notes) or None,
-    )
+    origin = harvest.origin or board.key
+    postings = _first_copies(harvest.postings)
+    rejected = _rejected_rows(harvest.rejected, board)
+    result = ingest_records(store, postings, origin=origin, run_id=run_id)
+    notes = harvest.notes + _rejected_note(harvest.rejected, len(rejected))
+    fetched = len(harvest.postings) + len(harvest.rejected)
     with store.transaction():
+        rejected_added = _store_rejected(store, rejected, board, origin, run_id)
+        outcome = BoardOutcome(
+            board,
+            DEGRADED if notes else OK,
+            fetched=fetched,
+            added=result.added + rejected_added,
+            skipped=result.skipped + len(rejected) - rejected_added,
+            rejected=len(rejected),
+            duplicates=fetched - len(postings) - len(rejected),
+            requests=harvest.requests,
+            duration_s=harvest.duration_s,
+            error="; ".join(notes) or None,
+        )
         _record_sightings(store, postings, board.key, collection_id)
         _record_run(store, collection_id, run_id, harvest, outcome)
     return outcome
+
+
+def _first_copies(postings: Sequence[RawPosting]) -> list[RawPosting]:
+    """The first posting of each (source, source id); later copies are the board's duplicates."""
+    first: dict[tuple[str, str], RawPosting] = {}
+    for p in postings:
+        first.setdefault((p.source, p.source_id), p)
+    return list(first.values())
+
+
+def _rejected_note(rejected: Sequence[Rejected], distinct: int) -> list[str]:
+    if not rejected:
+        return []
+    first = rejected[0]
+    return [
+        f"{distinct} job(s) unreadable, kept for quarantine "
+        f"(first: job {first.position}: {first.reason})"
+    ]
+
+
+def _rejected_rows(rejected: Sequence[Rejected], board: Board) -> dict[str, tuple[int, str]]:
+    """{record JSON: (position, parse error)}, one per distinct record (repeats are duplicates)."""
+    rows: dict[str, tuple[int, str]] = {}
+    for r in rejected:
+        record = r.record if isinstance(r.record, Mapping) else {"_unparsed": r.record}
+        text = json.dumps(record, ensure_ascii=False, default=str)
+        rows.setdefault(text, (r.position, f"{board.key}: job {r.position}: {r.reason}"))
+    return rows
 
 
 def describe_error(error: BaseException) -> str:
@@ -333,12 +385,52 @@ def _close_collection(store: Store, collection_id: int, status: str) -> None:
         )
 
 
+def _store_rejected(
+    store: Store, rows: Mapping[str, tuple[int, str]], board: Board, origin: str, run_id: int
+) -> int:
+    """Store unreadable jobs as raw rows with a ``parse_error``; returns how many were new.
+
+    Keyed by board and record, so the same unreadable job collected again adds nothing.
+    """
+    if not rows:
+        return 0
+    inserted = store.con.execute(
+        """
+        INSERT INTO raw_postings (raw_id, run_id, source, source_file, source_row,
+                                  content_hash, ingested_at, record, parse_error)
+        SELECT (SELECT coalesce(max(raw_id), 0) FROM raw_postings)
+                   + row_number() OVER (ORDER BY k.source_row),
+               ?, ?, ?, k.source_row, k.content_hash, ?, k.record::JSON, k.parse_error
+        FROM (
+            SELECT md5('rejected|' || ? || '|' || record) AS content_hash, *
+            FROM (SELECT unnest(?::VARCHAR[]) AS record, unnest(?::BIGINT[]) AS source_row,
+                         unnest(?::VARCHAR[]) AS parse_error)
+        ) k
+        ANTI JOIN raw_postings r ON r.content_hash = k.content_hash
+        """,
+        [
+            run_id,
+            board.source,
+            origin,
+            _now(),
+            board.key,
+            list(rows),
+            [position for position, _ in rows.values()],
+            [error for _, error in rows.values()],
+        ],
+    ).fetchone()
+    return int(inserted[0]) if inserted else 0
+
+
 def _record_run(
     store: Store, collection_id: int, run_id: int, harvest: _Harvest, outcome: BoardOutcome
 ) -> None:
     row_id = int(store.scalar("SELECT nextval('collection_run_id_seq')"))
     store.con.execute(
-        "INSERT INTO collection_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO collection_runs (collection_run_id, collection_id, run_id, source, board, "
+        "origin, started_at, finished_at, duration_s, status, n_fetched, n_added, n_skipped, "
+        "n_requests, error_type, error, n_rejected, n_duplicates) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row_id,
             collection_id,
@@ -356,6 +448,8 @@ def _record_run(
             outcome.requests,
             outcome.error_type,
             outcome.error,
+            outcome.rejected,
+            outcome.duplicates,
         ],
     )
 

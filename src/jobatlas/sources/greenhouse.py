@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from jobatlas.errors import SourceSchemaChanged
 from jobatlas.models import RawPosting
 from jobatlas.sources.base import (
     Board,
@@ -71,15 +72,20 @@ class Greenhouse:
         if board.option("details"):
             jobs = [_with_pay(ctx, token, job) for job in jobs]
         company = board.company or _board_name(ctx, token, jobs)
-        return [map_job(job, company) for job in jobs]
+        return ctx.map_each(jobs, lambda job: map_job(job, company))
 
 
 def _with_pay(ctx: FetchContext, token: str, job: Any) -> Any:
     """Add ``pay_input_ranges`` from the single-job call when the list did not carry them."""
     if not isinstance(job, Mapping) or "pay_input_ranges" in job:
         return job
-    job_id = need(NAME, "jobs[]", job, "id", (int, str))
-    detail = ctx.get_json(f"/v1/boards/{token}/jobs/{job_id}", {"pay_transparency": "true"})
+    try:
+        job_id = need(NAME, "jobs[]", job, "id", (int, str))
+    except SourceSchemaChanged:
+        return job  # map_job rejects it
+    detail = ctx.get_json(
+        f"/v1/boards/{token}/jobs/{quote(str(job_id), safe='')}", {"pay_transparency": "true"}
+    )
     ranges = detail.get("pay_input_ranges") if isinstance(detail, Mapping) else None
     return {**job, "pay_input_ranges": ranges}
 

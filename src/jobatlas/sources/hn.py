@@ -110,10 +110,8 @@ class HackerNews:
         year, month = parse_month(board.slug)
         story_id = find_thread(ctx, year, month)
         item = ctx.get_json(f"/api/v1/items/{story_id}")
-        found: list[RawPosting] = []
-        for comment in need_list(NAME, item, "children"):
-            found.extend(map_comment(comment, story_id))
-        return found
+        comments = need_list(NAME, item, "children")
+        return ctx.map_each(comments, lambda comment: map_comment(comment, story_id))
 
 
 def parse_month(value: str) -> tuple[int, int]:

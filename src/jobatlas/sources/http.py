@@ -5,27 +5,42 @@ nowhere else::
 
     429              retried, waiting Retry-After   → SourceBlocked after the last try
     5xx, timeout,    retried with exponential       → TransientSourceError after the last try
-    connection error backoff and jitter
+    connection error, backoff and jitter
+    deadline passed,
+    body cut short (short of Content-Length, corrupt gzip, JSON that stops mid-way)
     401, 403         not retried                    → SourceBlocked
     other 4xx        not retried (404: check slug)  → SourceError
+    body over the    not retried                    → SourceError
+    size cap
     body not JSON                                   → SourceSchemaChanged (field "<body>")
+
+The body is streamed and decoded here, at most 64 KiB at a time: its decoded size is
+counted against ``max_body_mb``, so a gzip bomb stops at the cap with memory to match
+(httpx's own decoder inflates a whole read at once, up to ~1000x its size). The clock
+is counted against ``deadline``: httpx's timeout bounds each read, not the request, so
+a body trickled a byte at a time would never time out. Both are checked after each
+piece, so the deadline can be overrun by at most one read timeout.
 
 Politeness: each host gets a minimum spacing between request starts (from the
 source's rate limit) and a cap on requests in flight; a global cap bounds the whole
-process. Tests inject an ``httpx.MockTransport`` and a recording ``sleep``.
+process. Tests inject an ``httpx.MockTransport`` (whose responses must still be
+streams, as a real transport's are) and a recording ``sleep``.
 """
 
 from __future__ import annotations
 
 import email.utils
 import functools
+import json
 import math
 import os
 import random
+import re
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -46,12 +61,21 @@ USER_AGENT = f"jobatlas/{__version__} (+https://github.com/jobatlas/jobatlas)"
 Params = Mapping[str, str | int | float]
 Sleep = Callable[[float], None]
 
+PIECE = 64 * 1024
+"""Most bytes one decoding step may produce."""
+_INFLATE = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
 
 @dataclass(frozen=True, slots=True)
 class HttpConfig:
     """Timeouts, retry budget and politeness limits; ``from_env`` reads JOBATLAS_HTTP_*."""
 
     timeout: float = 20.0
+    """Seconds a connection or a single read may take."""
+    deadline: float = 60.0
+    """Seconds one request may take in all, body included."""
+    max_body_mb: float = 50.0
+    """Largest body accepted, in MB (10^6 bytes) once decoded (gunzipped)."""
     max_tries: int = 4
     backoff_base: float = 1.0
     backoff_max: float = 60.0
@@ -75,6 +99,8 @@ class HttpConfig:
 
 _ENV_SETTINGS: tuple[tuple[str, str, type[int] | type[float]], ...] = (
     ("JOBATLAS_HTTP_TIMEOUT", "timeout", float),
+    ("JOBATLAS_HTTP_DEADLINE", "deadline", float),
+    ("JOBATLAS_HTTP_MAX_BODY_MB", "max_body_mb", float),
     ("JOBATLAS_HTTP_TRIES", "max_tries", int),
     ("JOBATLAS_HTTP_BACKOFF", "backoff_base", float),
     ("JOBATLAS_HTTP_CONCURRENCY", "max_concurrency", int),
@@ -145,8 +171,10 @@ class _Failure:
     """Why one try failed and how long to wait before the next."""
 
     reason: str
-    status: int | None
-    wait: float | None
+    status: int | None = None
+    wait: float | None = None
+    hint: str | None = None
+    """What to do if this is still the reason after the last try."""
 
 
 class HttpClient:
@@ -169,7 +197,11 @@ class HttpClient:
             transport=transport,
             verify=_tls_context(),
             timeout=self.config.timeout,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                "Accept-Encoding": "gzip, deflate",  # what _decoded can inflate
+            },
             follow_redirects=True,
         )
         self._hosts: dict[str, _Host] = {}
@@ -198,76 +230,14 @@ class HttpClient:
 
         ``on_attempt`` is called before every HTTP request, retries included.
         """
-        response = self._get_with_retries(url, params, source, rate, on_attempt)
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise SourceSchemaChanged(
-                source, "<body>", f"{display_url(url)} did not return JSON"
-            ) from exc
-
-    # -- one request ------------------------------------------------------------------------
-
-    def _host(self, url: str) -> _Host:
-        key = httpx.URL(url).netloc.decode("ascii", "replace")
-        with self._hosts_lock:
-            host = self._hosts.get(key)
-            if host is None:
-                host = self._hosts[key] = _Host(self.config.per_host_concurrency)
-            return host
-
-    def _send(self, url: str, params: Params | None, host: _Host, rate: float) -> httpx.Response:
-        per_second = self.config.rate or rate
-        wait = host.reserve(self._clock(), 1.0 / per_second if per_second > 0 else 0.0)
-        if wait > 0:
-            self._sleep(wait)
-        with self._slots, host.slots:
-            return self._client.get(url, params=params)
-
-    def _try_once(
-        self, url: str, params: Params | None, host: _Host, rate: float, source: str
-    ) -> httpx.Response | _Failure:
-        try:
-            response = self._send(url, params, host, rate)
-        except httpx.TimeoutException:
-            return _Failure(f"timed out after {self.config.timeout:g} s", None, None)
-        except httpx.UnsupportedProtocol as exc:
-            raise SourceError(f"{source}: {display_url(url)}: not an http(s) URL") from exc
-        except httpx.TransportError as exc:
-            return _Failure(f"connection failed ({type(exc).__name__})", None, None)
-        except httpx.HTTPError as exc:
-            raise SourceError(f"{source}: {display_url(url)}: {exc}") from exc
-        status = response.status_code
-        if status < 400:
-            return response
-        if status == 429 or status >= 500:
-            wait = parse_retry_after(response.headers.get("Retry-After"))
-            return _Failure(f"HTTP {status}", status, wait)
-        raise _refused(source, url, status)
-
-    # -- retries ------------------------------------------------------------------------------
-
-    def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter: a random wait in [d/2, d], d = base * 2^(n-1)."""
-        ceiling = min(self.config.backoff_max, self.config.backoff_base * 2.0 ** (attempt - 1))
-        return ceiling * (0.5 + 0.5 * self._jitter())
-
-    def _get_with_retries(
-        self,
-        url: str,
-        params: Params | None,
-        source: str,
-        rate: float,
-        on_attempt: Callable[[], None] | None,
-    ) -> httpx.Response:
         host = self._host(url)
         tries = max(1, self.config.max_tries)
-        failure = _Failure("no attempt", None, None)
+        failure = _Failure("no attempt")
         for attempt in range(1, tries + 1):
             if on_attempt is not None:
                 on_attempt()
             outcome = self._try_once(url, params, host, rate, source)
-            if isinstance(outcome, httpx.Response):
+            if not isinstance(outcome, _Failure):
                 return outcome
             failure = outcome
             if attempt == tries:
@@ -282,6 +252,110 @@ class HttpClient:
             host.defer(self._clock() + wait)
             self._sleep(wait)
         raise _gave_up(source, url, tries, failure)
+
+    # -- one request ------------------------------------------------------------------------
+
+    def _host(self, url: str) -> _Host:
+        key = httpx.URL(url).netloc.decode("ascii", "replace")
+        with self._hosts_lock:
+            host = self._hosts.get(key)
+            if host is None:
+                host = self._hosts[key] = _Host(self.config.per_host_concurrency)
+            return host
+
+    def _try_once(
+        self, url: str, params: Params | None, host: _Host, rate: float, source: str
+    ) -> Any:
+        """One request: the decoded JSON, or a ``_Failure`` worth retrying; raises the rest."""
+        per_second = self.config.rate or rate
+        wait = host.reserve(self._clock(), 1.0 / per_second if per_second > 0 else 0.0)
+        if wait > 0:
+            self._sleep(wait)
+        try:
+            with self._slots, host.slots:
+                body = self._fetch(url, params, source)
+        except httpx.TimeoutException:
+            return _Failure(f"timed out after {self.config.timeout:g} s")
+        except httpx.UnsupportedProtocol as exc:
+            raise SourceError(f"{source}: {display_url(url)}: not an http(s) URL") from exc
+        except httpx.RemoteProtocolError as exc:
+            return _Failure(f"connection broken ({_first_line(exc)})")
+        except httpx.TransportError as exc:
+            return _Failure(f"connection failed ({type(exc).__name__})")
+        except httpx.HTTPError as exc:
+            raise SourceError(f"{source}: {display_url(url)}: {exc}") from exc
+        except zlib.error as exc:
+            return _Failure(f"compressed body is corrupt ({exc})")
+        if isinstance(body, _Failure):
+            return body
+        return _decode_json(body, source, url)
+
+    def _fetch(self, url: str, params: Params | None, source: str) -> bytes | _Failure:
+        """GET ``url`` and read its body within the deadline and the size cap."""
+        deadline = self._clock() + self.config.deadline
+        with self._client.stream("GET", url, params=params) as response:
+            status = response.status_code
+            if status == 429 or status >= 500:
+                wait = parse_retry_after(response.headers.get("Retry-After"))
+                return _Failure(f"HTTP {status}", status, wait)
+            if status >= 400:
+                raise _refused(source, url, status)
+            return self._read_body(response, deadline, source, url)
+
+    def _read_body(
+        self, response: httpx.Response, deadline: float, source: str, url: str
+    ) -> bytes | _Failure:
+        limit = self.config.max_body_mb * 1_000_000
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in _decoded(response, source, url):
+            size += len(chunk)
+            if size > limit:
+                raise SourceError(
+                    f"{source}: {display_url(url)}: response body over the "
+                    f"{self.config.max_body_mb:g} MB limit (size once decoded)",
+                    hint="if the board is really that big, raise JOBATLAS_HTTP_MAX_BODY_MB",
+                )
+            if self._clock() > deadline:
+                return _Failure(
+                    f"body still arriving after the {self.config.deadline:g} s deadline",
+                    hint="the site is sending very slowly; rerun later, or raise "
+                    "JOBATLAS_HTTP_DEADLINE if the board is just big",
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    # -- retries ------------------------------------------------------------------------------
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with jitter: a random wait in [d/2, d], d = base * 2^(n-1)."""
+        ceiling = min(self.config.backoff_max, self.config.backoff_base * 2.0 ** (attempt - 1))
+        return ceiling * (0.5 + 0.5 * self._jitter())
+
+
+def _decoded(response: httpx.Response, source: str, url: str) -> Iterator[bytes]:
+    """The body, inflated when gzip or deflate, as it arrives: one piece per network read
+    (a read is at most 64 KiB), inflated ones cut to ``PIECE`` bytes. Empty pieces are
+    yielded too, so the caller checks its deadline on every read."""
+    coding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if coding in ("", "identity"):
+        yield from response.iter_raw()
+        return
+    if coding not in _INFLATE:
+        raise SourceError(
+            f"{source}: {display_url(url)}: unsupported Content-Encoding {coding!r}",
+            hint="we ask for gzip or deflate only; the site or a proxy ignored that",
+        )
+    inflater = zlib.decompressobj(_INFLATE[coding])
+    for raw in response.iter_raw():
+        data = raw
+        while True:
+            piece = inflater.decompress(data, PIECE)
+            yield piece
+            data = inflater.unconsumed_tail
+            if not data and len(piece) < PIECE:
+                break
+    yield inflater.flush()
 
 
 @functools.cache
@@ -315,5 +389,46 @@ def _gave_up(source: str, url: str, tries: int, failure: _Failure) -> SourceErro
             message, hint="the site is rate-limiting us; wait, or lower JOBATLAS_HTTP_RATE"
         )
     return TransientSourceError(
-        message, hint="the site may be down; rerun later (finished boards are kept)"
+        message, hint=failure.hint or "the site may be down; rerun later (finished boards are kept)"
     )
+
+
+def _decode_json(body: bytes, source: str, url: str) -> Any:
+    """The JSON in ``body``; a body that stops mid-JSON is a failure worth retrying.
+
+    NaN and Infinity, which JSON does not allow but Python would accept, become null.
+    """
+    try:
+        return json.loads(body, parse_constant=lambda _: None)
+    except RecursionError as exc:
+        raise SourceSchemaChanged(
+            source, "<body>", f"{display_url(url)} returned JSON nested too deeply"
+        ) from exc
+    except ValueError as exc:
+        if _cut_short(exc):
+            return _Failure(
+                "the JSON body was cut short (empty or truncated)",
+                hint="the connection or the site is unreliable; rerun later "
+                "(finished boards are kept)",
+            )
+        raise SourceSchemaChanged(
+            source, "<body>", f"{display_url(url)} did not return JSON"
+        ) from exc
+
+
+_PARTIAL_TOKEN = re.compile(r"[-+.0-9eE]*|t(?:ru?)?|f(?:a(?:ls?)?)?|n(?:ul?)?")
+
+
+def _cut_short(error: ValueError) -> bool:
+    """Whether the parser ran out of text (a truncated body) rather than into something else."""
+    if isinstance(error, UnicodeDecodeError):
+        return error.reason == "unexpected end of data"
+    if isinstance(error, json.JSONDecodeError):
+        tail = error.doc[error.pos :].strip()
+        return error.msg.startswith("Unterminated string") or bool(_PARTIAL_TOKEN.fullmatch(tail))
+    return False
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

@@ -99,7 +99,7 @@ class JobSpy:
             ctx.degrade(f"{site}: 0 results (JobSpy returns nothing when blocked)")
         elif problems:
             ctx.degrade(f"{site}: JobSpy logged {len(problems)} problem(s): {problems[0]}")
-        return [map_row(row, site) for row in rows]
+        return ctx.map_each(rows, lambda row: map_row(row, site))
 
 
 def scrape_arguments(board: Board) -> dict[str, Any]:

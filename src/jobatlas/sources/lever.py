@@ -68,7 +68,7 @@ class Lever:
             source=NAME,
         )
         company = board.company or board.slug
-        return [map_posting(item, company) for item in items]
+        return ctx.map_each(items, lambda item: map_posting(item, company))
 
 
 def map_posting(item: Any, company: str) -> RawPosting:

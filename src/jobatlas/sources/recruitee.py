@@ -50,7 +50,8 @@ class Recruitee:
         site = ctx.base_url.replace("{company}", quote(board.slug, safe=""))
         page = ctx.get_json(f"{site}/api/offers/")
         offers = need_list(NAME, page, "offers")
-        return [map_offer(offer, board.company or board.slug) for offer in offers]
+        company = board.company or board.slug
+        return ctx.map_each(offers, lambda offer: map_offer(offer, company))
 
 
 def map_offer(offer: Any, company: str) -> RawPosting:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from jobatlas.errors import SourceSchemaChanged
 from jobatlas.models import RawPosting
 from jobatlas.sources.base import (
     Board,
@@ -62,7 +63,7 @@ class SmartRecruiters:
         )
         if board.option("details"):
             items = [_with_detail(ctx, path, item) for item in items]
-        return [map_posting(item, board) for item in items]
+        return ctx.map_each(items, lambda item: map_posting(item, board))
 
 
 def _total(page: Any) -> int | None:
@@ -71,7 +72,10 @@ def _total(page: Any) -> int | None:
 
 
 def _with_detail(ctx: FetchContext, path: str, item: Any) -> Any:
-    posting_id = need(NAME, "content[]", item, "id", str)
+    try:
+        posting_id = need(NAME, "content[]", item, "id", str)
+    except SourceSchemaChanged:
+        return item  # map_posting rejects it
     detail = ctx.get_json(f"{path}/{quote(posting_id, safe='')}")
     return {**item, **detail} if isinstance(detail, Mapping) else item
 

@@ -47,7 +47,7 @@ class Workable:
         page = ctx.get_json(f"/api/v1/widget/accounts/{account}", {"details": "true"})
         jobs = need_list(NAME, page, "jobs")
         company = text(page.get("name")) or board.company or board.slug
-        return [map_job(job, company) for job in jobs]
+        return ctx.map_each(jobs, lambda job: map_job(job, company))
 
 
 def map_job(job: Any, company: str) -> RawPosting:
