@@ -133,6 +133,8 @@ def test_map_option_names_columns_of_other_schemas(store: Store, tmp_path: Path)
         ("empty.csv", b"", EmptyInputError, "empty file"),
         ("header.csv", b"title,company\n", EmptyInputError, "no data rows"),
         ("junk.csv", bytes(range(256)) * 40, FileFormatError, "binary data"),
+        ("controls.csv", b"title\n" + bytes(range(1, 32)) * 300, FileFormatError, "binary data"),
+        ("header.tsv", b'"title"x\tcompany\nML\tAcme\n', FileFormatError, "malformed header"),
         ("cut.csv.gz", _cut_gzip(), FileFormatError, "truncated or damaged"),
         (
             "latin1.csv",

@@ -56,7 +56,10 @@ def ingest_paths(
     errors: list[InputError] = []
     seen: set[Path] = set()
     for path in paths:
-        resolved = Path(path).resolve()
+        try:
+            resolved = Path(path).resolve()
+        except (OSError, RuntimeError):  # a symbolic link loop: open_table reports it
+            resolved = Path(path).absolute()
         if resolved in seen:
             errors.append(
                 InputError(f"{path}: given twice", hint="read once; the second mention was ignored")

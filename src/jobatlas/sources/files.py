@@ -3,14 +3,22 @@
 Every data row becomes one output row, numbered from 1 in file order. A row that
 cannot be parsed is kept, not dropped: its columns are empty, ``__error`` says why
 and ``__raw`` holds its text, so ingest can store it and normalize can quarantine it.
+
+CSV has one truth, the careful reader (Python's ``csv``, strict): records end at CR, LF or
+CRLF, and a record that fails to parse is quarantined by its first physical line only, the
+lines after it being read again, so a stray quote never swallows good rows. Arrow's reader
+is only a faster way to the same rows: it is used on files that pass ``_strict_csv``.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import gzip
 import json
+import re
+import stat
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +29,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from jobatlas.errors import EmptyInputError, EncodingError, FileFormatError
+from jobatlas.errors import ConfigError, EmptyInputError, EncodingError, FileFormatError
 
 ROW = "__row"
 ERROR = "__error"
@@ -29,7 +37,9 @@ RAW = "__raw"
 META_COLUMNS = (ROW, ERROR, RAW)
 BATCH_ROWS = 50_000
 _SNIFF = 8192
+_ARROW_BLOCK = 1 << 22
 _FIELD_LIMIT = 1 << 30  # descriptions can be long; the csv default (128 KiB) is not enough
+_ENCODING_HINT = "re-save the file as UTF-8, or pass --encoding latin-1 (or cp1252)"
 
 
 class FastPathFailed(Exception):
@@ -46,8 +56,8 @@ class Table:
     size: int
     batches: Callable[[Callable[[float], None]], Iterator[pa.RecordBatch]]
     fast_batches: Callable[[Callable[[float], None]], Iterator[pa.RecordBatch]] | None = None
-    """A faster reader for well-formed files; it raises ``FastPathFailed`` on anything odd,
-    and the caller then starts again with ``batches``, which handles every case."""
+    """A faster reader giving the same rows as ``batches`` on the files it takes; it raises
+    ``FastPathFailed`` on any other, and the caller then starts again with ``batches``."""
 
     @property
     def schema(self) -> pa.Schema:
@@ -61,14 +71,26 @@ class Table:
 
 
 def open_table(path: str | Path, encoding: str = "utf-8") -> Table:
-    """Open ``path`` and read its header; raise a one-line ``InputError`` if it cannot be read."""
+    """Open ``path`` and read its header; raise a one-line ``InputError`` if it cannot be read.
+
+    A byte-order mark names the encoding (UTF-8, UTF-16 or UTF-32) whatever ``encoding`` says.
+    """
+    _check_encoding(encoding)
     where = str(path)
     p = Path(path)
-    if not p.exists():
-        raise FileFormatError(f"{where}: no such file")
-    if p.is_dir():
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise FileFormatError(f"{where}: no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FileFormatError(
+                f"{where}: symbolic link loop", hint="make the link point at a file"
+            ) from exc
+        raise FileFormatError(f"{where}: cannot open ({exc.strerror})") from exc
+    if stat.S_ISDIR(st.st_mode):
         raise FileFormatError(f"{where}: is a folder", hint="give the data files inside it")
-    size = p.stat().st_size
+    size = st.st_size
     if size == 0:
         raise EmptyInputError(f"{where}: empty file", hint="nothing to ingest")
     try:
@@ -83,12 +105,18 @@ def open_table(path: str | Path, encoding: str = "utf-8") -> Table:
         head = _gunzip_head(where, p)
     if not head:
         raise EmptyInputError(f"{where}: empty file", hint="nothing to ingest")
-    if _looks_binary(head):
+    encoding = _bom_encoding(head) or encoding
+    try:
+        text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
+    except UnicodeError as exc:  # codecs such as idna refuse "replace" or any input
+        raise EncodingError(f"{where}: not {encoding} text ({exc})", hint=_ENCODING_HINT) from exc
+    if _looks_binary(text):
         raise FileFormatError(
             f"{where}: binary data, not CSV, JSON Lines or Parquet",
-            hint="check that you gave the right file",
+            hint="check that you gave the right file (UTF-16 without a byte-order mark "
+            "needs --encoding utf-16-le or utf-16-be)",
         )
-    fmt = _text_format(p, head)
+    fmt = _text_format(p, text)
     opener = _opener(p, compressed, encoding)
     if fmt == "jsonl":
         return _open_jsonl(where, size, opener, encoding)
@@ -106,14 +134,42 @@ def _gunzip_head(where: str, p: Path) -> bytes:
         raise FileFormatError(f"{where}: damaged gzip file ({exc})", hint="re-download it") from exc
 
 
-def _looks_binary(head: bytes) -> bool:
-    if b"\x00" in head:
+def _check_encoding(encoding: str) -> None:
+    """Raise a one-line ``ConfigError`` unless ``encoding`` names a text codec."""
+    try:
+        known = codecs.lookup(encoding)._is_text_encoding
+    except LookupError:
+        known = False
+    if not known:
+        raise ConfigError(
+            f"unknown text encoding {encoding!r}",
+            hint="use a Python codec name such as utf-8, latin-1, cp1252 or utf-16",
+        )
+
+
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _bom_encoding(head: bytes) -> str | None:
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
+
+
+def _looks_binary(text: str) -> bool:
+    """NUL, or more than one character in ten a control character: a few (ANSI colour codes,
+    a form feed) are still text."""
+    if "\x00" in text:
         return True
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12))
-    return control > len(head) // 100 + 1
+    control = sum(1 for c in text if c < " " and c not in "\t\n\r\f\v")
+    return control * 10 > len(text)
 
 
-def _text_format(p: Path, head: bytes) -> str:
+def _text_format(p: Path, head: str) -> str:
     suffixes = [s.lower() for s in p.suffixes if s.lower() != ".gz"]
     ext = suffixes[-1] if suffixes else ""
     if ext in (".jsonl", ".ndjson", ".json"):
@@ -122,7 +178,7 @@ def _text_format(p: Path, head: bytes) -> str:
         return "tsv"
     if ext == ".csv":
         return "csv"
-    return "jsonl" if head.lstrip()[:1] == b"{" else "csv"
+    return "jsonl" if head.lstrip()[:1] == "{" else "csv"
 
 
 def _opener(p: Path, compressed: bool, encoding: str) -> Callable[[], tuple[IO[bytes], IO[bytes]]]:
@@ -145,7 +201,9 @@ class _Decoder:
         self.row = 0
 
     def wrap(self, stream: IO[bytes]) -> Iterator[str]:
+        """The text of ``stream``, without the UTF-8 byte-order mark (other codecs drop theirs)."""
         decoder = codecs.getincrementaldecoder(self.encoding)()
+        start = True
         while True:
             try:
                 chunk = stream.read(1 << 20)
@@ -157,15 +215,33 @@ class _Decoder:
                 ) from exc
             try:
                 text = decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
+            except UnicodeError as exc:
                 raise EncodingError(
                     f"{self.where}: not valid {self.encoding} text near data row {self.row + 1}",
-                    hint="re-save the file as UTF-8, or pass --encoding latin-1 (or cp1252)",
+                    hint=_ENCODING_HINT,
                 ) from exc
+            if start and text:
+                text, start = text.removeprefix("\ufeff"), False
             if text:
                 yield text
             if not chunk:
                 return
+
+
+_CSV_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)")
+
+
+def _split_lf(text: str) -> tuple[list[str], str]:
+    *complete, rest = text.split("\n")
+    return [line + "\n" for line in complete], rest
+
+
+def _split_csv(text: str) -> tuple[list[str], str]:
+    """Lines ending at CR, LF or CRLF, as Arrow and old Mac files end them; a CR at the end
+    of ``text`` waits, as the next text may start with its LF."""
+    body = text[:-1] if text.endswith("\r") else text
+    cut = max(body.rfind("\n"), body.rfind("\r")) + 1
+    return _CSV_LINE.findall(text, 0, cut), text[cut:]
 
 
 def _lines(
@@ -173,7 +249,9 @@ def _lines(
     opener: Callable[[], tuple[IO[bytes], IO[bytes]]],
     encoding: str,
     advance: Callable[[float], None] | None = None,
+    split: Callable[[str], tuple[list[str], str]] = _split_lf,
 ) -> tuple[_Decoder, Iterator[str]]:
+    """Physical lines with their ends; JSON Lines end only at LF, CSV passes ``_split_csv``."""
     decoder = _Decoder(where, encoding)
 
     def gen() -> Iterator[str]:
@@ -182,10 +260,8 @@ def _lines(
             pending = ""
             seen = 0
             for text in decoder.wrap(stream):
-                pending += text
-                *complete, pending = pending.split("\n")
-                for line in complete:
-                    yield line + "\n"
+                complete, pending = split(pending + text)
+                yield from complete
                 if advance is not None:
                     pos = raw.tell()
                     advance(pos - seen)
@@ -207,12 +283,17 @@ def _open_csv(
     delimiter: str,
 ) -> Table:
     csv.field_size_limit(_FIELD_LIMIT)
-    _, lines = _lines(where, opener, encoding)
+    _, lines = _lines(where, opener, encoding, split=_split_csv)
     try:
-        header = next(csv.reader(lines, delimiter=delimiter), [])
+        header = next(csv.reader(lines, delimiter=delimiter, strict=True), [])
+    except csv.Error as exc:
+        raise FileFormatError(
+            f"{where}: malformed header row ({exc})",
+            hint="the first line must name the columns, quoted fields closed",
+        ) from exc
     finally:
         lines.close()  # type: ignore[attr-defined]
-    header = [h.strip().lstrip("\ufeff") for h in header]
+    header = [h.strip() for h in header]
     if not any(header):
         raise EmptyInputError(
             f"{where}: no header row", hint="the first line must name the columns"
@@ -220,8 +301,8 @@ def _open_csv(
     columns = _dedupe_names(header)
 
     def batches(advance: Callable[[float], None]) -> Iterator[pa.RecordBatch]:
-        decoder, lines = _lines(where, opener, encoding, advance)
-        consumed: list[str] = []  # the text of the record being parsed, kept for bad rows
+        decoder, lines = _lines(where, opener, encoding, advance, split=_split_csv)
+        consumed: list[str] = []  # the lines of the record being parsed, kept for bad rows
 
         def tap() -> Iterator[str]:
             for line in lines:
@@ -229,7 +310,6 @@ def _open_csv(
                 yield line
 
         reader = csv.reader(tap(), delimiter=delimiter, strict=True)
-        width = len(columns)
         builder = _BatchBuilder(columns)
         try:
             next(reader)
@@ -241,17 +321,9 @@ def _open_csv(
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    builder.add_error(f"malformed CSV ({exc})", "".join(consumed).rstrip("\r\n"))
-                    continue
-                if not fields or (len(fields) == 1 and not fields[0].strip()):
-                    continue  # blank line
-                if len(fields) != width:
-                    builder.add_error(
-                        f"expected {width} fields, found {len(fields)} (truncated or misquoted)",
-                        "".join(consumed).rstrip("\r\n"),
-                    )
-                    continue
-                builder.add(fields)
+                    _add_malformed(builder, consumed, exc, delimiter)
+                else:
+                    _add_record(builder, fields, "".join(consumed))
                 if builder.full():
                     yield builder.flush()
         finally:
@@ -261,9 +333,44 @@ def _open_csv(
         yield builder.flush()
 
     def fast_batches(advance: Callable[[float], None]) -> Iterator[pa.RecordBatch]:
-        yield from _arrow_csv(where, columns, opener, encoding, delimiter, advance)
+        if not _strict_csv(opener, delimiter):
+            raise FastPathFailed
+        yield from _arrow_csv(where, columns, opener, delimiter, advance)
 
-    return Table(where, "csv", columns, size, batches, fast_batches)
+    # Arrow reads UTF-8 only here, and it keeps the blank lines of a one-column file that the
+    # careful reader skips.
+    fast = len(columns) > 1 and codecs.lookup(encoding).name == "utf-8"
+    return Table(where, "csv", columns, size, batches, fast_batches if fast else None)
+
+
+def _add_record(builder: _BatchBuilder, fields: list[str], text: str) -> None:
+    if not fields or (len(fields) == 1 and not fields[0].strip()):
+        return  # blank line
+    if len(fields) != len(builder.columns):
+        builder.add_error(
+            f"expected {len(builder.columns)} fields, found {len(fields)} (truncated or misquoted)",
+            text.rstrip("\r\n"),
+        )
+    else:
+        builder.add(fields)
+
+
+def _add_malformed(
+    builder: _BatchBuilder, lines: list[str], exc: csv.Error, delimiter: str
+) -> None:
+    """Quarantine a record ``csv`` refused. If it spans several lines, a quote opened on its
+    first line did not close cleanly: only that line is bad, and the others are read again
+    one by one, so good rows are never swallowed (and no line is read more than twice)."""
+    first, *rest = lines
+    note = "; a quote opened on this line does not close cleanly" if rest else ""
+    builder.add_error(f"malformed CSV ({exc}{note})", first.rstrip("\r\n"))
+    for line in rest:
+        try:
+            fields = next(csv.reader([line], delimiter=delimiter, strict=True), [])
+        except csv.Error as line_exc:
+            builder.add_error(f"malformed CSV ({line_exc})", line.rstrip("\r\n"))
+        else:
+            _add_record(builder, fields, line)
 
 
 def _dedupe_names(header: list[str]) -> list[str]:
@@ -277,24 +384,64 @@ def _dedupe_names(header: list[str]) -> list[str]:
     return names
 
 
+def _strict_grammar(delimiter: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Patterns for complete records with their line ends, and for a last unended record."""
+    d = re.escape(delimiter.encode())
+    quoted = rb'"[^"]*+(?:""[^"]*+)*+"'
+    plain = rb'[^"%s\r\n][^%s\r\n]*+' % (d, d)
+    record = rb"(?:%s|%s)?+(?:%s(?:%s|%s)?+)*+" % (quoted, plain, d, quoted, plain)
+    return re.compile(rb"(?:%s(?:\r\n|\r|\n))*+" % record), re.compile(record)
+
+
+def _strict_csv(opener: Callable[[], tuple[IO[bytes], IO[bytes]]], delimiter: str) -> bool:
+    """Whether the file is UTF-8 in the CSV grammar on which Arrow's reader and the careful one
+    give the same rows: a field is either quoted, its quotes doubled and its closing quote
+    followed by a delimiter or a line end, or unquoted and not starting with a quote. Arrow
+    is lenient where ``csv`` is strict (text after a closing quote, a quote never closed), so
+    on other files it can merge rows. A record longer than Arrow's block also says no, which
+    bounds what this check holds in memory."""
+    records, last = _strict_grammar(delimiter)
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    stream, raw = opener()
+    with raw, stream:
+        pending = b""
+        start = True
+        while True:
+            try:
+                chunk = stream.read(1 << 20)
+                utf8.decode(chunk, final=not chunk)
+            except (OSError, EOFError, zlib.error, UnicodeDecodeError):
+                return False
+            if not chunk:
+                return last.fullmatch(pending) is not None
+            pending += chunk.removeprefix(codecs.BOM_UTF8) if start else chunk
+            start = False
+            complete = records.match(pending)
+            assert complete is not None  # it matches the empty string too
+            pending = pending[complete.end() :]
+            if len(pending) > _ARROW_BLOCK:
+                return False
+
+
 def _arrow_csv(
     where: str,
     columns: list[str],
     opener: Callable[[], tuple[IO[bytes], IO[bytes]]],
-    encoding: str,
     delimiter: str,
     advance: Callable[[float], None],
 ) -> Iterator[pa.RecordBatch]:
     """Arrow's C++ CSV reader: many times faster than ``csv``, but it cannot say which row
-    was bad or keep it, so any invalid row, encoding or I/O error ends it."""
+    was bad or keep it, so any invalid row, encoding or I/O error ends it. The header is
+    read as a first row and dropped, as Arrow's ``skip_rows`` counts lines, not records."""
 
     stream, raw = opener()
+    row, seen, header = 0, 0, True
     with raw, stream:
         try:
             reader = pa_csv.open_csv(
                 stream,
                 read_options=pa_csv.ReadOptions(
-                    encoding=encoding, column_names=columns, skip_rows=1, block_size=1 << 22
+                    encoding="utf8", column_names=columns, block_size=_ARROW_BLOCK
                 ),
                 parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
                 convert_options=pa_csv.ConvertOptions(
@@ -303,8 +450,9 @@ def _arrow_csv(
                     quoted_strings_can_be_null=False,
                 ),
             )
-            row, seen = 0, 0
             for batch in reader:
+                if header:
+                    batch, header = batch.slice(1), False
                 n = batch.num_rows
                 extra = [
                     pa.array(range(row + 1, row + n + 1), type=pa.int64()),
