@@ -69,6 +69,17 @@ HOSTILE_URLS = [
 FORBIDDEN_CHARACTERS = ["\x1b", "\x07", "\x9b", "\x00", "\u202e", "\u2066", "\u2069"]
 
 
+# Employers of the hostile postings; the first posts most, so it leads every top list.
+HOSTILE_EMPLOYERS = [
+    '=HYPERLINK("https://evil.example","x")',
+    "<script>alert(1)</script> Labs",
+    "@SUM(1+1) Analytics",
+    "[/bold] Corp",
+    "\x1b]0;owned\x07 Inc",
+    "\u202eevil\u202c Ltd",
+]
+
+
 def hostile_postings(per_city: int = 40) -> list[dict[str, str]]:
     """Postings in two cities, enough for both to be ranked, whose titles, employers and URLs
     are the hostile strings (each posting's title still says it is an ML job)."""
@@ -77,10 +88,11 @@ def hostile_postings(per_city: int = 40) -> list[dict[str, str]]:
     for c, city in enumerate(("Boston, MA", "Austin, TX")):
         for i in range(per_city):
             k = c * per_city + i
+            employer = HOSTILE_EMPLOYERS[0 if i % 4 == 0 else k % len(HOSTILE_EMPLOYERS)]
             rows.append(
                 {
-                    "title": f"Machine Learning Engineer {texts[k % len(texts)]}",
-                    "company": texts[(k + 7) % len(texts)] + f" {k % 9}",
+                    "title": f"Machine Learning Engineer {texts[k % len(texts)]} #{k}",
+                    "company": employer,
                     "location": city,
                     "salary_text": "$150,000 - $190,000 a year",
                     "posted_at": f"2024-03-{1 + k % 28:02d}",
