@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from jobatlas.bundled import bundled_postings
 from jobatlas.cli.main import app
+from jobatlas.normalize.employers import employer_key
 
 runner = CliRunner()
 
@@ -26,6 +27,9 @@ def test_run_on_a_fresh_store_ranks_ten_metros_with_enough_evidence(tmp_path: Pa
         assert metro["indicators"]["ai_ml_postings"] >= 30, metro["metro"]
         assert metro["indicators"]["employers"] >= 5, metro["metro"]
         assert len(metro["top_titles"]) >= 2
+    for metro in ranking["metros"]:  # one employer, one entry: "The Home Depot" is "Home Depot"
+        keys = [employer_key(e["name"]) for e in metro["top_employers"]]
+        assert len(keys) == len(set(keys)), metro["top_employers"]
     assert (out / "article.md").read_text(encoding="utf-8").count("\n## ") >= 1
     assert (out / "ranking.csv").exists()
     status = runner.invoke(app, ["status", "--db", str(db)])

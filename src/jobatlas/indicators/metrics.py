@@ -24,8 +24,10 @@ from typing import Any, Literal
 import duckdb
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 from jobatlas.errors import ConfigError, StoreError
+from jobatlas.normalize.employers import group_employers
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -37,6 +39,7 @@ Aggregation = Literal["arithmetic", "geometric"]
 PlaceWeighting = Literal["split", "full"]
 
 BASE_TABLE = "jobatlas_rank_base"
+EMPLOYERS_TABLE = "jobatlas_rank_employers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,10 +261,12 @@ def prepare_base(con: duckdb.DuckDBPyConnection, settings: RankSettings) -> Wind
                coalesce(pl.metro_id, kept.metro_id) AS metro_id,
                coalesce(pl.country_code, kept.country_code) AS country_code,
                CASE WHEN pl.raw_id IS NULL THEN 1.0 ELSE {weight} END AS w,
-               nullif(lower(trim(kept.company)), '') AS employer, kept.channel
+               em.employer_key AS employer, em.employer_name, kept.channel
         FROM kept LEFT JOIN posting_places pl ON pl.raw_id = kept.raw_id
+        LEFT JOIN {EMPLOYERS_TABLE} em ON em.company = kept.company
     """
     try:
+        _register_employers(con)
         con.execute(sql, params)
         rows = con.execute(
             f"SELECT min(posted_date), max(posted_date) FROM {BASE_TABLE}"
@@ -273,6 +278,32 @@ def prepare_base(con: duckdb.DuckDBPyConnection, settings: RankSettings) -> Wind
         ) from exc
     first, last = rows[0] if rows else (None, None)
     return _window(settings, first, last)
+
+
+def _register_employers(con: duckdb.DuckDBPyConnection) -> None:
+    """The employer of every company name in ``postings``: one key and one display name per
+    employer, so "The Home Depot" and "Home Depot" count once (normalize/employers.py).
+    Grouping looks at all the store's names together, so it does not depend on the window.
+    """
+    counts = con.execute(
+        "SELECT company, count(*) FROM postings WHERE company IS NOT NULL GROUP BY company"
+    ).fetchall()
+    employers = group_employers(counts)
+    names = pa.table(
+        {
+            "company": pa.array(list(employers), pa.string()),
+            "employer_key": pa.array([e.key for e in employers.values()], pa.string()),
+            "employer_name": pa.array([e.name for e in employers.values()], pa.string()),
+        }
+    )
+    con.register("jobatlas_employer_names", names)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {EMPLOYERS_TABLE} AS "
+            "SELECT * FROM jobatlas_employer_names"
+        )
+    finally:
+        con.unregister("jobatlas_employer_names")
 
 
 def _window(settings: RankSettings, first: date | None, last: date | None) -> Window:
@@ -290,6 +321,7 @@ def _window(settings: RankSettings, first: date | None, last: date | None) -> Wi
 
 def drop_base(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DROP TABLE IF EXISTS {BASE_TABLE}")
+    con.execute(f"DROP TABLE IF EXISTS {EMPLOYERS_TABLE}")
 
 
 def fetch(
@@ -740,9 +772,9 @@ def _seniority(con: duckdb.DuckDBPyConnection, scope: str, details: dict[str, De
 def _top_lists(
     con: duckdb.DuckDBPyConnection, scope: str, limit: int, details: dict[str, Details]
 ) -> None:
-    """Top employers and titles; each shown in its most frequent spelling."""
+    """Top employers (by their display name) and titles (in their most frequent spelling)."""
     for column, attr in (("employer", "top_employers"), ("lower(trim(title))", "top_titles")):
-        source = "company" if column == "employer" else "title"
+        source = "employer_name" if column == "employer" else "title"
         rows = con.execute(
             f"""WITH spellings AS (
                     SELECT metro_id, {column} AS k, trim({source}) AS name, count(*) AS n
