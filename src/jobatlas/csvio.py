@@ -8,6 +8,7 @@ and write every input column plus the new ones, one row per input row, in input 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import sys
@@ -16,14 +17,34 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from jobatlas.errors import EmptyInputError, EncodingError, FileFormatError, MissingColumnError
+from jobatlas.errors import (
+    ConfigError,
+    EmptyInputError,
+    EncodingError,
+    FileFormatError,
+    MissingColumnError,
+)
 from jobatlas.sanitize import csv_cell
 
 Row = dict[str, str]
 
 
+def check_encoding(encoding: str) -> None:
+    """Raise a one-line ``ConfigError`` unless ``encoding`` names a text codec."""
+    try:
+        known = codecs.lookup(encoding)._is_text_encoding
+    except LookupError:
+        known = False
+    if not known:
+        raise ConfigError(
+            f"unknown text encoding {encoding!r}",
+            hint="use a Python codec name such as utf-8, latin-1, cp1252 or utf-16",
+        )
+
+
 @contextmanager
 def _open_in(path: str, encoding: str) -> Iterator[IO[str]]:
+    check_encoding(encoding)
     if path == "-":
         yield io.TextIOWrapper(sys.stdin.buffer, encoding=encoding, newline="")
         return

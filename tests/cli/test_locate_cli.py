@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 import jobatlas.cli.locate  # noqa: F401  (registers the commands)
 from jobatlas.cli.app import app
+from jobatlas.cli.main import main
 from jobatlas.errors import MissingColumnError
 from jobatlas.normalize import locations_eval
 from jobatlas.normalize.locations import OUTPUT_COLUMNS
@@ -125,3 +126,17 @@ def test_eval_locate_says_when_geotext_is_missing(
     result = CliRunner().invoke(app, ["eval", "locate", str(_labels(tmp_path))], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "pip install geotext" in result.output
+
+
+
+def test_an_unknown_encoding_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_csv(tmp_path / "in.csv", [{"where": "Boston, MA"}])
+    with pytest.raises(SystemExit) as exit_info:
+        main(["locate", str(src), "--column", "where", "--encoding", "nonsense"])
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "error: unknown text encoding 'nonsense' — use a Python codec name such as utf-8, "
+        "latin-1, cp1252 or utf-16"
+    ]

@@ -29,7 +29,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from jobatlas.errors import ConfigError, EmptyInputError, EncodingError, FileFormatError
+from jobatlas.csvio import check_encoding
+from jobatlas.errors import EmptyInputError, EncodingError, FileFormatError
 
 ROW = "__row"
 ERROR = "__error"
@@ -75,7 +76,7 @@ def open_table(path: str | Path, encoding: str = "utf-8") -> Table:
 
     A byte-order mark names the encoding (UTF-8, UTF-16 or UTF-32) whatever ``encoding`` says.
     """
-    _check_encoding(encoding)
+    check_encoding(encoding)
     where = str(path)
     p = Path(path)
     try:
@@ -132,19 +133,6 @@ def _gunzip_head(where: str, p: Path) -> bytes:
             return fh.read(_SNIFF)
     except (OSError, EOFError, zlib.error) as exc:
         raise FileFormatError(f"{where}: damaged gzip file ({exc})", hint="re-download it") from exc
-
-
-def _check_encoding(encoding: str) -> None:
-    """Raise a one-line ``ConfigError`` unless ``encoding`` names a text codec."""
-    try:
-        known = codecs.lookup(encoding)._is_text_encoding
-    except LookupError:
-        known = False
-    if not known:
-        raise ConfigError(
-            f"unknown text encoding {encoding!r}",
-            hint="use a Python codec name such as utf-8, latin-1, cp1252 or utf-16",
-        )
 
 
 _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
