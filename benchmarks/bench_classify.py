@@ -11,12 +11,17 @@ running number), so every input is distinct and nothing is served from the cache
 Run: ``python benchmarks/bench_classify.py [--titles 100000] [--dev PATH]``. Each figure is the
 best of ``--repeat`` runs of CPU time (``time.process_time``), with a fresh classifier per run.
 A reference loop is timed too, so figures from a busy machine can be put in context.
+
+Worst case (``--worst-size 100000``, ``--worst-only`` for nothing else): the slowest of
+``--repeat`` calls (CPU and wall time) on SYNTHETIC hostile titles and descriptions of that
+many characters, each call with a fresh classifier and garbage collection off (as ``timeit``).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -110,6 +115,59 @@ def best_rate(run: Callable[[Classifier], None], count: int, repeat: int) -> flo
     return count / best
 
 
+def hostile_texts(size: int) -> dict[str, str]:
+    """SYNTHETIC hostile texts of ``size`` characters, one per shape."""
+
+    def repeat(unit: str) -> str:
+        return (unit * (size // len(unit) + 1))[:size]
+
+    return {
+        "one long word": "x" * size,
+        "separators": repeat(",;|/\\-\u2013&+()[]<>"),
+        "AI words": repeat("AI ML with a-b skills startup "),
+        "gender markers, A.I.": repeat("(m/w/d) A.I. H/F "),
+        "HTML tags and entities": repeat("<b>AI</b>&amp;<"),
+        "run of spaces": "a" + " " * (size - 2) + "b",
+        "CJK": repeat("人工智能工程师機械学習"),
+        "bidi, NUL, controls": repeat("\u202e\u0645\u0631\u062d\u0628\u0627\u200f\x00\x07\u2028 "),
+        # Two trap patterns of the bundled taxonomy backtrack on these (see benchmarks/README.md).
+        "trap: runs of spaces": "x startup " + repeat("AI" + " " * 90),
+        "trap: hyphenated word": "Machine learning skill; with " + repeat("a-"),
+    }
+
+
+def timed(call: Callable[[], object]) -> tuple[float, float]:
+    """CPU and wall seconds of one call, with garbage collection off."""
+    gc.collect()
+    gc.disable()
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        call()
+        return time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        gc.enable()
+
+
+def worst_case(size: int, repeat: int) -> None:
+    """The slowest of ``repeat`` calls per hostile title, then per hostile description."""
+    taxonomy = load_taxonomy()
+    Classifier(taxonomy).classify("Machine Learning Engineer", "We train models.")  # warm-up
+    for field in ("title", "description"):
+        worst_of_all = [0.0, 0.0]
+        for name, text in hostile_texts(size).items():
+            pair = (text, None) if field == "title" else ("Software Engineer", text)
+            worst = [0.0, 0.0]
+            for _ in range(repeat):
+                classifier = Classifier(taxonomy)
+                times = timed(lambda: classifier.classify(*pair))  # noqa: B023 (called here)
+                worst = [max(both) for both in zip(worst, times, strict=True)]
+            worst_of_all = [max(both) for both in zip(worst_of_all, worst, strict=True)]
+            cpu_ms, wall_ms = (x * 1000 for x in worst)
+            print(f"  {field:11s} {name:24s} {cpu_ms:9.1f} ms CPU {wall_ms:9.1f} ms wall")
+        cpu_ms, wall_ms = (x * 1000 for x in worst_of_all)
+        print(f"worst {field}, {size:,} characters: {cpu_ms:.1f} ms CPU, {wall_ms:.1f} ms wall")
+
+
 def reference_loop() -> float:
     """Seconds for ten million additions in a Python loop (a yardstick for the machine)."""
     start = time.process_time()
@@ -124,7 +182,12 @@ def main() -> None:
     parser.add_argument("--titles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--dev", type=Path, help="also draw titles from this labelled CSV")
+    parser.add_argument("--worst-size", type=int, default=100_000)
+    parser.add_argument("--worst-only", action="store_true", help="only the worst case")
     args = parser.parse_args()
+    worst_case(args.worst_size, args.repeat)
+    if args.worst_only:
+        return
 
     rows = read_titles([LABELS, *([args.dev] if args.dev else [])])
     ai = [t for t, d, label in rows if label != "none" and not d]

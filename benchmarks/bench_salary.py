@@ -2,7 +2,11 @@
 
 All inputs are SYNTHETIC: salary strings rendered from hand-written templates (the formats of
 UK boards, Glassdoor, and ~15 countries) with random amounts, so that nearly every string is
-distinct. Run: python benchmarks/bench_salary.py [--n 100000]
+distinct. Run: python benchmarks/bench_salary.py [--n 100000] [--worst-size 100000] [--worst-only]
+
+Worst case: the slowest of 5 calls (CPU and wall time) of ``normalize_salary`` on SYNTHETIC
+hostile texts of ``--worst-size`` characters, all caches emptied before each call and garbage
+collection off during it (as ``timeit``).
 """
 
 # ruff: noqa: RUF001  (salary formats from many countries, on purpose)
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import random
 import time
 from collections.abc import Callable
@@ -87,6 +92,57 @@ def rate(label: str, items: list[tuple[str, str]], fn: Callable[[str, str], obje
     report(label, len(items), time.perf_counter() - wall, time.process_time() - cpu)
 
 
+def hostile_texts(size: int) -> dict[str, str]:
+    """SYNTHETIC hostile salary texts of ``size`` characters, one per shape."""
+
+    def repeat(unit: str) -> str:
+        return (unit * (size // len(unit) + 1))[:size]
+
+    return {
+        "one long word": "x" * size,
+        "digits": "1" * size,
+        "amounts and signs": repeat("$1,000 - £2.000,50 ¥3 000 €4k "),
+        "Indian grouping": repeat("12,34,"),
+        "CJK amounts": repeat("月給30万円～"),
+        "words between amounts": repeat("between 1 and 2 per hour up to "),
+        "run of spaces": "1" + " " * (size - 2) + "2",
+        "bidi, NUL, controls": repeat("\u202e1\u200f\x00\x07\u2028 "),
+    }
+
+
+def timed(call: Callable[[], object]) -> tuple[float, float]:
+    """CPU and wall seconds of one call, with garbage collection off."""
+    gc.collect()
+    gc.disable()
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        call()
+        return time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        gc.enable()
+
+
+def worst_case(size: int, repeat: int = 5) -> None:
+    """The slowest of ``repeat`` calls on each hostile text, every cache emptied first."""
+    from jobatlas.normalize import salary
+
+    worst_of_all = [0.0, 0.0]
+    for name, text in hostile_texts(size).items():
+        worst = [0.0, 0.0]
+        for _ in range(repeat):
+            clear_caches()
+            salary.parse_salary.cache_clear()
+            times = timed(lambda: salary.normalize_salary(text, country="US"))  # noqa: B023
+            worst = [max(both) for both in zip(worst, times, strict=True)]
+        worst_of_all = [max(both) for both in zip(worst_of_all, worst, strict=True)]
+        cpu_ms, wall_ms = (x * 1000 for x in worst)
+        print(f"  {name:54s} {cpu_ms:9.1f} ms CPU {wall_ms:9.1f} ms wall")
+    cpu_ms, wall_ms = (x * 1000 for x in worst_of_all)
+    print(
+        f"worst normalize_salary, {size:,} characters: {cpu_ms:.1f} ms CPU, {wall_ms:.1f} ms wall"
+    )
+
+
 def clear_caches() -> None:
     from jobatlas.normalize import salary
 
@@ -120,8 +176,13 @@ def load_times() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--worst-size", type=int, default=100_000)
+    parser.add_argument("--worst-only", action="store_true", help="only the worst case")
     args = parser.parse_args()
     load_times()
+    worst_case(args.worst_size)
+    if args.worst_only:
+        return
     from jobatlas.normalize import salary
 
     strings = list(dict.fromkeys(synthetic_strings(args.n)))

@@ -55,6 +55,8 @@ class Location:
     remote: Remote = "unknown"
     places: tuple[Place, ...] = ()
     country_code: str | None = None
+    truncated: bool = False
+    """The text was longer than the resolver reads; only its start was resolved."""
 
     @property
     def primary(self) -> Place | None:

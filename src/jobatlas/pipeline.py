@@ -20,14 +20,13 @@ import pyarrow as pa
 
 from jobatlas.errors import StoreError
 from jobatlas.models import Location
+from jobatlas.normalize.classify import MAX_TITLE_CHARS
 from jobatlas.progress import progress
 from jobatlas.store.duckdb import UNPROCESSED, RunStats, Store, _first_line
 
 DUPLICATE_WINDOW_DAYS = 30
 """Copies of the same job (same employer, title and place) posted within this many days
 of the previous copy count once."""
-
-MAX_TITLE_CHARS = 300
 
 
 @dataclass(frozen=True)

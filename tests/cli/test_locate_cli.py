@@ -128,7 +128,6 @@ def test_eval_locate_says_when_geotext_is_missing(
     assert "pip install geotext" in result.output
 
 
-
 def test_an_unknown_encoding_is_one_line_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -44,8 +44,7 @@ def test_collect_greenhouse_from_a_base_url(api: FakeApi, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert (
         "collection #1 ok: 1 ok, 0 degraded, 0 failed; 3 new rows "
-        "(0 of them unreadable, kept for quarantine), 0 repeated ids skipped"
-        in result.output
+        "(0 of them unreadable, kept for quarantine), 0 repeated ids skipped" in result.output
     )
     with Store.open(db) as store:
         assert store.scalar("SELECT count(*) FROM raw_postings WHERE source = 'greenhouse'") == 3

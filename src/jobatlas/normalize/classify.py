@@ -30,6 +30,8 @@ from jobatlas.models import Classification, Tier
 
 __all__ = [
     "FAMILIES",
+    "MAX_DESCRIPTION_CHARS",
+    "MAX_TITLE_CHARS",
     "OUTPUT_COLUMNS",
     "Classifier",
     "Taxonomy",
@@ -81,8 +83,11 @@ _DOMAINS = ("genai_llm", "speech", "nlp", "computer_vision", "robotics_autonomy"
 _PROMOTABLE = frozenset(
     {"tech", "product", "research", "applied", "data_science", "platform", "hardware"}
 )
+#: Longest title read; a longer one is cut here and ``truncated:title`` added to the evidence.
+MAX_TITLE_CHARS = 300
+#: Longest description read; a longer one is cut here (``truncated:description``).
+MAX_DESCRIPTION_CHARS = 20_000
 _CACHE_SIZE = 1 << 18
-_DESCRIPTION_CHARS = 20_000
 _SHORT_DESCRIPTION = 600
 
 # ---------------------------------------------------------------------------------------------
@@ -820,12 +825,28 @@ class Classifier:
         return self._cached(title, description)
 
     def _classify(self, title: str | None, description: str | None) -> Classification:
+        if (title and len(title) > MAX_TITLE_CHARS) or (
+            description and len(description) > MAX_DESCRIPTION_CHARS
+        ):
+            return self._truncated(title, description)
         if not (description and description.strip()):
             return self._result(self._judge_title(title or ""))
         verdict = self._judge(title or "")
         if verdict.text is not None:
             verdict = self._with_description(verdict, self._signals(description))
         return self._result(verdict)
+
+    def _truncated(self, title: str | None, description: str | None) -> Classification:
+        """A posting with a text over its cap: classified on the texts cut there, and flagged."""
+        cut: list[str] = []
+        if title and len(title) > MAX_TITLE_CHARS:
+            title = title[:MAX_TITLE_CHARS]
+            cut.append("truncated:title")
+        if description and len(description) > MAX_DESCRIPTION_CHARS:
+            description = description[:MAX_DESCRIPTION_CHARS]
+            cut.append("truncated:description")
+        result = self._cached(title, description)
+        return Classification(result.tier, result.family, result.score, (*result.evidence, *cut))
 
     def _result(self, verdict: _Verdict) -> Classification:
         """The classification for a verdict; equal results share one (immutable) object."""
@@ -891,9 +912,10 @@ class Classifier:
         kinds = self._roles.kinds(text)
         strong: list[_Hit] = []
         ambiguous: list[_Hit] = []
+        anywhere: dict[str, bool] = {}
         for hit in hits:
             kind = hit.value.kind
-            if kind == "contextual" and not self._in_context(hit, text.tokens):
+            if kind == "contextual" and not self._in_context(hit, text.tokens, anywhere):
                 continue
             if kind == "weak":
                 (strong if "tech" in kinds else ambiguous).append(hit)
@@ -908,14 +930,19 @@ class Classifier:
             return _Verdict("core", "ai_business", 0.75, evidence, text)
         return self._adjacent_or_none(text, ambiguous, kinds, traps)
 
-    def _in_context(self, hit: _Hit, tokens: Sequence[str]) -> bool:
-        context = self.taxonomy.contexts[hit.value.context or ""]
+    def _in_context(self, hit: _Hit, tokens: Sequence[str], anywhere: dict[str, bool]) -> bool:
+        """Whether a contextual term has its context; ``anywhere`` keeps, per context, whether
+        one of its words is anywhere in the text (looked up once, not once per term found)."""
+        name = hit.value.context or ""
+        context = self.taxonomy.contexts[name]
         before = tokens[hit.start - 1] if hit.start > 0 else ""
         end = hit.start + hit.size
         after = tokens[end] if hit.start >= 0 and end < len(tokens) else ""
         if before in context.before or after in context.after:
             return True
-        return any(word in context.anywhere for word in tokens)
+        if name not in anywhere:
+            anywhere[name] = any(word in context.anywhere for word in tokens)
+        return anywhere[name]
 
     def _core_or_demoted(
         self, text: _Text, strong: list[_Hit], kinds: frozenset[str], traps: _TrapOutcome
@@ -957,7 +984,7 @@ class Classifier:
     # -- description ---------------------------------------------------------------------------
 
     def _signals(self, description: str) -> _Signals:
-        raw = _TAGS.sub(" ", html.unescape(description[:_DESCRIPTION_CHARS]))
+        raw = _TAGS.sub(" ", html.unescape(description))
         text = _Text.of(light_normalise(raw))
         work = {found.words for found in self._work.find(text.tokens, text.joined)}
         domains: list[str] = []
@@ -1074,7 +1101,12 @@ def default_classifier() -> Classifier:
 
 
 def classify(title: str | None, description: str | None = None) -> Classification:
-    """Classify one posting with the bundled taxonomy (cached on ``(title, description)``)."""
+    """Classify one posting with the bundled taxonomy (cached on ``(title, description)``).
+
+    A title longer than :data:`MAX_TITLE_CHARS` or a description longer than
+    :data:`MAX_DESCRIPTION_CHARS` is read up to there, and the evidence says so
+    (``truncated:title``, ``truncated:description``).
+    """
     return default_classifier().classify(title, description)
 
 

@@ -16,7 +16,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from jobatlas.models import Location, LocationStatus, Place, Remote
@@ -32,6 +32,7 @@ from jobatlas.normalize.gazetteer import (
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
 
 __all__ = [
+    "MAX_LOCATION_CHARS",
     "OUTPUT_COLUMNS",
     "LocationResolver",
     "MetroInfo",
@@ -76,14 +77,19 @@ SUBLOCALITY_POPULATION = 100_000
 CONTEXT_MIN_POPULATION = 50_000
 #: City-states whose bare name is the city, not the country.
 CITY_STATES = frozenset({"SG", "HK", "MO", "MC", "GI", "VA"})
+#: Longest location text read; a longer one is cut here and its result flagged ``truncated``.
+MAX_LOCATION_CHARS = 1_000
 
 _CACHE_SIZE = 1 << 18
 _OTHERS = re.compile(r"\(\s*\+\s*\d+\s*others?\s*\)|\+\s*\d+\s*(?:others?|more)\b", re.I)
-_BREAK = re.compile(r"<\s*/?\s*br\s*/?\s*>|[\r\n\t|;\u2022\u00b7]+", re.I)
+_BREAK = re.compile(r"<\s*(?:/\s*)?br\s*(?:/\s*)?>|[\r\n\t|;\u2022\u00b7]+", re.I)
 _PARENS = re.compile(r"[(\[\uff08]([^()\[\]\uff08\uff09]*)[)\]\uff09]")
 _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]+\s*|\s+-(?=\S)|(?<=\S)-\s+")
 _WORD_SEP = re.compile(r"\s+(?:or|and|ou|et|und|oder|o)\s+|\s*&\s*|\s*\+\s*", re.I)
 _SLASH = re.compile(r"\s*[/\\]\s*")
+# Runs of three or more spaces become two: no rule tells two spaces from more (they read one
+# space, "\s?" or "\s*"), and the separators above scan a run once from each of its positions.
+_SPACE_RUN = re.compile(r"[^\S\t\r\n]{3,}")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _CA_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
 _POSTCODES = re.compile(
@@ -96,6 +102,13 @@ _HAS_DIGIT = re.compile(r"\d").search
 _HAS_BRACKET = re.compile(r"[(\[\uff08]").search
 _STRIP = " .:-\u2013\u2014\"'`*"
 _SLASH_IDS = 64  # slash groups one piece may hold
+# Work arrangements and codes peeled off a piece's ends, one at a time, along one reading: each
+# peel reads the rest again, so "Remote Remote Remote ..." would take quadratic time.
+_MAX_PEELS = 8
+# A place reads at most this many qualifiers ("Springfield, Sangamon County, Illinois, US" has
+# three), and so does a name that may be a city or a division ("Georgia, US"); more are ignored,
+# since reading all of them again for each token of a long list would take quadratic time.
+_MAX_QUALIFIERS = 8
 _INDEXED = 64  # candidate lists longer than this are filtered through an index
 _TRAILING_CODE = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
 _INNER_HYPHEN = re.compile(r"\S-\S")
@@ -128,7 +141,7 @@ def _vocab() -> _Vocab:
     for kind in ("onsite", "hybrid", "remote"):
         arrangement.update((p, kind) for p in by_kind.get(kind, []))
     phrases = _alternation(arrangement)
-    prefixes, suffixes = _alternation(by_kind["prefix"]), _alternation(by_kind["suffix"])
+    prefixes = _alternation(by_kind["prefix"])
     admin = _alternation(by_kind["admin"])
     return _Vocab(
         arrangement=arrangement,
@@ -136,8 +149,8 @@ def _vocab() -> _Vocab:
         arrangement_tail=re.compile(rf" ({phrases})$"),
         multi=frozenset(by_kind.get("multi", [])),
         affix_head=re.compile(rf"^(?:(?:{prefixes}) )+"),
-        affix_tail=re.compile(rf"(?: (?:{suffixes}))+$"),
-        admin=re.compile(rf"^(?:(?:{admin}) )+|(?: (?:{admin}))+$"),
+        affix_tail=re.compile(_run_at_end(by_kind["suffix"])),
+        admin=re.compile(rf"^(?:(?:{admin}) )+|{_run_at_end(by_kind['admin'])}"),
         noise=frozenset(by_kind.get("noise", [])),
     )
 
@@ -145,6 +158,21 @@ def _vocab() -> _Vocab:
 def _alternation(phrases: Iterable[str]) -> str:
     """A regex alternation of phrases, longest first so that the longest one matches."""
     return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def _run_at_end(phrases: list[str]) -> str:
+    """A regex for phrases that end a text, each after a space: " area", " metro area".
+
+    The run never starts right after one of the phrases (a run from there extends back to one
+    starting earlier, tried first), so "x area area ... area y" is scanned once, not once from
+    each phrase (quadratic time). A look-behind has one width: one per phrase length.
+    """
+    by_width: dict[int, list[str]] = {}
+    for phrase in set(phrases):
+        by_width.setdefault(len(phrase), []).append(re.escape(phrase))
+    not_after = "".join(f"(?<! (?:{'|'.join(ps)}) )" for _, ps in sorted(by_width.items()))
+    alternatives = _alternation(phrases)
+    return rf" {not_after}(?:{alternatives})(?: (?:{alternatives}))*$"
 
 
 # -- tokens ----------------------------------------------------------------------------------
@@ -256,6 +284,63 @@ class _Group:
     failed: bool = False
 
 
+class _Chunk:
+    """The tokens of one chunk, and what grouping asks about all of them, worked out once."""
+
+    __slots__ = ("_names", "_places", "_slash_groups", "tokens")
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self._places: int | None = None
+        self._slash_groups: dict[int, list[_Token]] | None = None
+        self._names: dict[str, tuple[int, int]] | None = None
+
+    def places(self) -> int:
+        """Tokens that can only be places, counting slash alternatives as one."""
+        if self._places is None:
+            self._places = _place_count(self.tokens)
+        return self._places
+
+    def siblings(self, tok: _Token) -> list[_Token]:
+        """``tok`` and the alternatives written with it ("A/B")."""
+        if tok.slash_group < 0:
+            return [tok]
+        if self._slash_groups is None:
+            self._slash_groups = {}
+            for t in self.tokens:
+                self._slash_groups.setdefault(t.slash_group, []).append(t)
+        return self._slash_groups[tok.slash_group]
+
+    def named_twice(self, i: int, before: bool = False) -> bool:
+        """Whether another token (before token ``i`` only, with ``before``) has its name.
+
+        A piece written twice verbatim shares one cached token, which is not "another".
+        """
+        if self._names is None:
+            self._names = {}  # name -> (first token with it, first other token with it or -1)
+            for j, t in enumerate(self.tokens):
+                first, other = self._names.get(t.key, (j, -1))
+                if other < 0 and self.tokens[first] is not t:
+                    other = j
+                self._names[t.key] = (first, other)
+        tok = self.tokens[i]
+        first, other = self._names[tok.key]
+        if self.tokens[first] is not tok:
+            return True
+        return other >= 0 and (other < i or not before)
+
+    def lookahead(self, i: int) -> list[_Token]:
+        """The qualifiers that follow token ``i``, up to the next city (``_MAX_QUALIFIERS``)."""
+        out: list[_Token] = []
+        for j in range(i + 1, len(self.tokens)):
+            t = self.tokens[j]
+            if not (t.is_qualifier or t.admin_marked) or len(out) == _MAX_QUALIFIERS:
+                break
+            if t.is_qualifier:
+                out.append(t)
+        return out
+
+
 @dataclass(slots=True)
 class _Outcome:
     """One group resolved: a city, or only countries, and how sure."""
@@ -285,6 +370,9 @@ class LocationResolver:
         return cls(gaz, load_metros(gaz))
 
     def resolve(self, text: str | None, country_hint: str | None = None) -> Location:
+        if text and len(text) > MAX_LOCATION_CHARS:
+            loc = self.resolve(text[:MAX_LOCATION_CHARS], country_hint)
+            return replace(loc, truncated=True)
         if not text or not text.strip():
             return Location(status="unresolved")
         return self._cached(text, country_hint or None)
@@ -362,6 +450,7 @@ class LocationResolver:
         parsed = _Parsed()
         if not text.isascii():
             text = unicodedata.normalize("NFKC", text)
+        text = _squeeze(text)
         if "+" in text:
             text, n = _OTHERS.subn(" ", text)
             parsed.multi = n > 0
@@ -369,7 +458,7 @@ class LocationResolver:
         if _HAS_DIGIT(text) or _HAS_BRACKET(text):
             text, asides = _take_asides(text)
             extra = self._read_asides(asides, parsed)
-            text = _ANY_POSTCODE.sub(" ", text)
+            text = _squeeze(_ANY_POSTCODE.sub(" ", text))
         offset = 0
         for chunk_text in _BREAK.split(text):
             chunk: list[_Token] = []
@@ -402,7 +491,8 @@ class LocationResolver:
             out += [_copy(t, paren=True) for t in piece.tokens]
         return out
 
-    def _read_uncached(self, piece: str) -> _Piece:
+    def _read_uncached(self, piece: str, peels: int = 0) -> _Piece:
+        """What one piece says; ``peels`` arrangements or codes were already cut off its text."""
         text = piece.strip(_STRIP)
         key = fold(text)
         if not key:
@@ -414,30 +504,28 @@ class LocationResolver:
         whole = self._analyse(text, key)
         if whole.cities or whole.is_qualifier:
             return _Piece((whole,))
-        for split in (
-            self._split_words,
-            self._split_slash,
-            self._split_arrangement,
-            self._split_code,
-        ):
-            found = split(text, key)
-            if found is not None:
-                return found
-        return _Piece((whole,))
+        found = self._split_words(text, peels) or self._split_slash(text, peels)
+        if found is None and peels < _MAX_PEELS:
+            found = self._split_arrangement(key, peels + 1) or self._split_code(text, peels + 1)
+        return found or _Piece((whole,))
 
-    def _split_words(self, text: str, key: str) -> _Piece | None:
+    def _reread(self, part: str, peels: int) -> _Piece:
+        """A part of a piece: from the cache, unless ends were cut off on the way to it."""
+        return self._read(part) if peels == 0 else self._read_uncached(part, peels)
+
+    def _split_words(self, text: str, peels: int) -> _Piece | None:
         """ "NYC or Remote", "Berlin & Munich" (but "Town and Country" is one name)."""
         parts = [p for p in _WORD_SEP.split(text) if p.strip()]
         if len(parts) < 2:
             return None
-        return _concat(self._read(p) for p in parts)
+        return _concat(self._reread(p, peels) for p in parts)
 
-    def _split_slash(self, text: str, key: str) -> _Piece | None:
+    def _split_slash(self, text: str, peels: int) -> _Piece | None:
         """ "Bangalore/Bengaluru", "SF/NYC": alternatives, merged later when in one metro."""
         parts = [p for p in _SLASH.split(text) if p.strip()]
         if len(parts) < 2:
             return None
-        out = _concat(self._read(p) for p in parts)
+        out = _concat(self._reread(p, peels) for p in parts)
         shared = _shared_city(out.tokens)
         if shared is not None:  # "Kochi/Cochin": two names of one city
             return _Piece((shared,), out.remote, out.multi)
@@ -445,21 +533,22 @@ class LocationResolver:
         tokens = tuple(t if t.slash_group >= 0 else _copy(t, slash_group=group) for t in out.tokens)
         return _Piece(tokens, out.remote, out.multi, slashes=True)
 
-    def _split_arrangement(self, text: str, key: str) -> _Piece | None:
+    def _split_arrangement(self, key: str, peels: int) -> _Piece | None:
         """ "Remote in UK" -> remote, and the token "UK"."""
         found = _arrangement(key)
         if found is None:
             return None
         kind, rest = found
-        inner = self._read(rest) if rest else _Piece()
+        inner = self._reread(rest, peels) if rest else _Piece()
         return _Piece(inner.tokens, _stronger(kind, inner.remote), inner.multi)
 
-    def _split_code(self, text: str, key: str) -> _Piece | None:
+    def _split_code(self, text: str, peels: int) -> _Piece | None:
         """ "Sydney NSW", "Seattle WA": a division code written without a comma."""
         m = _TRAILING_CODE.match(text)
         if not m or m.group(2) not in self.gaz.codes:
             return None
-        return self._read(m.group(1)) + _Piece((self._analyse(m.group(2), fold(m.group(2))),))
+        code = _Piece((self._analyse(m.group(2), fold(m.group(2))),))
+        return self._reread(m.group(1), peels) + code
 
     def _analyse(self, text: str, key: str) -> _Token:
         gaz = self.gaz
@@ -533,11 +622,12 @@ class LocationResolver:
         outcomes = [self._resolve_group(g, hint, chunk_countries) for g in groups]
         return self._merge_slash_groups(groups, outcomes)
 
-    def _group(self, chunk: list[_Token], hint: str | None) -> list[_Group]:
+    def _group(self, tokens: list[_Token], hint: str | None) -> list[_Group]:
         groups: list[_Group] = []
         current: _Group | None = None
         consumed: set[int] = set()
-        for i, tok in enumerate(chunk):
+        chunk = _Chunk(tokens)
+        for i, tok in enumerate(tokens):
             if tok.slash_group >= 0 and tok.slash_group in consumed:
                 continue
             if current is not None and current.anchor is not None:
@@ -545,7 +635,7 @@ class LocationResolver:
                     continue
                 if not tok.cities or tok.admin_marked:
                     continue  # a district or a word we do not know: no place of its own
-            kind = self._head_kind(tok, chunk[i + 1 :], chunk[:i], hint)
+            kind = self._head_kind(chunk, i, hint)
             if kind == "qualifier":
                 current = self._add_qualifier(groups, current, tok)
             elif kind != "skip":
@@ -553,24 +643,20 @@ class LocationResolver:
                 groups.append(current)
         return groups
 
-    def _attach(self, group: _Group, tok: _Token, chunk: list[_Token], consumed: set[int]) -> bool:
+    def _attach(self, group: _Group, tok: _Token, chunk: _Chunk, consumed: set[int]) -> bool:
         """Attach a token to the place before it, as a qualifier or as its core city."""
         if self._qualifies(group, tok) or (tok.paren and not tok.cities):
-            group.quals.append(tok)
+            if len(group.quals) < _MAX_QUALIFIERS:
+                group.quals.append(tok)
             return True
         if tok.paren:
             return True  # "Bengaluru (Whitefield)": an aside never names another place
         assert group.anchor is not None
         if _same_place(group.anchor, tok):
             return True  # "Medellín, Medellin, Antioquia": the city named twice
-        if _place_count(chunk) > 2 or 0 <= tok.slash_group == group.anchor.slash_group:
+        if chunk.places() > 2 or 0 <= tok.slash_group == group.anchor.slash_group:
             return False  # "Navi Mumbai, Thane, Mumbai" lists places; "SF/NYC" are alternatives
-        siblings = (
-            [t for t in chunk if t.slash_group == tok.slash_group]
-            if tok.slash_group >= 0
-            else [tok]
-        )
-        core = next((t for t in siblings if self._is_core_of(group, t)), None)
+        core = next((t for t in chunk.siblings(tok) if self._is_core_of(group, t)), None)
         if core is None:
             return False
         group.context = group.context or core
@@ -585,31 +671,32 @@ class LocationResolver:
                 current.failed = True  # "Texas, GA": a state name used as a city name
                 return current
         elif current is not None and current.anchor is None:
-            current.quals.append(tok)
+            if len(current.quals) < _MAX_QUALIFIERS:
+                current.quals.append(tok)
             return current
         group = _Group(anchor=None, quals=[tok])
         groups.append(group)
         return group
 
-    def _head_kind(
-        self, tok: _Token, after: list[_Token], before: list[_Token], hint: str | None
-    ) -> str:
-        """What a token that starts a place is: "city", "qualifier", "ambiguous" or "skip"."""
+    def _head_kind(self, chunk: _Chunk, i: int, hint: str | None) -> str:
+        """What token ``i``, starting a place, is: "city", "qualifier", "ambiguous" or "skip"."""
+        tok = chunk.tokens[i]
         if not tok.cities:
             if tok.is_qualifier:
                 return "qualifier"
             return "skip" if tok.admin_marked else "city"  # unknown name: a place we cannot find
         if not tok.is_qualifier:
             return "city"
-        quals = _lookahead(after)
+        quals = chunk.lookahead(i)
         if quals:
-            return self._head_with_qualifiers(tok, quals, before + after)
-        return self._bare_head(tok, before, hint)
+            return self._head_with_qualifiers(chunk, i, quals)
+        return self._bare_head(chunk, i, hint)
 
-    def _head_with_qualifiers(self, tok: _Token, quals: list[_Token], others: list[_Token]) -> str:
+    def _head_with_qualifiers(self, chunk: _Chunk, i: int, quals: list[_Token]) -> str:
+        tok = chunk.tokens[i]
         first = [q.tiers[:1] if q.codes else q.tiers for q in quals]
         city_ok = self._satisfiable(tok, first)
-        if tok.key in self.gaz.city_aliases or _names_twice(tok, others):
+        if tok.key in self.gaz.city_aliases or chunk.named_twice(i):
             return "city" if city_ok else "qualifier"
         if tok.country or tok.us_state or tok.codes:
             foreign = all(q.country and q.country != "US" for q in quals)
@@ -625,9 +712,10 @@ class LocationResolver:
         floor = CITY_OVER_NAMED_REGION_POPULATION if only_countries else CITY_OVER_REGION_POPULATION
         return "city" if pop >= floor or not city_ok else "qualifier"
 
-    def _bare_head(self, tok: _Token, before: list[_Token], hint: str | None) -> str:
+    def _bare_head(self, chunk: _Chunk, i: int, hint: str | None) -> str:
         """A name standing alone that is both a city and a country, state or division."""
-        if tok.key in self.gaz.city_aliases or _names_twice(tok, before):
+        tok = chunk.tokens[i]
+        if tok.key in self.gaz.city_aliases or chunk.named_twice(i, before=True):
             return "city"
         if tok.country:
             return "city" if self._city_state(tok) else "qualifier"
@@ -863,6 +951,11 @@ def _stronger(current: Remote, new: Remote) -> Remote:
     return new if _STRENGTH[new] > _STRENGTH[current] else current
 
 
+def _squeeze(text: str) -> str:
+    """Runs of three or more spaces as two (tested cheaply first: most texts have none)."""
+    return _SPACE_RUN.sub("  ", text) if "   " in text or not text.isprintable() else text
+
+
 def _strip_connectors(key: str) -> str:
     changed = True
     while changed and key:
@@ -933,14 +1026,16 @@ def _copy(tok: _Token, *, paren: bool | None = None, slash_group: int | None = N
 
 
 def _concat(pieces: Iterable[_Piece]) -> _Piece:
+    """The pieces as one (adding them pairwise would copy the tokens once per piece)."""
     out = _Piece()
+    tokens: list[_Token] = []
     for piece in pieces:
-        out = out + piece
+        tokens += piece.tokens
+        out.remote = _stronger(out.remote, piece.remote)
+        out.multi = out.multi or piece.multi
+        out.slashes = out.slashes or piece.slashes
+    out.tokens = tuple(tokens)
     return out
-
-
-def _names_twice(tok: _Token, others: list[_Token]) -> bool:
-    return any(o.key == tok.key and o is not tok for o in others)
 
 
 def _consistent(group: _Group, *tokens: _Token) -> bool:
@@ -1010,17 +1105,6 @@ def _place_count(chunk: list[_Token]) -> int:
         if t.cities and not t.is_qualifier
     }
     return len(slots)
-
-
-def _lookahead(after: list[_Token]) -> list[_Token]:
-    """The qualifiers that follow a token, up to the next city."""
-    out = []
-    for t in after:
-        if not (t.is_qualifier or t.admin_marked):
-            break
-        if t.is_qualifier:
-            out.append(t)
-    return out
 
 
 def _single(values: set[str]) -> str | None:

@@ -33,6 +33,9 @@ OTE, EST, EMPEST, EXTRA, INCL, PLUS = "ote", "est", "empest", "extra", "incl", "
 NET, PRORATA, MSAL, UNIT, PREX, NUM, OTHER = "net", "prorata", "msal", "unit", "prex", "num", ""
 SALW, FILL = "salw", "fill"
 
+#: Longest salary text read; a longer one is cut here and its result flagged ``truncated``.
+MAX_SALARY_TEXT_CHARS: Final = 500
+
 ANNUAL_FACTORS: Final[Mapping[Period, float]] = {
     "hour": 2080.0,
     "day": 260.0,
@@ -1302,8 +1305,12 @@ def parse_salary_text(
 
     ``country`` (ISO alpha-2) decides a bare ``$``, ``kr`` or ``¥``; ``currency_hint`` (a
     source's currency field) decides them first and names the currency of a text without one.
-    Returns :data:`NOTHING` when the text states no salary.
+    Returns :data:`NOTHING` when the text states no salary. A text longer than
+    :data:`MAX_SALARY_TEXT_CHARS` is read up to there, and flagged ``truncated``.
     """
+    if text and len(text) > MAX_SALARY_TEXT_CHARS:
+        parsed = parse_salary_text(text[:MAX_SALARY_TEXT_CHARS], country, currency_hint)
+        return parsed._replace(flags=(*parsed.flags, "truncated"))
     if not text or _DIGIT_RE.search(text) is None:
         return NOTHING
     s = _normalise_text(text)
@@ -1692,6 +1699,7 @@ def normalize_salary(
     ``country`` (ISO alpha-2) decides a bare ``$`` and sets PPP factor and plausibility bounds;
     ``posted`` is the conversion date (None: latest rate); ``estimated`` marks pay that the
     source estimated. ``currency`` with text only is a hint for an unnamed or ambiguous one.
+    A text longer than :data:`MAX_SALARY_TEXT_CHARS` is read up to there (flag ``truncated``).
     """
     day = posted.date() if isinstance(posted, dt.datetime) else posted
     if not isinstance(day, dt.date | None):  # a date string, or a missing value from a frame
@@ -1746,7 +1754,11 @@ def parse_salary(
 
     The result does not depend on the posting date, so callers with many postings parse
     each distinct input once and apply the date's rates afterwards (:func:`apply_money`).
+    A text longer than :data:`MAX_SALARY_TEXT_CHARS` is read up to there (flag ``truncated``).
     """
+    cut: tuple[str, ...] = ()
+    if text is not None and len(text) > MAX_SALARY_TEXT_CHARS:
+        text, cut = text[:MAX_SALARY_TEXT_CHARS], ("truncated",)
     parsed = None
     if min_amount is not None or max_amount is not None:
         parsed = parse_fields(min_amount, max_amount, currency, period, text, country)
@@ -1754,7 +1766,7 @@ def parse_salary(
         hint = currency_from_field(currency, country) if currency else None
         parsed = parse_salary_text(text, country, hint) if text else NOTHING
     extra = ("estimated",) if estimated and "estimated" not in parsed.flags else ()
-    return annualise(parsed, extra)
+    return annualise(parsed, extra + cut)
 
 
 def _with_flags(salary: Salary, flags: Iterable[str]) -> Salary:
