@@ -72,9 +72,13 @@ def read_rows(
     path: str, required: Sequence[str], encoding: str = "utf-8"
 ) -> tuple[list[str], list[Row]]:
     """Read a whole CSV, checking that ``required`` columns exist (None entries are skipped)."""
+    check_encoding(encoding)
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"  # the same bytes, less a byte-order mark if there is one
     with _open_in(path, encoding) as fh:
         try:
-            reader = csv.DictReader(fh)
+            text = fh.read()
+            reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
             header = list(reader.fieldnames or [])
             if not header:
                 raise EmptyInputError(f"{path}: empty file", hint="give a CSV with a header row")
@@ -93,6 +97,18 @@ def read_rows(
         except csv.Error as exc:
             raise FileFormatError(f"{path}: not a readable CSV ({exc})") from exc
     return header, rows
+
+
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV: whichever of ``, ; tab |`` its header line holds most of
+    (a comma when none, or on a tie with one), so spreadsheet exports with ``;`` read too."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
 
 
 def write_rows(path: str, header: Sequence[str], rows: Sequence[Mapping[str, object]]) -> None:
