@@ -81,3 +81,26 @@ def test_eval_salary_reports_misses(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "salary", str(labels), "--misses", "5"])
     assert result.exit_code == 0, result.output
     assert "0.000 (0/1)" in result.output and "expected parsed 41000.0" in result.output
+
+
+def test_eval_salary_scores_one_split_per_class_and_country(tmp_path: Path) -> None:
+    base = {"country_hint": "GB", "date": "2024-01-02", "expected_status": "parsed",
+            "currency": "GBP", "period": "year"}  # fmt: skip
+    rows = [
+        {**base, "salary": "£40,000 per annum", "min": "40000", "max": "40000",
+         "annual_min": "40000", "annual_max": "40000", "class": "plain", "split": "dev"},
+        {**base, "salary": "10,500", "min": "10500", "max": "10500", "annual_min": "10500",
+         "annual_max": "10500", "class": "S6", "split": "dev"},
+        {**base, "salary": "£1", "min": "7", "max": "7", "annual_min": "7", "annual_max": "7",
+         "class": "S1", "split": "blind"},
+    ]  # fmt: skip
+    labels = write_csv(tmp_path / "labels.csv", rows)
+    result = CliRunner().invoke(app, ["eval", "salary", str(labels), "--split", "dev"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "on 2 labelled rows" in out and "annual USD within 2%" in out
+    assert "per failure class" in out and "S6" in out and "S1" not in out
+    assert "per country" in out and "GB" in out
+    missing = CliRunner().invoke(app, ["eval", "salary", str(LABELS), "--split", "dev"])
+    assert missing.exit_code != 0
+    assert isinstance(missing.exception, MissingColumnError)

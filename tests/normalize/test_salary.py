@@ -375,3 +375,85 @@ def test_shape_plans_give_the_same_answer_as_a_fresh_parse(
     cached = S.parse_salary_text.__wrapped__(text)
     S._PLANS.clear()
     assert S.parse_salary_text.__wrapped__(text) == cached
+
+
+# Issue #11 failure classes S1-S7: strings written for this test (and the issue's own examples).
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        # S1: p/h, p/hr, p.h., ph after an amount are per hour, not pence
+        ("7.85p/hr", "GB", (7.85, 7.85, "GBP", "hour")),
+        ("£11.20 p.h.", "GB", (11.2, 11.2, "GBP", "hour")),
+        ("£13ph + holiday pay", "GB", (13, 13, "GBP", "hour")),
+        ("10.50 - 12.00 P/H", "IE", (10.5, 12, "EUR", "hour")),
+        # S2: "Up to X" then a range ending at X is the range
+        ("Up to 57,500 per annum + 49500.00-57500.00", "GB", (49500, 57500, "GBP", "year")),
+        ("Up to £33k (£29k - £33k)", "GB", (29000, 33000, "GBP", "year")),
+        ("Up to £33k (£29k - £31k)", "GB", (None, 33000, "GBP", "year")),
+        # S3: a range then a basic/OTE breakdown is the basic
+        ("21000 - 28000/annum 21k basic, OTE 28k", "GB", (21000, 21000, "GBP", "year")),
+        ("£31k - £50k OTE (basic £31k - £34k)", "GB", (31000, 34000, "GBP", "year")),
+        ("$120,000 base to $140,000 base", "US", (120000, 140000, "USD", "year")),
+        # S4: words between the ends; "X to Negotiable" is min only
+        ("12.75 per hour umbrella to 15.25 per hour umbrella", "GB", (12.75, 15.25, "GBP", "hour")),
+        ("9.35 to Negotiable per hour", "GB", (9.35, None, "GBP", "hour")),
+        ("£400 per day outside IR35 to £450 per day outside IR35", "GB", (400, 450, "GBP", "day")),
+        ("£30,000 to £35,000 - negotiable", "GB", (30000, 35000, "GBP", "year")),
+        ("£12.75 p/hr (£13.50 p/hr nights)", "GB", (12.75, 12.75, "GBP", "hour")),
+        # S5: words around a figure
+        ("22-26k with bonus", "GB", (22000, 26000, "GBP", "year")),
+        ("75000 Canadian Dollars annually", "CA", (75000, 75000, "CAD", "year")),
+        ("Hourly rate 14.75 plus overtime", "GB", (14.75, 14.75, "GBP", "hour")),
+        # S6: the country's convention when no period is written
+        ("1.350.000", "CO", (1_350_000, 1_350_000, "COP", "month")),
+        ("10,500", "GB", (10500, 10500, "GBP", "year")),
+        ("R$ 2.300", "BR", (2300, 2300, "BRL", "month")),
+        # S7: months of pay (annual figures are checked below)
+        ("CHF 7'800 x13", "CH", (7800, 7800, "CHF", "month")),
+        ("€3,650 gross x 14", "ES", (3650, 3650, "EUR", "month")),
+    ],
+)
+def test_issue_11_classes(text: str, country: str, expected: tuple[object, ...]) -> None:
+    parsed = S.parse_salary_text(text, country)
+    assert (parsed.min, parsed.max, parsed.currency, parsed.period) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "annual"),
+    [
+        ("CHF 7'800 x13", "CH", 101_400),
+        ("€3,650 gross x 14", "ES", 51_100),
+        ("€ 3.900 bruto per maand + 13e maand", "NL", 50_700),
+        ("2 900 € brut/mois sur 13 mois", "FR", 37_700),
+        ("€ 3.000 brutto/Monat x 13,5", "DE", 40_500),
+        ("€ 3.000 brutto/Monat x 12", "DE", 36_000),
+        ("€ 3.100 brutto monatlich + 13. Monatsgehalt", "DE", 40_300),
+        ("R$ 5.500 + 13º salário", "BR", 71_500),
+        ("45 000 € brut annuel sur 13 mois", "FR", 45_000),  # already annual
+        ("R$ 7.000,00 CLT", "BR", 84_000),  # implicit extras are not counted
+    ],
+)
+def test_months_of_pay_when_the_text_names_them(text: str, country: str, annual: float) -> None:
+    salary = S.parse_salary(text, country=country)
+    assert salary.annual_min == salary.annual_max == annual
+
+
+def test_eval_scores_the_issue_11_metric_and_splits_by_class() -> None:
+    from jobatlas.normalize.salary_eval import score_by, select
+
+    rows = [
+        {"salary": "£30,000", "country_hint": "GB", "expected_status": "parsed", "min": "30000",
+         "max": "30000", "currency": "GBP", "period": "year", "annual_min": "30000",
+         "annual_max": "30000", "class": "plain", "split": "dev"},
+        {"salary": "£30,000", "country_hint": "GB", "expected_status": "parsed", "min": "30000",
+         "max": "30000", "currency": "GBP", "period": "year", "annual_min": "29500",
+         "annual_max": "29500", "class": "S5", "split": "dev"},
+        {"salary": "DOE", "country_hint": "GB", "expected_status": "none", "class": "none",
+         "split": "other"},
+    ]  # fmt: skip
+    scores = score(rows)
+    assert (scores.annual_within, scores.annual_usd_within, scores.annual_rows) == (1, 2, 2)
+    by_class = score_by(rows, "class")
+    assert list(by_class) == ["plain", "S5", "none"]
+    assert by_class["S5"].annual_usd_within == 1
+    assert len(select(rows, "split", "dev")) == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import typer
@@ -11,7 +11,7 @@ from rich.table import Table
 
 from jobatlas.cli.app import app, eval_app, stdout
 from jobatlas.csvio import Row, annotate_csv, read_rows
-from jobatlas.errors import EmptyInputError, MissingDependency
+from jobatlas.errors import EmptyInputError, MissingColumnError, MissingDependency
 
 if TYPE_CHECKING:
     from jobatlas.normalize.salary_eval import Scores
@@ -67,11 +67,22 @@ def salary(
 def eval_salary(
     labels_path: str = typer.Argument(..., metavar="LABELS", help="Labelled CSV ('-' for stdin)."),
     misses: int = typer.Option(0, "--misses", help="Also list up to N rows jobatlas gets wrong."),
+    split: str | None = typer.Option(
+        None,
+        "--split",
+        help="Score only the rows whose 'split' column has this value (e.g. dev).",
+    ),
 ) -> None:
-    """Score the salary normaliser against labels, beside price-parser on the same strings."""
+    """Score the salary normaliser against labels, beside price-parser on the same strings;
+    per class and per country when the labels have 'class' and 'country_hint' columns."""
     from jobatlas.normalize import salary_eval as ev
 
-    _, rows = read_rows(labels_path, ev.LABEL_COLUMNS)
+    header, read = read_rows(labels_path, ev.LABEL_COLUMNS)
+    rows: Sequence[Mapping[str, str]] = read
+    if split is not None:
+        if "split" not in header:
+            raise MissingColumnError(labels_path, "split", header)
+        rows = ev.select(rows, "split", split)
     if not rows:
         raise EmptyInputError(f"{labels_path}: no labelled rows", hint="add rows under the header")
     ours = ev.score(rows)
@@ -81,6 +92,9 @@ def eval_salary(
         theirs = None
     console = stdout()
     console.print(_scores_table(ours, theirs))
+    for column, title in (("class", "failure class"), ("country_hint", "country")):
+        if column in header:
+            console.print(_breakdown_table(title, ev.score_by(rows, column)))
     for miss in ours.misses[:misses]:
         console.print(f"{miss.text!r}: expected {miss.expected}; got {miss.got}")
 
@@ -96,6 +110,7 @@ def _column(scores: Scores) -> list[str]:
         _rate(scores.exact_rate, scores.exact, scores.salary_rows),
         _rate(scores.amounts_rate, scores.amounts_exact, scores.salary_rows),
         _rate(scores.annual_rate, scores.annual_within, scores.annual_rows),
+        _rate(scores.annual_usd_rate, scores.annual_usd_within, scores.annual_rows),
         _rate(scores.none_rate, scores.none_correct, scores.rows),
         _rate(scores.status_rate, scores.status_correct, scores.rows),
         str(scores.wrong_currency),
@@ -106,6 +121,7 @@ _METRICS = (
     "exact (min, max, currency, period)",
     "exact amounts only (min, max)",
     "annual figures within 1%",
+    "annual USD within 2% (currency right)",
     "no-salary detection",
     "status",
     "wrong currency (rows)",
@@ -122,4 +138,24 @@ def _scores_table(ours: Scores, theirs: Scores | None) -> Table:
     )
     for row in zip(_METRICS, _column(ours), other, strict=True):
         table.add_row(*row)
+    return table
+
+
+def _breakdown_table(title: str, parts: Mapping[str, Scores]) -> Table:
+    table = Table(title=f"jobatlas per {title}")
+    table.add_column(title)
+    for name in ("rows", "exact", "annual within 1%", "annual USD within 2%", "no-salary"):
+        table.add_column(name, justify="right")
+    table.add_column("wrong currency", justify="right")
+    for key in sorted(parts):
+        s = parts[key]
+        table.add_row(
+            key,
+            str(s.rows),
+            _rate(s.exact_rate, s.exact, s.salary_rows),
+            _rate(s.annual_rate, s.annual_within, s.annual_rows),
+            _rate(s.annual_usd_rate, s.annual_usd_within, s.annual_rows),
+            _rate(s.none_rate, s.none_correct, s.rows),
+            str(s.wrong_currency),
+        )
     return table

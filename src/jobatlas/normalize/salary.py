@@ -24,6 +24,7 @@ from typing import Final, NamedTuple
 
 from jobatlas.models import Period, Salary, SalaryStatus
 from jobatlas.normalize import currency as fx
+from jobatlas.normalize import salary_idioms as idioms
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -950,11 +951,13 @@ def _is_extra(items: Sequence[Item], group: Group) -> bool:
     i = group.last + 1
     while i < len(items) and items[i].kind == CUR:
         i += 1
-    for item in items[i : i + 2]:  # "£5k bonus", "£5k signing bonus"; not "£60k p.a. + bonus"
+    for k, item in enumerate(items[i : i + 2]):  # "£5k bonus"; not "£60k p.a. + bonus"
         if item.kind == EXTRA:
-            return True
-        if item.kind != OTHER:
-            break
+            # "月給25万円 賞与4ヶ月分": a bonus word before its own figure heads that figure
+            then = _at(items, i + k + 1)
+            return then is None or then.kind != NUM
+        if item.kind != OTHER or not item.text[:1].isalpha():
+            break  # "(賞与年2回)": a bracket opens a note about the bonus
     return False
 
 
@@ -1215,6 +1218,20 @@ def infer_period(top: float, currency: str | None, country: str | None) -> Perio
     return "year"
 
 
+def _local_period(top: float, currency: str | None, country: str | None) -> Period:
+    """The period of a figure with none stated: its size, read with the country's convention
+    (``data/salary_period_conventions.csv``): a GB figure the size of a monthly one is yearly,
+    a Colombian or Brazilian one the size of a daily one is monthly."""
+    period = infer_period(top, currency, country)
+    usual = idioms.convention(country)
+    if usual == "year" and period == "month":
+        if top / _units_per_intl_dollar(currency, country) >= 5000:
+            return "year"
+    elif usual == "month" and period == "day":
+        return "month"
+    return period
+
+
 def _flag_words(ctx: Context) -> list[str]:
     flags: list[str] = []
     items = ctx.items
@@ -1313,7 +1330,7 @@ def parse_salary_text(
         return parsed._replace(flags=(*parsed.flags, "truncated"))
     if not text or _DIGIT_RE.search(text) is None:
         return NOTHING
-    s = _normalise_text(text)
+    s = idioms.rewrite(_normalise_text(text))
     skeleton = s.translate(_ZEROS)
     layout = _layout(skeleton)
     if not layout.spans:
@@ -1335,7 +1352,21 @@ def parse_salary_text(
         if len(_PLANS) >= _MAX_PLANS:
             _PLANS.clear()
         _PLANS[key] = plan
-    return NOTHING if plan is None else _apply(plan, values, texts, country, currency_hint)
+    if plan is None:
+        return NOTHING
+    parsed = _apply(plan, values, texts, country, currency_hint)
+    if parsed.period == "month" and parsed.per_year == 12.0 and plan.months is None:
+        months = idioms.months_of_pay(s)
+        if months is not None and months != 12.0:
+            flags = (*parsed.flags, f"months_per_year={months:g}")
+            parsed = parsed._replace(per_year=months, flags=flags)
+    better = idioms.refine(s, parsed, parse_salary_text, country, currency_hint)
+    if better is None:
+        return parsed
+    flags = tuple(f for f in parsed.flags if f not in ("max_only", "min_only"))
+    if better.flag == "min_only":
+        flags = ("min_only", *flags)
+    return parsed._replace(min=better.min, max=better.max, flags=(*flags, better.flag))
 
 
 def _make_plan(s: str, layout: Layout, texts: Sequence[str]) -> Plan | None:
@@ -1419,7 +1450,7 @@ def _apply(
     )
     flags += currency_flags
     if period is None:
-        period = plan.usual_period or infer_period(high, currency, country)
+        period = plan.usual_period or _local_period(high, currency, country)
         flags.append("period_inferred")
     per_year = ANNUAL_FACTORS[period]
     if period == "month" and plan.months is not None:

@@ -10,6 +10,11 @@ Three scores, as issue 5 defines them:
   within 1 %;
 - no-salary: among all rows, the share where "no salary" (status ``none``) is called right.
 
+Issue #11 adds "annual USD within 2 %": the annual min and max within 2 % *and* the currency
+right. The labels give annual figures in the stated currency; with the same currency both sides
+convert at the same rate on the posting date, so this is the annual USD figure within 2 %.
+:func:`score_by` splits the scores by a column (``class``, ``country_hint``).
+
 It also counts wrong currencies: rows where both the label and the system name a currency and
 they differ (the issue allows none where the text states the currency).
 """
@@ -64,6 +69,11 @@ class Scores:
     status_correct: int | None
     wrong_currency: int
     misses: tuple[Miss, ...]
+    annual_usd_within: int = 0
+
+    @property
+    def annual_usd_rate(self) -> float:
+        return self.annual_usd_within / self.annual_rows if self.annual_rows else math.nan
 
     @property
     def exact_rate(self) -> float:
@@ -162,7 +172,7 @@ def score(
 ) -> Scores:
     """Score ``predict`` on labelled rows (see the module docstring for the three scores)."""
     salary_rows = exact = annual_rows = annual_within = none_correct = status_correct = 0
-    wrong_currency = amounts_exact = 0
+    wrong_currency = amounts_exact = annual_usd_within = 0
     misses: list[Miss] = []
     for row in rows:
         expected_status = (row.get("expected_status") or "").strip()
@@ -195,6 +205,11 @@ def score(
             annual_within += _same(got.annual_min, expected.annual_min, 0.01) and _same(
                 got.annual_max, expected.annual_max, 0.01
             )
+            annual_usd_within += (
+                got.currency == expected.currency
+                and _same(got.annual_min, expected.annual_min, 0.02)
+                and _same(got.annual_max, expected.annual_max, 0.02)
+            )
         if not hit or (with_status and got.status != expected.status):
             misses.append(Miss(row.get("salary") or "", _describe(expected), _describe(got)))
     return Scores(
@@ -208,4 +223,20 @@ def score(
         status_correct if with_status else None,
         wrong_currency,
         tuple(misses),
+        annual_usd_within,
     )
+
+
+def score_by(
+    rows: Sequence[Row], column: str, predict: Predict = jobatlas_predict
+) -> dict[str, Scores]:
+    """:func:`score` per value of ``column`` (blank: "-"), in order of first appearance."""
+    parts: dict[str, list[Row]] = {}
+    for row in rows:
+        parts.setdefault((row.get(column) or "").strip() or "-", []).append(row)
+    return {key: score(part, predict) for key, part in parts.items()}
+
+
+def select(rows: Sequence[Row], column: str, value: str) -> list[Row]:
+    """The rows whose ``column`` is ``value`` (e.g. split = dev)."""
+    return [row for row in rows if (row.get(column) or "").strip() == value]
