@@ -7,7 +7,9 @@ postings are core AI/ML and 10% adjacent, and 5% list a second metro (weight 1/2
     python benchmarks/bench_rank.py [--postings N] [--metros M] [--draws D] [--db PATH]
 
 Prints the time to build the store, the time of ``build_ranking`` plus the table (what
-``jobatlas rank`` does), the time to write the report, and the peak resident memory.
+``jobatlas rank`` does) with the share spent grouping employer names
+(``normalize.employers.group_employers``, timed inside the same call) and in the sensitivity
+analysis, the time to write the report, and the peak resident memory.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import resource
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
+import jobatlas.indicators as indicators
+import jobatlas.indicators.metrics as metrics
 from jobatlas.indicators import RankSettings, build_ranking
 from jobatlas.report.export import ranking_dict, write_report
 from jobatlas.report.terminal import ranking_table
@@ -102,6 +107,20 @@ def build_store(path: str, postings: int, metros: int) -> Store:
     return store
 
 
+def _timed(name: str, module: Any, spent: dict[str, float]) -> None:
+    """Wrap ``module.name`` so the time spent in it is added to ``spent[name]``."""
+    original = getattr(module, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+
+    setattr(module, name, wrapper)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postings", type=int, default=1_000_000)
@@ -112,6 +131,9 @@ def main() -> None:
 
     started = time.perf_counter()
     store = build_store(args.db, args.postings, args.metros)
+    spent: dict[str, float] = {}
+    _timed("group_employers", metrics, spent)
+    _timed("_sensitivity", indicators, spent)
     built, cpu_built = time.perf_counter(), time.process_time()
     ranking = build_ranking(store.con, RankSettings(draws=args.draws, seed=7))
     with open(os.devnull, "w", encoding="utf-8") as devnull:
@@ -132,6 +154,13 @@ def main() -> None:
     print(
         f"rank (build_ranking + table, as `jobatlas rank`): {ranked - built:.1f} s wall, "
         f"{cpu_ranked - cpu_built:.1f} s CPU (all threads)"
+    )
+    grouping, sensitivity = spent.get("group_employers", 0.0), spent.get("_sensitivity", 0.0)
+    names = store.scalar("SELECT count(DISTINCT company) FROM postings")
+    print(
+        f"  of which grouping {names:,} employer names: {grouping:.1f} s; sensitivity "
+        f"({ranking.sensitivity.draws if ranking.sensitivity else 0:,} draws): "
+        f"{sensitivity:.1f} s; the rest: {ranked - built - grouping:.1f} s"
     )
     print(f"report (article.md, ranking.json, ranking.csv): {reported - ranked:.1f} s")
     print(f"peak RSS: {peak_mib:,.0f} MiB; load average at the end: {os.getloadavg()[0]:.1f}")

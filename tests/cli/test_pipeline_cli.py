@@ -34,6 +34,16 @@ def test_run_on_a_fresh_store_ranks_ten_metros_with_enough_evidence(tmp_path: Pa
     assert (out / "ranking.csv").exists()
     status = runner.invoke(app, ["status", "--db", str(db)])
     assert status.exit_code == 0 and "reconciles" in status.output
+    assert "Core only" in result.output  # the other definition's ranks, beside
+    # The run passes --definition through; the store is already filled, so this only ranks.
+    again = runner.invoke(
+        app, ["run", "--db", str(db), "--out", str(tmp_path / "core"), "--draws", "0",
+              "--definition", "core"],
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+    core = json.loads((tmp_path / "core" / "ranking.json").read_text(encoding="utf-8"))
+    assert core["settings"]["definition"] == "core" and "With adjacent" in again.output
+    assert len(core["metros"]) < len(ranking["metros"])
 
 
 def _sample(tmp_path: Path, rows: int) -> Path:

@@ -75,14 +75,45 @@ def test_switching_profile_changes_the_order(db: Path) -> None:
 
 def test_options_reach_the_settings(db: Path) -> None:
     out = invoke(
-        *("rank", "--db", str(db), "--format", "json", "--draws", "0", "--core-only"),
+        *("rank", "--db", str(db), "--format", "json", "--draws", "0", "--definition", "core"),
         *("--since", "2023-07", "--until", "2023-12", "--min-postings", "10"),
         *("--min-employers", "3", "--normalisation", "rank", "--aggregation", "geometric"),
     )
-    s = json.loads(out)["settings"]
-    assert (s["since"], s["until"], s["include_adjacent"]) == ("2023-07-01", "2023-12-31", False)
+    report = json.loads(out)
+    s = report["settings"]
+    assert (s["since"], s["until"], s["definition"]) == ("2023-07-01", "2023-12-31", "core")
     assert (s["min_postings"], s["min_employers"]) == (10, 3)
     assert (s["normalisation"], s["aggregation"]) == ("rank", "geometric")
+    assert report["other_definition"]["definition"] == "core+adjacent"
+
+
+@pytest.mark.parametrize(
+    "flags,definition",
+    [((), "core+adjacent"), (("--core-only",), "core"), (("--include-adjacent",), "core+adjacent")],
+)
+def test_the_old_adjacent_flags_still_choose_the_definition(
+    db: Path, flags: tuple[str, ...], definition: str
+) -> None:
+    out = invoke("rank", "--db", str(db), "--format", "json", "--draws", "0", *flags)
+    assert json.loads(out)["settings"]["definition"] == definition
+
+
+def test_every_ranking_option_is_in_the_cli_docs() -> None:
+    from typer.main import get_command
+
+    from jobatlas.cli.main import app as every_command
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    commands = get_command(every_command).commands  # type: ignore[attr-defined]
+    for name in ("rank", "report", "compare", "run"):
+        for param in commands[name].params:
+            if getattr(param, "hidden", False) or not param.opts[0].startswith("--"):
+                continue
+            if param.opts[0] == "--help":
+                continue
+            assert param.opts[0] in docs, f"jobatlas {name} {param.opts[0]} is not in cli.md"
+    for choice in ("`core+adjacent`", "`core`"):
+        assert choice in docs
 
 
 def test_report_writes_three_files(db: Path, tmp_path: Path) -> None:

@@ -12,19 +12,16 @@ from hypothesis import strategies as st
 
 from jobatlas.errors import ConfigError
 from jobatlas.indicators import RankSettings, build_ranking
+from jobatlas.indicators.details import fill_from_stats, load_details, load_skills
 from jobatlas.indicators.metrics import (
     INDICATOR_NAMES,
     _months_before,
     drop_base,
-    exact_aggregates,
-    fill_from_stats,
-    indicator_matrix,
-    load_details,
-    load_skills,
     load_stats,
     prepare_base,
     segment_sum,
 )
+from jobatlas.indicators.values import baseline_values
 from jobatlas.store.duckdb import Store
 from synthetic_store import insert_postings
 
@@ -80,12 +77,11 @@ def hand() -> Iterator[Store]:
 
 
 def _indicators(store: Store, level: str = "metro", **kw: object) -> dict[str, dict[str, float]]:
-    settings = RankSettings(**kw)  # type: ignore[arg-type]
+    settings = RankSettings(**{"min_sample": 1, **kw})  # type: ignore[arg-type]
     window = prepare_base(store.con, settings)
     try:
         stats = load_stats(store.con, window, level)  # type: ignore[arg-type]
-        agg = exact_aggregates(stats, settings.include_adjacent)
-        values = indicator_matrix(agg, stats.population, stats.growth_ok)[0]
+        values = baseline_values(stats, settings.include_adjacent, settings.min_sample)
     finally:
         drop_base(store.con)
     return {
@@ -95,7 +91,7 @@ def _indicators(store: Store, level: str = "metro", **kw: object) -> dict[str, d
 
 
 def test_hand_computed_indicators(hand: Store) -> None:
-    alpha = _indicators(hand, include_adjacent=False)["alpha"]
+    alpha = _indicators(hand, definition="core")["alpha"]
     assert alpha["ai_ml_postings"] == pytest.approx(4.5)  # four postings + half of a shared one
     assert alpha["ai_ml_share"] == pytest.approx(100 * 4.5 / 7.5)
     assert alpha["ai_ml_per_million"] == pytest.approx(4.5 / 2)
@@ -104,41 +100,81 @@ def test_hand_computed_indicators(hand: Store) -> None:
     assert alpha["employers"] == 3  # Acme (twice, spelt two ways), Beta Corp, Gamma
     assert alpha["top3_share"] == pytest.approx(100.0)
     assert alpha["hhi"] == pytest.approx(10_000 * (2**2 + 1 + 0.5**2) / 3.5**2)
-    assert alpha["growth"] == pytest.approx(100 * (3 - 1.5) / 1.5)
-    assert alpha["remote_share"] == pytest.approx(100 / 4.5)
+    # Growth compares the AI/ML share of all postings in each half-year: 3 of 5 after June,
+    # 1.5 of 2.5 before (the shared posting counts half), so the share did not change.
+    assert alpha["growth"] == pytest.approx(0.0)
+    assert "remote_share" not in alpha  # a fully remote posting has no city: dropped
+
+
+def test_growth_is_the_change_of_the_ai_ml_share(hand: Store) -> None:
+    # With the adjacent tier: 4 of 5 postings after June, 1.5 of 2.5 before.
+    alpha = _indicators(hand, definition="core+adjacent")["alpha"]
+    assert alpha["growth"] == pytest.approx(100 * ((4 / 5) / (1.5 / 2.5) - 1))
+
+
+def test_too_few_salaries_or_postings_per_half_year_leave_the_indicator_missing(
+    hand: Store,
+) -> None:
+    alpha = _indicators(hand, definition="core", min_sample=3)["alpha"]
+    assert np.isnan(alpha["salary_usd_median"]) and np.isnan(alpha["salary_ppp_median"])  # 2
+    assert np.isnan(alpha["growth"])  # 1.5 AI/ML postings in the first half-year
+    assert alpha["ai_ml_postings"] == pytest.approx(4.5)  # counts need no minimum
 
 
 def test_shared_posting_splits_and_missing_population_is_nan(hand: Store) -> None:
-    beta = _indicators(hand, include_adjacent=False)["beta"]
+    beta = _indicators(hand, definition="core")["beta"]
     assert beta["ai_ml_postings"] == pytest.approx(0.5)
     assert np.isnan(beta["ai_ml_per_million"])
 
 
 def test_full_place_weighting_counts_a_shared_posting_fully(hand: Store) -> None:
-    full = _indicators(hand, place_weighting="full", include_adjacent=False)
+    full = _indicators(hand, place_weighting="full", definition="core")
     assert full["alpha"]["ai_ml_postings"] == 5
 
 
 def test_adjacent_tier_setting(hand: Store) -> None:
-    alpha = _indicators(hand, include_adjacent=True)["alpha"]
+    alpha = _indicators(hand, definition="core+adjacent")["alpha"]
     assert alpha["ai_ml_postings"] == pytest.approx(5.5)
     assert alpha["employers"] == 4
 
 
 def test_window_filters_and_disables_growth(hand: Store) -> None:
-    alpha = _indicators(hand, since=date(2023, 7, 1), include_adjacent=False)["alpha"]
+    alpha = _indicators(hand, since=date(2023, 7, 1), definition="core")["alpha"]
     assert alpha["ai_ml_postings"] == 3  # August, September, October
     assert np.isnan(alpha["growth"])  # six months of data cannot compare two half-years
+    window = prepare_base(hand.con, RankSettings(since=date(2023, 7, 1)))
+    drop_base(hand.con)
+    assert not window.growth_ok
+    assert window.growth_reason.startswith("the postings start on 2023-08-01")
+
+
+def test_growth_counts_only_sources_seen_in_both_half_years() -> None:
+    store = Store.open(":memory:")
+    rows = [
+        {"source": "old-board", "posted_date": date(2023, 1, 10), "places": [ALPHA]},
+        {"source": "new-board", "posted_date": date(2023, 12, 10), "places": [ALPHA]},
+    ]
+    insert_postings(store, rows)
+    window = prepare_base(store.con, RankSettings())
+    drop_base(store.con)
+    assert not window.growth_ok
+    assert window.growth_reason == "no source has postings in both half-years"
+    insert_postings(
+        store, [{"source": "old-board", "posted_date": date(2023, 11, 1), "raw_id": 99}]
+    )
+    window = prepare_base(store.con, RankSettings())
+    drop_base(store.con)
+    assert window.growth_ok and window.growth_sources == ("old-board",)
 
 
 def test_country_rollup_includes_country_only_postings(hand: Store) -> None:
-    countries = _indicators(hand, level="country", include_adjacent=False)
+    countries = _indicators(hand, level="country", definition="core")
     assert countries["DE"]["ai_ml_postings"] == 1
     assert countries["US"]["ai_ml_postings"] == pytest.approx(5)  # 4.5 + 0.5 in Beta
 
 
 def test_details(hand: Store) -> None:
-    settings = RankSettings(include_adjacent=False)
+    settings = RankSettings(definition="core")
     window = prepare_base(hand.con, settings)
     try:
         details = load_details(hand.con, settings, ["alpha"])
@@ -168,14 +204,14 @@ def test_one_employer_dominating_is_warned() -> None:
 
 
 def test_thresholds_decide_who_is_ranked(hand: Store) -> None:
-    default = build_ranking(hand.con, RankSettings(draws=0, seed=1, include_adjacent=False))
+    default = build_ranking(hand.con, RankSettings(draws=0, seed=1, definition="core"))
     assert default.ranked == [] and {m.metro_id for m in default.not_enough_data} == {
         "alpha",
         "beta",
     }
     low = build_ranking(
         hand.con,
-        RankSettings(draws=0, seed=1, min_postings=1, min_employers=1, include_adjacent=False),
+        RankSettings(draws=0, seed=1, min_postings=1, min_employers=1, definition="core"),
     )
     assert [m.metro_id for m in low.ranked] == ["alpha"]
 

@@ -20,10 +20,12 @@ from jobatlas.indicators.rank import (
     load_profile,
     load_profiles,
     normalise,
+    normalised_inputs,
     ranks_from_scores,
     spearman,
     winsorise,
 )
+from jobatlas.indicators.structure import Input, Structure
 
 
 def col(*values: float) -> np.ndarray:
@@ -75,15 +77,30 @@ def test_geometric_mean_of_shifted_columns() -> None:
     assert out.tolist() == pytest.approx([1.0, 8.0])
 
 
+def structure(directions: np.ndarray, *inputs: tuple[int, ...]) -> Structure:
+    """A hand-made structure: equal weights on the given inputs (tuples of columns)."""
+    made = tuple(Input(f"in{i}", "", members, 1 / len(inputs)) for i, members in enumerate(inputs))
+    return Structure(made, directions, (), np.eye(len(made)), (), ())
+
+
 def test_direction_minus_one_reverses_the_order() -> None:
     x = np.zeros((1, 3, len(INDICATOR_NAMES)))
     x[0, :, 0] = [1, 2, 3]
-    weights = np.eye(len(INDICATOR_NAMES))[0]
     up = np.ones(len(INDICATOR_NAMES))
-    scores_up = composite(x, weights, up, np.array([0]), "arithmetic", 0.0)
-    scores_down = composite(x, weights, -up, np.array([0]), "arithmetic", 0.0)
+    one = np.array([1.0])
+    scores_up = composite(x, structure(up, (0,)), one, np.array([0]), "arithmetic", 0.0)
+    scores_down = composite(x, structure(-up, (0,)), one, np.array([0]), "arithmetic", 0.0)
     assert ranks_from_scores(scores_up)[0].tolist() == [3, 2, 1]
     assert ranks_from_scores(scores_down)[0].tolist() == [1, 2, 3]
+
+
+def test_a_fold_is_the_mean_of_its_members_normalised_values() -> None:
+    x = np.zeros((1, 3, len(INDICATOR_NAMES)))
+    x[0, :, 0] = [0, 5, 10]  # min-max: 0, 50, 100
+    x[0, :, 1] = [10, np.nan, 0]  # min-max: 100, missing, 0
+    up = np.ones(len(INDICATOR_NAMES))
+    folded = normalised_inputs(x, structure(up, (0, 1)), "minmax", 0.0)
+    assert folded[0, :, 0].tolist() == [50, 50, 50]  # a missing member: the other alone
 
 
 def test_ranks_from_scores_ties_and_nan() -> None:
@@ -108,6 +125,14 @@ def test_bundled_profiles() -> None:
     assert profiles["employer"].directions["salary_usd_median"] == -1
     assert profiles["job_seeker"].directions["salary_usd_median"] == 1
     assert profiles["balanced"].directions["hhi"] == -1
+    assert profiles["balanced"].weights["size"] == pytest.approx(0.3)  # a fold, named
+
+
+def test_a_profile_naming_the_dropped_remote_share_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "old.toml"
+    path.write_text("[profiles.x.weights]\nremote_share = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="a remote posting has no city"):
+        load_profile("x", path)
 
 
 def test_user_profiles_file(tmp_path: Path) -> None:

@@ -10,12 +10,7 @@ import pytest
 
 from jobatlas.indicators import MetroResult, Ranking, RankSettings, build_ranking
 from jobatlas.indicators.metrics import drop_base, load_stats, prepare_base
-from jobatlas.indicators.uncertainty import (
-    Resampler,
-    assign_tiers,
-    bootstrap_indicators,
-    mid_median,
-)
+from jobatlas.indicators.uncertainty import Resampler, bootstrap_indicators, mid_median
 from synthetic_store import SynMetro, make_store, standard_metros
 
 
@@ -64,13 +59,12 @@ def test_shrinking_a_metros_sample_widens_its_interval(tmp_path: Path) -> None:
     # A profile of size-free indicators, so a smaller sample changes only the uncertainty.
     profiles = tmp_path / "profiles.toml"
     profiles.write_text(
-        "[profiles.intensive.weights]\nai_ml_share = 1\nsalary_ppp_median = 1\n"
-        "remote_share = 1\ngrowth = 1\n",
+        "[profiles.intensive.weights]\nai_ml_share = 1\nsalary_ppp_median = 1\ngrowth = 1\n",
         encoding="utf-8",
     )
     settings = RankSettings(
         draws=200, seed=3, profile="intensive", profiles_file=profiles,
-        weight_jitter=0, vary_normalisation=False, vary_adjacent=False,
+        weight_jitter=0, vary_normalisation=False,
     )  # fmt: skip
     others = [  # large, so that their own sampling noise is small
         replace(m, core=8 * m.core, other=8 * m.other, employers=4 * m.employers)
@@ -110,14 +104,18 @@ def test_the_same_seed_gives_the_same_output_and_another_seed_does_not() -> None
     assert [m.median_rank for m in other.ranked] != [m.median_rank for m in first.ranked]
 
 
-def test_one_varied_assumption_carries_all_first_order_sensitivity() -> None:
+def test_one_varied_assumption_carries_all_the_sensitivity() -> None:
     store = make_store(standard_metros())
     only_weights = RankSettings(
-        draws=200, seed=2, bootstrap=False, vary_normalisation=False, vary_adjacent=False
+        draws=200, seed=2, bootstrap=False, vary_normalisation=False, vary_aggregation=False
     )
     s = build_ranking(store.con, only_weights).sensitivity
-    assert s["weights"] > 0.8
-    assert s["bootstrap"] == s["normalisation"] == s["adjacent"] == 0.0
+    assert s is not None
+    assert s.first_order["weights"].value > 0.8 and s.total_order["weights"].value > 0.8
+    assert s.first_order["weights"].half_width <= 0.02
+    for other in ("bootstrap", "normalisation", "aggregation"):
+        assert not s.varied[other]
+        assert s.first_order[other].value == s.total_order[other].value == 0.0
 
 
 def test_no_draws_means_no_intervals() -> None:
@@ -153,8 +151,3 @@ def test_bootstrap_off_repeats_the_point_estimate() -> None:
 def test_mid_median() -> None:
     ranks = np.array([[1.0] * 900 + [2.0] * 100, [2.0, 3.0] * 500]).T
     assert mid_median(ranks).tolist() == pytest.approx([1.1, 2.5])
-
-
-def test_tiers_follow_overlapping_intervals() -> None:
-    low, high = np.array([1, 1, 3, 4, 6.0]), np.array([2, 3, 5, 6, 7.0])
-    assert assign_tiers(np.arange(5), low, high).tolist() == [1, 1, 2, 2, 3]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from jobatlas.indicators import INDICATORS, Ranking, RankSettings, build_ranking
 from jobatlas.report.export import ranking_dict, write_report
 from jobatlas.report.markdown import article
-from synthetic_store import make_store, varied_metros
+from jobatlas.report.terminal import ranking_table, summary_lines
+from synthetic_store import SynMetro, make_store, varied_metros
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "ranking_json.md"
@@ -93,3 +96,60 @@ def test_the_json_schema_doc_names_every_key(ranking: Ranking) -> None:
     )
     undocumented = sorted(k for k in keys if f"`{k}`" not in doc)
     assert not undocumented, f"document these ranking.json keys: {undocumented}"
+
+
+@pytest.fixture(scope="module")
+def thin(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ranking, Path]:
+    """Twelve synthetic metros and one with just over 30 AI/ML postings: provisional."""
+    thin_metro = SynMetro("syn-thin", "Thinville", core=25, adjacent=7, employers=6)
+    store = make_store([*varied_metros(12), thin_metro])
+    ranking = build_ranking(store.con, RankSettings(draws=300, seed=2, sensitivity_draws=2000))
+    out = tmp_path_factory.mktemp("thin")
+    write_report(ranking, out, top=13)
+    return ranking, out
+
+
+def test_a_provisional_metro_is_marked_in_every_output(thin: tuple[Ranking, Path]) -> None:
+    _, out = thin
+    report = json.loads((out / "ranking.json").read_text(encoding="utf-8"))
+    flagged = [m for m in report["metros"] if m["provisional"]]
+    assert [m["metro_id"] for m in flagged] == ["syn-thin"]
+    assert flagged[0]["p_meets_thresholds_pct"] < 90
+    assert report["coverage"]["metros_provisional"] == 1
+    with (out / "ranking.csv").open(encoding="utf-8") as fh:
+        rows = {r["metro_id"]: r for r in csv.DictReader(fh)}
+    assert rows["syn-thin"]["provisional"] == "true" and rows["syn-00"]["provisional"] == "false"
+    article_text = (out / "article.md").read_text(encoding="utf-8")
+    section = article_text.split(". Thinville, ")[1].split("\n### ")[0]
+    assert "Its place is provisional" in section
+    table = io.StringIO()
+    Console(file=table, width=250).print(ranking_table(report, 13))
+    lines = [line for line in table.getvalue().splitlines() if "Thinville" in line]
+    assert lines and re.search(r"\d+\*", lines[0])
+    assert any(line.startswith("* provisional") for line in summary_lines(report))
+
+
+def test_the_other_definition_is_shown_beside_the_main_one(thin: tuple[Ranking, Path]) -> None:
+    ranking, out = thin
+    report = json.loads((out / "ranking.json").read_text(encoding="utf-8"))
+    assert report["settings"]["definition"] == "core+adjacent"
+    assert report["other_definition"]["definition"] == "core"
+    assert report["other_definition"]["metros_ranked"] == ranking.other_ranked >= 5
+    table = io.StringIO()
+    Console(file=table, width=250).print(ranking_table(report, 13))
+    assert "Core only" in table.getvalue()
+    with (out / "ranking.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["other_definition"] for r in rows} == {"core"}
+    ranked_core = [r for r in rows if r["other_median_rank"]]
+    assert len(ranked_core) == report["other_definition"]["metros_ranked"]
+    assert "Counting only core AI/ML jobs" in (out / "article.md").read_text(encoding="utf-8")
+
+
+def test_the_article_explains_intervals_and_tiers_in_a_sentence_each(
+    thin: tuple[Ranking, Path],
+) -> None:
+    _, out = thin
+    intro = (out / "article.md").read_text(encoding="utf-8").split("\n### ")[0]
+    assert "A city's rank interval is the range its rank stays within" in intro
+    assert "A tier groups neighbouring cities that the draws cannot tell apart" in intro

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from jobatlas.bundled import bundled_postings
 from jobatlas.cli.app import app, stderr, stdout, styled
+from jobatlas.cli.rank import DefinitionChoice
 from jobatlas.config import DB_ENV, db_path
 from jobatlas.errors import JobatlasError
 from jobatlas.ingest import IngestResult, ingest_paths
@@ -142,11 +143,21 @@ def run(
         Path, typer.Option(help="Folder for article.md, ranking.csv and ranking.json.")
     ] = Path("report"),
     top: Annotated[int, typer.Option(min=1, help="How many metros to show.")] = 10,
-    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws for rank intervals.")] = 1000,
+    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws for rank intervals.")] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same output).")] = 7,
+    definition: Annotated[
+        DefinitionChoice,
+        typer.Option(
+            help="Which jobs count as AI/ML: core+adjacent or core. The other is ranked too, "
+            "beside it."
+        ),
+    ] = DefinitionChoice.core_adjacent,
 ) -> None:
     """Ingest (bundled data if the store is empty and no file is given), normalize, rank, report."""
-    from jobatlas.cli.rank import rank_and_report
+    from jobatlas.cli.rank import definition_of, rank_and_report
+    from jobatlas.indicators import RankSettings
+
+    settings = RankSettings(definition=definition_of(definition, None))
 
     with open_store(db) as store:
         inputs = list(paths or [])
@@ -156,4 +167,6 @@ def run(
         if inputs and not _ingest(store, inputs, None, "utf-8"):
             raise JobatlasError("some inputs could not be read", hint="see the errors above")
         stdout().print(_normalize_line(normalize(store)))
-        rank_and_report(store, out=out, top=top, draws=draws, seed=seed, console=stdout())
+        rank_and_report(
+            store, out=out, top=top, draws=draws, seed=seed, console=stdout(), settings=settings
+        )

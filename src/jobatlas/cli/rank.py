@@ -28,6 +28,7 @@ from jobatlas.config import DB_ENV, db_path
 from jobatlas.csvio import read_rows, write_rows
 from jobatlas.errors import ConfigError, InputError, StoreError
 from jobatlas.indicators import Ranking, RankSettings, build_ranking
+from jobatlas.indicators.metrics import Definition
 from jobatlas.indicators.rank import kendall_tau_b, spearman
 from jobatlas.report.export import csv_header, csv_rows, ranking_dict, to_json, write_report
 from jobatlas.report.markdown import EN_DASH, number
@@ -52,6 +53,11 @@ class AggregationChoice(StrEnum):
     geometric = "geometric"
 
 
+class DefinitionChoice(StrEnum):
+    core_adjacent = "core+adjacent"
+    core = "core"
+
+
 DB_OPTION = typer.Option(
     None, "--db", envvar=DB_ENV, help="Store file [default: ./jobatlas.duckdb]."
 )
@@ -63,15 +69,20 @@ PROFILES_FILE = typer.Option(
     None, "--profiles-file", help="TOML file adding or replacing profiles."
 )
 DRAWS = typer.Option(
-    1000, "--draws", min=0, help="Monte Carlo draws for the rank intervals (0: none)."
+    2000, "--draws", min=0, help="Monte Carlo draws for the rank intervals (0: none)."
 )
 SEED = typer.Option(7, "--seed", help="Random seed; the same seed gives the same output.")
 SINCE = typer.Option(None, "--since", help="First posting date, YYYY-MM-DD or YYYY-MM.")
 UNTIL = typer.Option(None, "--until", help="Last posting date, YYYY-MM-DD or YYYY-MM.")
-ADJACENT = typer.Option(
-    True,
-    "--include-adjacent/--core-only",
-    help="Count adjacent-tier jobs (e.g. data science) as AI/ML, or only the core tier.",
+DEFINITION = typer.Option(
+    DefinitionChoice.core_adjacent,
+    "--definition",
+    help="Which jobs count as AI/ML: core+adjacent (adds roles such as data science) or core. "
+    "The other is ranked too, beside it.",
+)
+# Before --definition: kept working, hidden from --help.
+LEGACY_ADJACENT = typer.Option(
+    None, "--include-adjacent/--core-only", hidden=True, help="Old form of --definition."
 )
 MIN_POSTINGS = typer.Option(
     30.0, "--min-postings", min=0, help="Fewest AI/ML postings to be ranked."
@@ -103,6 +114,13 @@ def parse_day(text: str | None, *, end: bool) -> date | None:
         raise ConfigError(f"not a date: {text!r}", hint="use YYYY-MM-DD or YYYY-MM") from exc
 
 
+def definition_of(definition: DefinitionChoice, legacy: bool | None) -> Definition:
+    """The --definition value, or what the old --include-adjacent / --core-only said."""
+    if legacy is not None:
+        return "core+adjacent" if legacy else "core"
+    return "core" if definition is DefinitionChoice.core else "core+adjacent"
+
+
 def make_settings(**options: Any) -> RankSettings:
     """RankSettings from the shared command-line options."""
     return RankSettings(
@@ -112,7 +130,7 @@ def make_settings(**options: Any) -> RankSettings:
         seed=options["seed"],
         since=parse_day(options["since"], end=False),
         until=parse_day(options["until"], end=True),
-        include_adjacent=options["include_adjacent"],
+        definition=definition_of(options["definition"], options["include_adjacent"]),
         min_postings=options["min_postings"],
         min_employers=options["min_employers"],
         normalisation=options["normalisation"].value,
@@ -199,7 +217,7 @@ def rank_and_report(
     *,
     out: Path | None = None,
     top: int = 10,
-    draws: int = 1000,
+    draws: int = 2000,
     seed: int | None = None,
     console: Console | None = None,
     settings: RankSettings | None = None,
@@ -226,7 +244,8 @@ def rank(
     seed: int | None = SEED,
     since: str | None = SINCE,
     until: str | None = UNTIL,
-    include_adjacent: bool = ADJACENT,
+    definition: DefinitionChoice = DEFINITION,
+    include_adjacent: bool | None = LEGACY_ADJACENT,
     min_postings: float = MIN_POSTINGS,
     min_employers: int = MIN_EMPLOYERS,
     normalisation: NormalisationChoice = NORMALISATION,
@@ -256,7 +275,8 @@ def report(
     seed: int | None = SEED,
     since: str | None = SINCE,
     until: str | None = UNTIL,
-    include_adjacent: bool = ADJACENT,
+    definition: DefinitionChoice = DEFINITION,
+    include_adjacent: bool | None = LEGACY_ADJACENT,
     min_postings: float = MIN_POSTINGS,
     min_employers: int = MIN_EMPLOYERS,
     normalisation: NormalisationChoice = NORMALISATION,
@@ -371,7 +391,8 @@ def compare(
     seed: int | None = SEED,
     since: str | None = SINCE,
     until: str | None = UNTIL,
-    include_adjacent: bool = ADJACENT,
+    definition: DefinitionChoice = DEFINITION,
+    include_adjacent: bool | None = LEGACY_ADJACENT,
     min_postings: float = MIN_POSTINGS,
     min_employers: int = MIN_EMPLOYERS,
     normalisation: NormalisationChoice = NORMALISATION,

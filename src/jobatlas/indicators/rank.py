@@ -1,8 +1,9 @@
 """The composite index: profiles, winsorising, normalisation, aggregation and ranks.
 
 Every function works on a stack of draws: indicator arrays are [draws, metros, K], so the
-point estimate is simply a stack of one. NaN marks a missing indicator; its weight is shared
-among the metro's other indicators.
+point estimate is simply a stack of one. The composite's inputs (single indicators or folds
+of two) come from a ``Structure``. NaN marks a missing input; its weight is shared among the
+metro's other inputs.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from jobatlas.errors import ConfigError
 from jobatlas.indicators.metrics import INDICATOR_NAMES, FloatArray, IntArray
+from jobatlas.indicators.structure import FOLD_NAMES
+
+if TYPE_CHECKING:
+    from jobatlas.indicators.structure import Structure
 
 NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank")
 AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
@@ -24,15 +29,13 @@ AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
 
 @dataclass(frozen=True)
 class Profile:
-    """Relative weights (summing to 1) and directions (+1 or -1) per indicator."""
+    """Relative weights (summing to 1) per indicator or fold, and directions (+1 or -1) per
+    indicator."""
 
     name: str
     description: str
     weights: dict[str, float]
     directions: dict[str, int]
-
-    def weight_vector(self) -> FloatArray:
-        return np.array([self.weights.get(n, 0.0) for n in INDICATOR_NAMES], dtype=np.float64)
 
     def direction_vector(self) -> FloatArray:
         return np.array([self.directions[n] for n in INDICATOR_NAMES], dtype=np.float64)
@@ -73,11 +76,16 @@ def load_profile(name: str, extra: Path | None = None) -> Profile:
 def _profile(name: str, body: dict[str, Any], base_directions: dict[str, Any]) -> Profile:
     weights = {str(k): float(v) for k, v in body.get("weights", {}).items()}
     directions = {**base_directions, **body.get("directions", {})}
-    unknown = sorted((set(weights) | set(directions)) - set(INDICATOR_NAMES))
+    unknown = sorted((set(weights) - set(INDICATOR_NAMES) - set(FOLD_NAMES)) | (
+        set(directions) - set(INDICATOR_NAMES)
+    ))  # fmt: skip
     if unknown:
+        dropped = " (remote_share was dropped: a remote posting has no city)" if (
+            "remote_share" in unknown
+        ) else ""  # fmt: skip
         raise ConfigError(
-            f"profile {name!r}: unknown indicator(s) {', '.join(unknown)}",
-            hint=f"indicators are: {', '.join(INDICATOR_NAMES)}",
+            f"profile {name!r}: unknown indicator(s) {', '.join(unknown)}{dropped}",
+            hint=f"weights may name: {', '.join(INDICATOR_NAMES + FOLD_NAMES)}",
         )
     missing = [n for n in INDICATOR_NAMES if n not in directions]
     if missing or any(int(d) not in (1, -1) for d in directions.values()):
@@ -166,48 +174,78 @@ def _safe(x: FloatArray) -> FloatArray:
     return np.where(empty, 0.0, x)
 
 
-def aggregate(v: FloatArray, weights: FloatArray, method: str) -> FloatArray:
-    """Weighted arithmetic or geometric mean over available indicators: [draws, metros].
-
-    ``weights`` is [draws, K] or [K]. For the geometric mean each column is first shifted so
-    its minimum is 1 (the mean needs positive values).
-    """
-    w = np.broadcast_to(weights, (v.shape[0], v.shape[2]))[:, None, :]
-    w = np.where(np.isnan(v), 0.0, w)
-    total = w.sum(axis=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if method == "arithmetic":
-            return np.asarray(np.sum(np.nan_to_num(v) * w, axis=2) / total)
-        if method == "geometric":
-            shifted = v - np.nanmin(_safe(v), axis=1, keepdims=True) + 1.0
-            logs = np.log(np.where(np.isnan(shifted), 1.0, shifted))
-            return np.asarray(np.exp(np.sum(logs * w, axis=2) / total))
+def aggregation_terms(v: FloatArray, method: str) -> FloatArray:
+    """What the weighted mean averages: the normalised values (arithmetic), or their logs after
+    shifting each [draw, :, input] column so its minimum is 1 (geometric)."""
+    if method == "arithmetic":
+        return v
+    if method == "geometric":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(np.log(v - np.nanmin(_safe(v), axis=1, keepdims=True) + 1.0))
     raise ConfigError(f"unknown aggregation {method!r}", hint=f"use {', '.join(AGGREGATIONS)}")
+
+
+def weighted_mean(terms: FloatArray, weights: FloatArray) -> FloatArray:
+    """[draws, metros]: the weighted mean over the available inputs (a missing input's weight
+    is shared among the metro's others). ``weights`` is [draws, I] or [I]."""
+    w = np.broadcast_to(weights, (terms.shape[0], terms.shape[2]))[:, None, :]
+    w = np.where(np.isnan(terms), 0.0, w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.sum(np.nan_to_num(terms) * w, axis=2) / w.sum(axis=2))
+
+
+def aggregate(v: FloatArray, weights: FloatArray, method: str) -> FloatArray:
+    """Weighted arithmetic or geometric mean over available inputs: [draws, metros].
+
+    For the geometric mean each column is first shifted so its minimum is 1 (the mean needs
+    positive values).
+    """
+    mean = weighted_mean(aggregation_terms(v, method), weights)
+    return np.exp(mean) if method == "geometric" else mean
+
+
+def normalised_inputs(
+    x: FloatArray, structure: Structure, method: str, winsor: float
+) -> FloatArray:
+    """[draws, metros, I]: each input normalised, from indicators [draws, metros, K].
+
+    Each indicator the inputs use is turned by its direction, winsorised and normalised; a fold
+    is the mean of its members' normalised values (one member if the other is missing).
+    """
+    columns = structure.columns
+    position = {k: j for j, k in enumerate(columns)}
+    v = normalise(winsorise(x[..., columns] * structure.directions[columns], winsor), method)
+    out = np.empty((*x.shape[:2], len(structure.inputs)))
+    for i, inp in enumerate(structure.inputs):
+        part = v[..., [position[k] for k in inp.members]]
+        known = ~np.isnan(part)
+        count = known.sum(axis=-1)
+        total = np.where(known, part, 0.0).sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[..., i] = np.where(count > 0, total / count, np.nan)
+    return out
 
 
 def composite(
     x: FloatArray,
+    structure: Structure,
     weights: FloatArray,
-    directions: FloatArray,
     methods: IntArray,
     aggregation: str,
     winsor: float,
 ) -> FloatArray:
     """Scores [draws, metros] from indicators [draws, metros, K].
 
-    ``methods`` gives each draw's normalisation as an index into ``NORMALISATIONS``.
-    Indicators with zero weight in every draw are dropped before anything else.
+    ``methods`` gives each draw's normalisation as an index into ``NORMALISATIONS``;
+    ``weights`` are the inputs' weights, [I] or [draws, I].
     """
     if x.shape[1] == 0:
         return np.empty(x.shape[:2])
-    w2 = np.atleast_2d(weights)
-    active = np.any(w2 > 0, axis=0)
-    x = winsorise(x[..., active] * directions[active], winsor)
-    w2 = w2[:, active]
-    normalised = np.empty_like(x)
+    normalised = np.empty((*x.shape[:2], len(structure.inputs)))
     for code in np.unique(methods):
         rows = methods == code
-        normalised[rows] = normalise(x[rows], NORMALISATIONS[int(code)])
+        normalised[rows] = normalised_inputs(x[rows], structure, NORMALISATIONS[int(code)], winsor)
+    w2 = np.atleast_2d(weights)
     return aggregate(normalised, w2 if w2.shape[0] > 1 else w2[0], aggregation)
 
 

@@ -1,9 +1,11 @@
-"""Monte Carlo rank intervals and first-order sensitivity, vectorised over draws.
+"""Monte Carlo rank intervals, vectorised over draws, for the main definition and the other.
 
 Each draw varies four assumptions at once: a Poisson bootstrap of the postings, the weights
-(each multiplied by a uniform factor in [1 - j, 1 + j]), the normalisation method, and
-whether adjacent-tier postings count. The bootstrap works on sufficient statistics, never on
-single postings: a cell of n postings of equal weight resamples to Poisson(n) postings.
+(each multiplied by a uniform factor in [1 - j, 1 + j]), the normalisation method and the
+aggregation (arithmetic or geometric mean). The job
+definition (core, or core and adjacent) is not varied: it is a scenario, ranked on its own
+beside the main one with the same draws. The bootstrap works on sufficient statistics, never
+on single postings: a cell of n postings of equal weight resamples to Poisson(n) postings.
 
 * Each metro's largest employers (``EXACT_CELLS``), its top three under either tier setting
   and its postings with no employer name are resampled cell by cell.
@@ -12,8 +14,11 @@ single postings: a cell of n postings of equal weight resamples to Poisson(n) po
 * Medians are drawn as the order statistic at a normal quantile around 0.5 with the bootstrap
   spread 0.5 / sqrt(n).
 
-Rank summaries are the mid-distribution median and the 5-95% interval of each metro's ranks;
-first-order indices use the pick-freeze (Janon) estimator on recombined draws.
+Rank summaries are the mid-distribution median and the 5-95% interval of each metro's ranks.
+Each draw is normalised by its own method only (``draw_ranks``). For the sensitivity analysis
+(``sensitivity``), which recombines assumptions across draws, a ``Scorer`` holds the first
+``SENSITIVITY_POOL`` bootstrap draws normalised once per method and aggregation, so any
+combination of draw, weights, method and aggregation is scored by a weighted mean and a sort.
 """
 
 from __future__ import annotations
@@ -24,67 +29,109 @@ from dataclasses import dataclass
 import numpy as np
 
 from jobatlas.indicators.metrics import (
-    Aggregates,
-    BoolArray,
     FloatArray,
     GroupStats,
     IntArray,
     RankSettings,
+    segment_sum,
+)
+from jobatlas.indicators.rank import (
+    AGGREGATIONS,
+    NORMALISATIONS,
+    aggregation_terms,
+    normalised_inputs,
+    ranks_from_scores,
+    weighted_mean,
+)
+from jobatlas.indicators.structure import Structure
+from jobatlas.indicators.values import (
+    Aggregates,
+    eligible,
+    evidence_mask,
     exact_aggregates,
     indicator_matrix,
-    segment_sum,
     tier_setting,
     top_cells,
     valid_sizes,
 )
-from jobatlas.indicators.rank import NORMALISATIONS, Profile, composite, ranks_from_scores
 
 EXACT_CELLS = 20
 CHUNK = 50
-ASSUMPTIONS: tuple[str, ...] = ("bootstrap", "weights", "normalisation", "adjacent")
+SCORE_CHUNK = 256
+SENSITIVITY_POOL = 250
 
 Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class MonteCarlo:
-    """Per-metro rank summaries over the draws, plus first-order sensitivity indices."""
-
-    draws: int
-    seed: int
-    ranks: FloatArray  # [draws, metros]
-    median: FloatArray
-    low: FloatArray
-    high: FloatArray
-    sensitivity: dict[str, float]
-
-
-@dataclass(frozen=True)
 class Factors:
-    weights: FloatArray  # [draws, K]
-    methods: IntArray  # [draws]
-    adjacent: BoolArray  # [draws]
+    """The assumptions of a set of evaluations: for each, the bootstrap draw it uses (an index
+    into the pool of bootstrapped indicators), the inputs' weights, the normalisation and the
+    aggregation."""
+
+    boot: IntArray  # [E]
+    weights: FloatArray  # [E, I]
+    methods: IntArray  # [E], index into NORMALISATIONS
+    aggregations: IntArray  # [E], index into AGGREGATIONS
+
+    def __len__(self) -> int:
+        return len(self.boot)
+
+    def mix(self, other: Factors, take: str) -> Factors:
+        """These factors with assumption ``take`` (bootstrap, weights, normalisation,
+        aggregation) from ``other``: the A_B matrices of the Sobol estimators."""
+        return Factors(
+            other.boot if take == "bootstrap" else self.boot,
+            other.weights if take == "weights" else self.weights,
+            other.methods if take == "normalisation" else self.methods,
+            other.aggregations if take == "aggregation" else self.aggregations,
+        )
 
 
 def draw_factors(
-    profile: Profile, settings: RankSettings, draws: int, rng: np.random.Generator
+    structure: Structure,
+    settings: RankSettings,
+    n: int,
+    rng: np.random.Generator,
+    pool: int | None = None,
 ) -> Factors:
-    base = profile.weight_vector()
+    """``n`` draws of the assumptions.
+
+    Without ``pool`` (the main Monte Carlo) draw d uses bootstrap draw d, and the draws are
+    stratified: every (normalisation, aggregation) combination that is varied comes up in the
+    same share of draws (in random order), and each weight factor is a Latin hypercube sample,
+    so that how many draws chance gives each choice does not move the medians from seed to
+    seed. With ``pool`` (the samples of the sensitivity analysis, which must be independent)
+    every assumption is drawn independently and the bootstrap draw uniformly from the pool.
+    """
+    stratified = pool is None
+    base = structure.weights
     j = settings.weight_jitter
-    weights = base * rng.uniform(1 - j, 1 + j, size=(draws, base.size))
+    if stratified:
+        u = (np.argsort(rng.random((base.size, n)), axis=1).T + rng.random((n, base.size))) / n
+    else:
+        u = rng.random((n, base.size))
+    weights = base * (1 - j + 2 * j * u)
     weights /= weights.sum(axis=1, keepdims=True)
-    baseline = NORMALISATIONS.index(settings.normalisation)
-    methods = (
-        rng.integers(0, len(NORMALISATIONS), size=draws)
-        if settings.vary_normalisation
-        else np.full(draws, baseline)
+    methods = _choices(
+        settings.vary_normalisation,
+        len(NORMALISATIONS),
+        NORMALISATIONS.index(settings.normalisation),
     )
-    adjacent = (
-        rng.random(draws) < 0.5
-        if settings.vary_adjacent
-        else np.full(draws, settings.include_adjacent)
+    aggregations = _choices(
+        settings.vary_aggregation, len(AGGREGATIONS), AGGREGATIONS.index(settings.aggregation)
     )
-    return Factors(weights, methods.astype(np.int64), adjacent.astype(bool))
+    grid = np.array([(m, a) for m in methods for a in aggregations], dtype=np.int64)
+    if stratified:
+        picked = grid[rng.permutation(np.arange(n) % len(grid))]
+    else:
+        picked = grid[rng.integers(0, len(grid), size=n)]
+    boot = np.arange(n) if pool is None else rng.integers(0, pool, size=n)
+    return Factors(boot.astype(np.int64), weights, picked[:, 0].copy(), picked[:, 1].copy())
+
+
+def _choices(varied: bool, options: int, baseline: int) -> list[int]:
+    return list(range(options)) if varied else [baseline]
 
 
 def _scaled(w: FloatArray, q: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -155,8 +202,6 @@ class Resampler:
                 "total": (stats.total_w, stats.total_q),
                 "recent": (stats.recent_w, stats.recent_q),
                 "previous": (stats.previous_w, stats.previous_q),
-                "remote": (stats.remote_w, stats.remote_q),
-                "onsite": (stats.total_w - stats.remote_w, stats.total_q - stats.remote_q),
             }.items()
         }
 
@@ -171,6 +216,8 @@ class Resampler:
             for name, (rate, scale) in self.marginals.items()
         }
         all_postings = counts["total"].sum(axis=2)
+        # Growth compares AI/ML postings with all postings of each half-year: both are drawn
+        # from the same (group, tier) cells, so the AI/ML count is part of the total.
         out = []
         for adjacent in (False, True):
             x = tier_setting(cells, adjacent)
@@ -205,8 +252,8 @@ class Resampler:
             all_postings=all_postings,
             recent=tier_setting(counts["recent"], adjacent),
             previous=tier_setting(counts["previous"], adjacent),
-            remote=tier_setting(counts["remote"], adjacent),
-            onsite=tier_setting(counts["onsite"], adjacent),
+            recent_all=counts["recent"].sum(axis=2),
+            previous_all=counts["previous"].sum(axis=2),
             salary_usd=_draw_median(pool.usd, pool.offsets, usd_sizes, z_salary),
             salary_ppp=_draw_median(pool.ppp, pool.offsets, ppp_sizes, z_salary),
         )
@@ -267,58 +314,64 @@ def bootstrap_indicators(
 # -- scoring the draws ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Draws:
-    """Everything one Monte Carlo run drew, so draws can be recombined for sensitivity."""
+class Scorer:
+    """Ranks of a set of metros under any assumptions, from a pool of bootstrapped indicators.
 
-    x_out: FloatArray
-    x_in: FloatArray
-    factors: Factors
-    directions: FloatArray
-    aggregation: str
-    winsor: float
+    Winsorising and normalisation depend only on the bootstrap draw and the method, so each
+    draw of the pool is normalised once per method and kept as aggregation terms for each
+    aggregation; scoring an evaluation is then a weighted mean and a sort. The sensitivity
+    analysis uses it.
+    """
 
-    def ranks(
-        self, boot: IntArray, weights: IntArray, methods: IntArray, adjacent: IntArray
-    ) -> FloatArray:
-        """Ranks [draws, metros] when draw d takes each assumption from the given draw index."""
-        out = np.empty((len(boot), self.x_out.shape[1]))
-        for start in range(0, len(boot), 100):
-            sl = slice(start, start + 100)
-            use_in = self.factors.adjacent[adjacent[sl]]
-            x = np.where(use_in[:, None, None], self.x_in[boot[sl]], self.x_out[boot[sl]])
-            scores = composite(
-                x,
-                self.factors.weights[weights[sl]],
-                self.directions,
-                self.factors.methods[methods[sl]],
-                self.aggregation,
-                self.winsor,
-            )
-            out[sl] = ranks_from_scores(scores)
+    def __init__(
+        self,
+        x: FloatArray,
+        structure: Structure,
+        settings: RankSettings,
+        methods: IntArray,
+        aggregations: IntArray,
+    ) -> None:
+        self.slot = np.full((len(NORMALISATIONS), len(AGGREGATIONS)), -1, dtype=np.int64)
+        self.pool, self.metros = x.shape[0], x.shape[1]
+        terms: list[FloatArray] = []
+        for m in methods:
+            v = normalised_inputs(x, structure, NORMALISATIONS[int(m)], settings.winsor)
+            for a in aggregations:
+                self.slot[m, a] = len(terms)
+                terms.append(aggregation_terms(v, AGGREGATIONS[int(a)]))
+        self.terms = np.stack(terms)
+
+    def ranks(self, factors: Factors) -> FloatArray:
+        """[E, metros] ranks, 1 = best, ties averaged."""
+        out = np.empty((len(factors), self.metros))
+        for start in range(0, len(factors), SCORE_CHUNK):
+            sl = slice(start, start + SCORE_CHUNK)
+            slots = self.slot[factors.methods[sl], factors.aggregations[sl]]
+            terms = self.terms[slots, factors.boot[sl]]
+            out[sl] = ranks_from_scores(weighted_mean(terms, factors.weights[sl]))
         return out
 
 
-def first_order(draws: Draws, main: FloatArray, varied: dict[str, bool]) -> dict[str, float]:
-    """Janon's first-order index per assumption, pooled over metros (variance-weighted).
-
-    For assumption a, draw d is recombined with a's value from draw d and every other
-    assumption from draw d + 1; the covariance of the two rank vectors over the variance
-    estimates Var(E[rank | a]) / Var(rank).
-    """
-    n = main.shape[0]
-    same, shifted = np.arange(n), np.roll(np.arange(n), -1)
-    out = {}
-    for name in ASSUMPTIONS:
-        if not varied[name] or n < 2:
-            out[name] = 0.0
-            continue
-        idx = {a: (same if a == name else shifted) for a in ASSUMPTIONS}
-        other = draws.ranks(idx["bootstrap"], idx["weights"], idx["normalisation"], idx["adjacent"])
-        mu = (main.mean(axis=0) + other.mean(axis=0)) / 2
-        numerator = np.sum((main * other).mean(axis=0) - mu**2)
-        denominator = np.sum(((main**2 + other**2) / 2).mean(axis=0) - mu**2)
-        out[name] = float(np.clip(numerator / denominator, 0, 1)) if denominator > 0 else 0.0
+def draw_ranks(
+    x: FloatArray, structure: Structure, settings: RankSettings, factors: Factors
+) -> FloatArray:
+    """[draws, metros] ranks when draw d uses bootstrap draw d with its weights, method and
+    aggregation: each draw is normalised by its own method only."""
+    out = np.empty((len(factors), x.shape[1]))
+    if x.shape[1] == 0:
+        return out
+    for code in np.unique(factors.methods):
+        rows = np.flatnonzero(factors.methods == code)
+        for start in range(0, len(rows), SCORE_CHUNK):
+            part = rows[start : start + SCORE_CHUNK]
+            v = normalised_inputs(
+                x[factors.boot[part]], structure, NORMALISATIONS[int(code)], settings.winsor
+            )
+            for a in np.unique(factors.aggregations[part]):
+                these = factors.aggregations[part] == a
+                terms = aggregation_terms(v[these], AGGREGATIONS[int(a)])
+                scores = weighted_mean(terms, factors.weights[part[these]])
+                out[part[these]] = ranks_from_scores(scores)
     return out
 
 
@@ -337,54 +390,88 @@ def mid_median(ranks: FloatArray) -> FloatArray:
     return out
 
 
-def simulate(
-    stats: GroupStats,
-    profile: Profile,
-    settings: RankSettings,
-    seed: int,
-    progress: Progress | None = None,
-) -> MonteCarlo:
-    """Run the Monte Carlo for the ranked metros in ``stats``."""
-    n, r = settings.draws, stats.size
-    if n == 0 or r == 0:
-        empty = np.full(r, np.nan)
-        return MonteCarlo(
-            n, seed, np.empty((0, r)), empty, empty, empty, dict.fromkeys(ASSUMPTIONS, 0.0)
-        )
-    factor_seed, boot_seed = np.random.SeedSequence(seed).spawn(2)
-    factors = draw_factors(profile, settings, n, np.random.default_rng(factor_seed))
-    x_out, x_in = bootstrap_indicators(stats, n, boot_seed, settings.bootstrap, progress)
-    draws = Draws(
-        x_out, x_in, factors, profile.direction_vector(), settings.aggregation, settings.winsor
-    )
-    same = np.arange(n)
-    ranks = draws.ranks(same, same, same, same)
-    lo, hi = settings.interval
-    varied = {
-        "bootstrap": settings.bootstrap,
-        "weights": settings.weight_jitter > 0,
-        "normalisation": settings.vary_normalisation,
-        "adjacent": settings.vary_adjacent,
-    }
-    return MonteCarlo(
-        draws=n,
-        seed=seed,
+@dataclass(frozen=True)
+class Summary:
+    """Per-metro rank summaries over the draws of one definition."""
+
+    ranks: FloatArray  # [draws, metros]
+    median: FloatArray
+    low: FloatArray
+    high: FloatArray
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """The main definition's draws (with the evidence-threshold probabilities), the other
+    definition's summaries from the same draws, and what the sensitivity analysis needs."""
+
+    draws: int
+    main: Summary
+    other: Summary
+    p_meets: FloatArray  # [main metros]
+    scorer: Scorer | None
+
+
+def summarise(ranks: FloatArray, interval: tuple[float, float]) -> Summary:
+    if ranks.shape[0] == 0:
+        empty = np.full(ranks.shape[1], np.nan)
+        return Summary(ranks, empty, empty, empty)
+    lo, hi = interval
+    return Summary(
         ranks=ranks,
         median=mid_median(ranks),
         low=np.floor(np.quantile(ranks, lo, axis=0, method="inverted_cdf")),
         high=np.ceil(np.quantile(ranks, hi, axis=0, method="inverted_cdf")),
-        sensitivity=first_order(draws, ranks, varied),
     )
 
 
-def assign_tiers(order: IntArray, low: FloatArray, high: FloatArray) -> IntArray:
-    """Tiers in ``order``: a metro opens a new tier when its interval starts below (after) the
-    end of the interval of the metro that opened the current tier, so every member of a tier
-    has an interval overlapping its leader's."""
-    tiers = np.zeros(len(low), dtype=np.int64)
-    tier, leader = 0, -1
-    for m in order:
-        if leader < 0 or low[m] > high[leader]:
-            tier, leader = tier + 1, int(m)
-        tiers[m] = tier
-    return tiers
+def simulate(
+    stats: GroupStats,
+    main: IntArray,
+    other: IntArray,
+    structure: Structure,
+    settings: RankSettings,
+    seed: np.random.SeedSequence,
+    progress: Progress | None = None,
+) -> MonteCarlo:
+    """Run the Monte Carlo for ``stats`` (the metros ranked under either definition):
+    ``main`` and ``other`` index the metros ranked under the main and the other definition."""
+    n = settings.draws
+    if n == 0 or (len(main) == 0 and len(other) == 0):
+        nothing = summarise(np.empty((0, len(main))), settings.interval)
+        rest = summarise(np.empty((0, len(other))), settings.interval)
+        return MonteCarlo(n, nothing, rest, np.full(len(main), np.nan), None)
+    factor_seed, boot_seed = seed.spawn(2)
+    factors = draw_factors(structure, settings, n, np.random.default_rng(factor_seed))
+    x_core, x_both = bootstrap_indicators(stats, n, boot_seed, settings.bootstrap, progress)
+    adjacent = settings.include_adjacent
+    x_main, x_other = (x_both, x_core) if adjacent else (x_core, x_both)
+    mask_main = evidence_mask(stats, adjacent, settings.min_sample)
+    mask_other = evidence_mask(stats, not adjacent, settings.min_sample)
+    x_main = np.where(mask_main, x_main, np.nan)[:, main]
+    x_other = np.where(mask_other, x_other, np.nan)[:, other]
+    # Thresholds under uncertainty: how often the resampled postings still meet them.
+    p_meets = eligible(x_main, settings).mean(axis=0)
+    main_ranks = draw_ranks(x_main, structure, settings, factors)
+    other_ranks = draw_ranks(x_other, structure, settings, factors)
+    # The sensitivity analysis recombines assumptions across draws: it picks its bootstrap
+    # draws from the first SENSITIVITY_POOL, each normalised once by every method.
+    pool = x_main[: min(n, SENSITIVITY_POOL)]
+    methods = (
+        np.arange(len(NORMALISATIONS))
+        if settings.vary_normalisation
+        else np.array([NORMALISATIONS.index(settings.normalisation)])
+    )
+    aggregations = (
+        np.arange(len(AGGREGATIONS))
+        if settings.vary_aggregation
+        else np.array([AGGREGATIONS.index(settings.aggregation)])
+    )
+    scorer = Scorer(pool, structure, settings, methods, aggregations) if len(main) else None
+    return MonteCarlo(
+        draws=n,
+        main=summarise(main_ranks, settings.interval),
+        other=summarise(other_ranks, settings.interval),
+        p_meets=np.asarray(p_meets, dtype=np.float64),
+        scorer=scorer,
+    )

@@ -17,10 +17,11 @@ from typing import Any
 from jobatlas import __version__
 from jobatlas.csvio import write_rows
 from jobatlas.errors import FileFormatError
-from jobatlas.indicators import INDICATORS, Details, MetroResult, Ranking
-from jobatlas.indicators.metrics import country_name
+from jobatlas.indicators import INDICATORS, Details, MetroResult, OtherRank, Ranking
+from jobatlas.indicators.details import country_name
+from jobatlas.indicators.sensitivity import ASSUMPTIONS, Index
 
-SCHEMA = "jobatlas.ranking/1"
+SCHEMA = "jobatlas.ranking/2"
 DECIMALS = {i.name: i.decimals for i in INDICATORS}
 
 
@@ -61,8 +62,13 @@ def ranking_dict(ranking: Ranking, top: int = 10) -> dict[str, Any]:
         "settings": _settings(ranking),
         "profile": _profile(ranking),
         "indicators": _indicators(ranking),
+        "structure": _structure(ranking),
         "coverage": _coverage(ranking),
         "sensitivity": _sensitivity(ranking),
+        "other_definition": {
+            "definition": ranking.settings.other_definition,
+            "metros_ranked": ranking.other_ranked,
+        },
         "metros": [_metro(m, i + 1) for i, m in enumerate(ranked)],
         "not_enough_data": [_unranked(m) for m in ranking.not_enough_data],
         "countries": [
@@ -84,10 +90,11 @@ def _settings(ranking: Ranking) -> dict[str, Any]:
         "profiles_file": str(s.profiles_file) if s.profiles_file else None,
         "since": s.since.isoformat() if s.since else None,
         "until": s.until.isoformat() if s.until else None,
-        "include_adjacent": s.include_adjacent,
+        "definition": s.definition,
         "place_weighting": s.place_weighting,
         "min_postings": _round(s.min_postings, 1),
         "min_employers": s.min_employers,
+        "min_sample": s.min_sample,
         "normalisation": s.normalisation,
         "aggregation": s.aggregation,
         "winsor_pct": _round(100 * s.winsor, 1),
@@ -96,8 +103,11 @@ def _settings(ranking: Ranking) -> dict[str, Any]:
         "weight_jitter_pct": _round(100 * s.weight_jitter, 1),
         "bootstrap": s.bootstrap,
         "vary_normalisation": s.vary_normalisation,
-        "vary_adjacent": s.vary_adjacent,
+        "vary_aggregation": s.vary_aggregation,
         "interval_pct": [_round(100 * s.interval[0], 1), _round(100 * s.interval[1], 1)],
+        "tier_confidence_pct": _round(100 * s.tier_confidence, 1),
+        "provisional_below_pct": _round(100 * s.provisional_below, 1),
+        "sensitivity_draws": s.sensitivity_draws,
     }
 
 
@@ -113,21 +123,56 @@ def _profile(ranking: Ranking) -> dict[str, Any]:
 
 
 def _indicators(ranking: Ranking) -> list[dict[str, Any]]:
-    p = ranking.profile
+    p, structure = ranking.profile, ranking.structure
+    weights = structure.indicator_weights()
+    input_of = {INDICATORS[k].name: i.name for i in structure.inputs for k in i.members}
     return [
         {
             "name": i.name,
             "label": i.label,
             "unit": i.unit,
             "direction": p.directions[i.name],
-            "weight_pct": _round(100 * p.weights.get(i.name, 0.0), 1),
+            "weight_pct": _round(100 * weights[i.name], 1),
+            "input": input_of.get(i.name),
         }
         for i in INDICATORS
     ]
 
 
+def _structure(ranking: Ranking) -> dict[str, Any]:
+    st = ranking.structure
+    names = [i.name for i in st.inputs]
+    return {
+        "inputs": [
+            {
+                "name": i.name,
+                "label": i.label,
+                "members": [INDICATORS[k].name for k in i.members],
+                "weight_pct": _round(100 * i.weight, 1),
+            }
+            for i in st.inputs
+        ],
+        "folds": [
+            {
+                "name": f.fold.name,
+                "members": list(f.fold.members),
+                "r": _round(f.r, 3),
+                "reason": f.fold.reason,
+            }
+            for f in st.folds
+        ],
+        "correlations": [
+            {"a": names[a], "b": names[b], "r": _round(float(st.correlations[a, b]), 3)}
+            for a in range(len(names))
+            for b in range(a + 1, len(names))
+        ],
+        "redundant_pairs": [{"a": a, "b": b, "r": _round(r, 3)} for a, b, r in st.redundant],
+        "constant": list(st.constant),
+    }
+
+
 def _coverage(ranking: Ranking) -> dict[str, Any]:
-    c, w = ranking.coverage, ranking.window
+    c = ranking.coverage
     placed = sum(n for cc, n in c.countries if cc)
     ranked = ranking.ranked
     return {
@@ -139,7 +184,7 @@ def _coverage(ranking: Ranking) -> dict[str, Any]:
         "ai_ml_remote_unplaced": c.ai_ml_remote_unplaced,
         "first_date": c.first_date.isoformat() if c.first_date else None,
         "last_date": c.last_date.isoformat() if c.last_date else None,
-        "growth_compares": _growth_periods(ranking) if w.growth_ok else None,
+        "growth": _growth(ranking),
         "sources": [
             {"source": name, "postings": n, "ai_ml_postings": ai} for name, n, ai in c.channels
         ],
@@ -155,25 +200,48 @@ def _coverage(ranking: Ranking) -> dict[str, Any]:
         "metros_with_ai_ml": len(ranking.metros),
         "metros_ranked": len(ranked),
         "metros_not_enough_data": len(ranking.not_enough_data),
+        "metros_provisional": sum(m.provisional for m in ranked),
         "salaries_excluded_estimated": sum(_d(m).excluded_estimated for m in ranked),
         "salaries_excluded_implausible": sum(_d(m).excluded_implausible for m in ranked),
     }
 
 
-def _growth_periods(ranking: Ranking) -> dict[str, str | None]:
+def _growth(ranking: Ranking) -> dict[str, Any]:
     w = ranking.window
     return {
-        "recent_after": w.recent_after.isoformat() if w.recent_after else None,
-        "previous_after": w.previous_after.isoformat() if w.previous_after else None,
+        "computed": w.growth_ok,
+        "reason": w.growth_reason,
+        "recent_after": w.recent_after.isoformat() if w.growth_ok and w.recent_after else None,
+        "previous_after": (
+            w.previous_after.isoformat() if w.growth_ok and w.previous_after else None
+        ),
+        "sources": list(w.growth_sources),
     }
 
 
+def _index(index: Index) -> dict[str, Any]:
+    return {"index": _round(index.value, 3), "ci": [_round(index.low, 3), _round(index.high, 3)]}
+
+
 def _sensitivity(ranking: Ranking) -> dict[str, Any]:
-    first_order = {k: _round(v, 2) for k, v in ranking.sensitivity.items()}
-    top = max(ranking.sensitivity.items(), key=lambda kv: (kv[1], kv[0]), default=None)
+    sens = ranking.sensitivity
+    precision = _round(ranking.settings.sensitivity_precision, 3)
+    if sens is None:
+        return {
+            "draws": 0,
+            "precision": precision,
+            "varied": None,
+            "first_order": None,
+            "total_order": None,
+            "most_influential": None,
+        }
     return {
-        "first_order": first_order,
-        "most_influential": top[0] if top and top[1] > 0 else None,
+        "draws": sens.draws,
+        "precision": precision,
+        "varied": {a: sens.varied[a] for a in ASSUMPTIONS},
+        "first_order": {a: _index(sens.first_order[a]) for a in ASSUMPTIONS},
+        "total_order": {a: _index(sens.total_order[a]) for a in ASSUMPTIONS},
+        "most_influential": sens.most_influential,
     }
 
 
@@ -193,6 +261,9 @@ def _metro(m: MetroResult, position: int) -> dict[str, Any]:
         "median_rank": _round(m.median_rank, 1),
         "interval": [_round(v, 0) for v in m.interval] if m.interval else None,
         "tier": m.tier,
+        "p_above_next_pct": _pct(m.p_above_next),
+        "p_meets_thresholds_pct": _pct(m.p_meets),
+        "provisional": m.provisional,
         "score": _round(m.score, 1),
         "metro_id": m.metro_id,
         "metro": m.metro,
@@ -200,6 +271,8 @@ def _metro(m: MetroResult, position: int) -> dict[str, Any]:
         "country": country_name(m.country_code),
         "population": _round(m.population, 0),
         "indicators": _indicator_values(m.indicators),
+        "missing_indicators": list(m.missing),
+        "other_definition": _other(m.other),
         "all_postings": _round(d.all_postings, 1),
         "ai_ml_postings_listed": d.ai_ml_postings,
         "salary": {
@@ -233,6 +306,20 @@ def _metro(m: MetroResult, position: int) -> dict[str, Any]:
     }
 
 
+def _pct(p: float | None) -> float | int | None:
+    return None if p is None else _round(100 * p, 1)
+
+
+def _other(other: OtherRank | None) -> dict[str, Any] | None:
+    if other is None:
+        return None
+    return {
+        "rank": other.rank,
+        "median_rank": _round(other.median_rank, 1),
+        "interval": [_round(v, 0) for v in other.interval] if other.interval else None,
+    }
+
+
 def _unranked(m: MetroResult) -> dict[str, Any]:
     return {
         "metro_id": m.metro_id,
@@ -240,6 +327,7 @@ def _unranked(m: MetroResult) -> dict[str, Any]:
         "country_code": m.country_code,
         "ai_ml_postings": _round(m.indicators["ai_ml_postings"], 1),
         "employers": _round(m.indicators["employers"], 0),
+        "other_definition": _other(m.other),
     }
 
 
@@ -254,15 +342,25 @@ CSV_FIXED = (
     "interval_low",
     "interval_high",
     "tier",
+    "p_above_next_pct",
     "status",
+    "provisional",
+    "p_meets_thresholds_pct",
     "metro_id",
     "metro",
     "country_code",
     "country",
     "population",
     "score",
+    "definition",
+    "other_definition",
+    "other_rank",
+    "other_median_rank",
+    "other_interval_low",
+    "other_interval_high",
 )
 CSV_EXTRA = (
+    "missing_indicators",
     "all_postings",
     "salary_n",
     "salary_usd_p25",
@@ -282,6 +380,19 @@ def csv_header() -> list[str]:
     return [*CSV_FIXED, *(i.name for i in INDICATORS), *CSV_EXTRA]
 
 
+def _other_cells(report: dict[str, Any], m: dict[str, Any]) -> dict[str, object]:
+    other = m["other_definition"] or {}
+    low, high = other.get("interval") or (None, None)
+    return {
+        "definition": report["settings"]["definition"],
+        "other_definition": report["other_definition"]["definition"],
+        "other_rank": other.get("rank"),
+        "other_median_rank": other.get("median_rank"),
+        "other_interval_low": low,
+        "other_interval_high": high,
+    }
+
+
 def csv_rows(report: dict[str, Any]) -> list[dict[str, object]]:
     """One row per metro: the ranked ones, then those with not enough data."""
     rows: list[dict[str, object]] = []
@@ -294,7 +405,9 @@ def csv_rows(report: dict[str, Any]) -> list[dict[str, object]]:
                 "interval_low": low,
                 "interval_high": high,
                 "status": "ranked",
+                **_other_cells(report, m),
                 **m["indicators"],
+                "missing_indicators": "; ".join(m["missing_indicators"]),
                 "all_postings": m["all_postings"],
                 "salary_n": salary["n"],
                 "salary_usd_p25": salary["usd_p25"],
@@ -312,7 +425,13 @@ def csv_rows(report: dict[str, Any]) -> list[dict[str, object]]:
             }
         )
     for m in report["not_enough_data"]:
-        rows.append({**m, "status": "not enough data"})
+        rows.append(
+            {
+                **{k: v for k, v in m.items() if k != "other_definition"},
+                "status": "not enough data",
+                **_other_cells(report, m),
+            }
+        )
     return rows
 
 

@@ -21,7 +21,13 @@ ASSUMPTION_TEXT = {
     "bootstrap": "resampling the postings",
     "weights": "the indicator weights",
     "normalisation": "the normalisation method",
-    "adjacent": "counting adjacent-tier jobs",
+    "aggregation": "the aggregation",
+}
+#: The column (and label) for the other definition's ranks, by that definition.
+DEFINITION_COLUMN = {"core": "Core only", "core+adjacent": "With adjacent"}
+DEFINITION_TEXT = {
+    "core": "counting only core AI/ML jobs",
+    "core+adjacent": "counting adjacent-tier jobs too",
 }
 
 
@@ -29,10 +35,23 @@ def number(value: float | int | None) -> str:
     """A number with thousands separators, as stored (no re-rounding)."""
     if value is None:
         return "n/a"
+    if value < 0:
+        return "-" + number(-value)
     if isinstance(value, int) or float(value).is_integer():
         return f"{int(value):,}"
     whole, _, frac = str(value).partition(".")
     return f"{int(whole):,}.{frac}"
+
+
+def index_text(index: Report, sens: Report, assumption: str) -> str:
+    """A sensitivity index as printed: "0.13 (0.11-0.15)", "< 0.02" when its whole 95%
+    interval is below the precision target, "not varied" for an assumption held fixed."""
+    if not sens["varied"][assumption]:
+        return "not varied"
+    low, high = index["ci"]
+    if high < sens["precision"]:
+        return f"< {number(sens['precision'])}"
+    return f"{number(index['index'])} ({number(low)}{EN_DASH}{number(high)})"
 
 
 def _money(value: float | int | None, currency: str = "USD") -> str:
@@ -51,7 +70,7 @@ def article(report: Report) -> str:
     sections = [
         f"# {md(report['title'])}",
         _intro(report),
-        *(_city(m, report["settings"]["interval_pct"]) for m in report["metros"][: report["top"]]),
+        *(_city(m, report) for m in report["metros"][: report["top"]]),
         _samples_table(report),
         _method_note(report),
         _coverage_note(report),
@@ -76,47 +95,100 @@ def _intro(report: Report) -> str:
         f"{number(c['postings'])} postings dated {c['first_date']} to {c['last_date']}, of "
         f"which {number(c['ai_ml_postings'])} count as AI/ML jobs ({_tiers(c, s)}) and "
         f"{number(c['ai_ml_in_metros'])} could be placed in a metro area.{lead} Each city gets "
-        f"a composite score from {report['profile']['indicators_used']} indicators (the "
+        f"a composite score from {report['profile']['indicators_used']} weighted measures (the "
         f"{md(report['profile']['name'])} profile). Cities are listed by their median rank over "
-        f"{number(s['draws'])} Monte Carlo draws that vary the assumptions, each with its "
-        f"{number(s['interval_pct'][0])}{EN_DASH}{number(s['interval_pct'][1])}% rank "
-        "interval; cities whose intervals overlap share a tier. The notes at the end say how, "
-        "and what the data does not cover."
+        f"{number(s['draws'])} Monte Carlo draws that vary the assumptions. A city's rank "
+        f"interval is the range its rank stays within in all but the best and worst "
+        f"{number(s['interval_pct'][0])}% of those draws, so a wide interval means the data "
+        "cannot place the city precisely. A tier groups neighbouring cities that the draws "
+        "cannot tell apart: no city in a tier ranks above another city of the same tier in "
+        f"{number(s['tier_confidence_pct'])}% or more of the draws. The notes at the end say "
+        "how, and what the data does not cover."
     )
 
 
 def _tiers(c: Report, s: Report) -> str:
     core = f"{number(c['core_postings'])} in the core AI/ML tier"
-    if not s["include_adjacent"]:
-        return f"the core tier only; {number(c['adjacent_postings'])} adjacent-tier jobs left out"
+    if s["definition"] == "core":
+        return (
+            f"the core tier only; {number(c['adjacent_postings'])} adjacent-tier jobs left "
+            "out, and shown as a second ranking that counts them"
+        )
     return (
         f"{core} and {number(c['adjacent_postings'])} in the adjacent tier of roles that "
-        "often use machine learning without saying so, such as data science; the rank "
-        "intervals also count the adjacent tier out in half the draws"
+        "often use machine learning without saying so, such as data science; a second "
+        "ranking counting only the core tier is given beside each city"
     )
 
 
-def _city(m: Report, interval_pct: list[float]) -> str:
+def _city(m: Report, report: Report) -> str:
     parts = [
         f"### {m['position']}. {md(m['metro'])}, {md(m['country'])}",
-        _standing(m, interval_pct),
+        _standing(m, report["settings"]),
+        _other_definition(m, report),
+        _provisional(m, report["settings"]),
         _volume(m),
-        _salary(m["indicators"], m["salary"]),
+        _salary(m["indicators"], m["salary"], report["settings"]["min_sample"]),
         _employers(m),
         _skills_and_titles(m),
+        _missing(m, report),
     ]
     return "\n\n".join([parts[0], " ".join(p for p in parts[1:] if p)])
 
 
-def _standing(m: Report, interval_pct: list[float]) -> str:
+def _standing(m: Report, s: Report) -> str:
     if m["interval"] is None:
         return f"Rank {m['rank']} (score {number(m['score'])})."
     low, high = m["interval"]
+    interval_pct = s["interval_pct"]
     return (
         f"Median rank {number(m['median_rank'])}, with a "
         f"{number(interval_pct[0])}{EN_DASH}{number(interval_pct[1])}% interval of "
         f"{low}{EN_DASH}{high} (tier {m['tier']}); on the baseline settings alone it scores "
         f"{number(m['score'])} and ranks {m['rank']}."
+    )
+
+
+def _other_definition(m: Report, report: Report) -> str:
+    other = m["other_definition"]
+    how = DEFINITION_TEXT[report["other_definition"]["definition"]]
+    if other is None:
+        return f"{how[0].upper()}{how[1:]}, it would not have the evidence to be ranked."
+    if other["median_rank"] is None:
+        return f"{how[0].upper()}{how[1:]}, it ranks {other['rank']}."
+    low, high = other["interval"]
+    return (
+        f"{how[0].upper()}{how[1:]}, its median rank is {number(other['median_rank'])} "
+        f"({low}{EN_DASH}{high})."
+    )
+
+
+def _provisional(m: Report, s: Report) -> str:
+    if not m["provisional"]:
+        return ""
+    return (
+        "Its place is provisional: resampling the postings, it keeps the "
+        f"{number(s['min_postings'])} AI/ML postings and {number(s['min_employers'])} "
+        f"employers needed to be ranked in only {number(m['p_meets_thresholds_pct'])}% of "
+        "the draws."
+    )
+
+
+def _missing(m: Report, report: Report) -> str:
+    """Which weighted indicators the city has no value for, and why (the evidence rule)."""
+    missing = set(m["missing_indicators"])
+    n = number(report["settings"]["min_sample"])
+    reasons = []
+    if {"salary_usd_median", "salary_ppp_median"} & missing:
+        reasons.append(f"pay (fewer than {n} usable salaries)")
+    if "growth" in missing and report["coverage"]["growth"]["computed"]:
+        reasons.append(f"growth (fewer than {n} AI/ML postings in a half-year)")
+    if "ai_ml_per_million" in missing:
+        reasons.append("postings per resident (no population known)")
+    if not reasons:
+        return ""
+    return (
+        f"Its score leaves out {_list(reasons)}; that weight is shared among its other indicators."
     )
 
 
@@ -132,12 +204,13 @@ def _volume(m: Report) -> str:
     if ind["growth"] is not None:
         sign = "+" if ind["growth"] > 0 else ""
         text += (
-            f"; the last six months ran at {sign}{number(ind['growth'])}% against the six before"
+            f"; the AI/ML share of its postings changed by {sign}{number(ind['growth'])}% from "
+            "the previous six months to the last six"
         )
     return text + "."
 
 
-def _salary(ind: Report, sal: Report) -> str:
+def _salary(ind: Report, sal: Report, min_sample: int) -> str:
     excluded = sal["excluded_estimated"] + sal["excluded_implausible"]
     note = (
         f" ({number(sal['excluded_estimated'])} estimated and "
@@ -146,6 +219,11 @@ def _salary(ind: Report, sal: Report) -> str:
         else ""
     )
     if ind["salary_usd_median"] is None:
+        if sal["n"]:
+            return (
+                f"Only {number(sal['n'])} posted salaries could be used, fewer than the "
+                f"{number(min_sample)} a median needs{note}."
+            )
         return f"No posted salary could be used{note}."
     local = ""
     if sal["local_currency"] and sal["local_currency"] != "USD":
@@ -208,33 +286,63 @@ def _method_note(report: Report) -> str:
         for i in report["indicators"]
         if i["weight_pct"]
     ]
-    sens = report["sensitivity"]
-    moved = ""
-    if sens["most_influential"]:
-        name = sens["most_influential"]
-        moved = (
-            f" Of the assumptions varied, {ASSUMPTION_TEXT[name]} moves the ranks most "
-            f"(first-order index {number(sens['first_order'][name])}; "
-            + ", ".join(
-                f"{ASSUMPTION_TEXT[k]} {number(v)}"
-                for k, v in sens["first_order"].items()
-                if k != name
-            )
-            + ")."
-        )
+    folds = [
+        f"{md(f['name'])} ({' and '.join(md(x) for x in f['members'])}, r = {number(f['r'])})"
+        for f in report["structure"]["folds"]
+        if f["r"] is not None
+    ]
+    fold_text = (
+        f" Indicators that measure one thing count as one input, the mean of the two, so "
+        f"neither is counted twice: {_list(folds)}, r being their correlation across the "
+        "ranked cities."
+        if folds
+        else ""
+    )
+    growth = report["coverage"]["growth"]
     return (
         "## How the ranking was made\n\n"
-        f"Indicators and weights ({md(p['name'])} profile): {_list(weights)}. A posting listing "
-        f"several cities counts as a fraction in each ({s['place_weighting']} weighting). Each "
-        f"indicator is winsorised at {number(s['winsor_pct'])}% and normalised by "
-        f"{METHOD_TEXT[s['normalisation']]}; "
-        f"the score is the {s['aggregation']} mean. Only metros with at least "
-        f"{number(s['min_postings'])} AI/ML postings and {number(s['min_employers'])} "
+        f"Indicators and weights ({md(p['name'])} profile): {_list(weights)}.{fold_text} A "
+        f"posting listing several cities counts as a fraction in each ({s['place_weighting']} "
+        f"weighting). Each indicator is winsorised at {number(s['winsor_pct'])}% and "
+        f"normalised by {METHOD_TEXT[s['normalisation']]}; the score is the {s['aggregation']} "
+        f"mean. A city short of the evidence for an indicator (fewer than "
+        f"{number(s['min_sample'])} usable salaries, or for growth fewer than "
+        f"{number(s['min_sample'])} AI/ML postings in either half-year) has that weight shared "
+        f"among its other indicators. {_growth_note(growth)} Only metros with at "
+        f"least {number(s['min_postings'])} AI/ML postings and {number(s['min_employers'])} "
         f"employers are ranked. The {number(s['draws'])} Monte Carlo draws (seed {s['seed']}) "
         "resample the postings, perturb every weight by up to "
         f"±{number(s['weight_jitter_pct'])}%, switch the normalisation between min-max, "
-        "z-score and rank, and count adjacent-tier jobs in or "
-        f"out.{moved} Full definitions: docs/methodology.md in the jobatlas repository."
+        "z-score and rank and the aggregation between the arithmetic and the geometric mean; "
+        "which jobs count is not varied but ranked as a second scenario."
+        f"{_sensitivity_note(report)} Full definitions: docs/methodology.md in the jobatlas "
+        "repository."
+    )
+
+
+def _growth_note(growth: Report) -> str:
+    if growth["computed"]:
+        return f"Growth: {md(growth['reason'])}."
+    return f"Growth is not computed: {md(growth['reason'])}."
+
+
+def _sensitivity_note(report: Report) -> str:
+    sens = report["sensitivity"]
+    if not sens["draws"]:
+        return ""
+    parts = [
+        f"{ASSUMPTION_TEXT[a]} {index_text(sens['total_order'][a], sens, a)} in all and "
+        f"{index_text(sens['first_order'][a], sens, a)} alone"
+        for a in sens["total_order"]
+    ]
+    top = sens["most_influential"]
+    lead = (
+        f" Of the assumptions varied, {ASSUMPTION_TEXT[top]} moves the ranks most." if top else ""
+    )
+    return (
+        f"{lead} Shares of the rank variance each assumption is involved in (total-order "
+        f"index) and explains alone (first-order), with 95% intervals over "
+        f"{number(sens['draws'])} draws: {'; '.join(parts)}."
     )
 
 
