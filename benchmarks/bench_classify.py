@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import random
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from jobatlas.normalize.classify import Classifier, load_taxonomy
+from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "classify_extra_labels.csv"
@@ -130,22 +130,10 @@ def hostile_texts(size: int) -> dict[str, str]:
         "run of spaces": "a" + " " * (size - 2) + "b",
         "CJK": repeat("人工智能工程师機械学習"),
         "bidi, NUL, controls": repeat("\u202e\u0645\u0631\u062d\u0628\u0627\u200f\x00\x07\u2028 "),
-        # Two trap patterns of the bundled taxonomy backtrack on these (see benchmarks/README.md).
+        # Two trap patterns of the taxonomy backtracked on these before a rewrite (README.md).
         "trap: runs of spaces": "x startup " + repeat("AI" + " " * 90),
         "trap: hyphenated word": "Machine learning skill; with " + repeat("a-"),
     }
-
-
-def timed(call: Callable[[], object]) -> tuple[float, float]:
-    """CPU and wall seconds of one call, with garbage collection off."""
-    gc.collect()
-    gc.disable()
-    try:
-        cpu, wall = time.process_time(), time.perf_counter()
-        call()
-        return time.process_time() - cpu, time.perf_counter() - wall
-    finally:
-        gc.enable()
 
 
 def worst_case(size: int, repeat: int) -> None:

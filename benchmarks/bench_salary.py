@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import random
 import time
 from collections.abc import Callable
+
+from timing import timed
 
 # (template, country): {a} < {b} are amounts in the template's own scale
 TEMPLATES: tuple[tuple[str, str], ...] = (
@@ -108,18 +109,6 @@ def hostile_texts(size: int) -> dict[str, str]:
         "run of spaces": "1" + " " * (size - 2) + "2",
         "bidi, NUL, controls": repeat("\u202e1\u200f\x00\x07\u2028 "),
     }
-
-
-def timed(call: Callable[[], object]) -> tuple[float, float]:
-    """CPU and wall seconds of one call, with garbage collection off."""
-    gc.collect()
-    gc.disable()
-    try:
-        cpu, wall = time.process_time(), time.perf_counter()
-        call()
-        return time.process_time() - cpu, time.perf_counter() - wall
-    finally:
-        gc.enable()
 
 
 def worst_case(size: int, repeat: int = 5) -> None:
