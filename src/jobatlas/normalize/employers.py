@@ -765,8 +765,11 @@ def _peel_words(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def _peel(text: str) -> tuple[str, str]:
-    """(name after the notes, name after everything), each a fixed point of its steps."""
+    """(name after the notes, name after everything), each a fixed point of its steps.
+
+    Cached: both the display name and the grouping step of ``group_employers`` read it."""
     s = _normalise_text(text[:MAX_LENGTH])[:MAX_LENGTH].strip()
     for _ in range(len(s) + 1):  # every change shortens the name: a fixed point
         cut = _LEADING_JUNK.sub("", _TRAILING_JUNK.sub("", s)).strip()
