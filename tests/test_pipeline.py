@@ -187,3 +187,25 @@ def test_titles_in_every_script_reach_postings_and_are_classified(
     for script, (title, _) in NON_LATIN_TITLES.items():
         assert tiers.get(title) == "core", script
     assert store.scalar("SELECT count(*) FROM quarantine") == 0
+
+
+def test_postings_say_how_their_location_was_matched(store: Store, tmp_path: Path) -> None:
+    rows = [
+        _row(location="Seattle, WA", url="https://jobs.example.com/a"),
+        _row(location="Sheffeild, UK", url="https://jobs.example.com/b"),
+        _row(location="Paris, France" + " x" * 600, url="https://jobs.example.com/c"),
+    ]
+    ingest_file(store, write_csv(tmp_path / "jobs.csv", rows))
+    normalize(store)
+    got = {
+        r[0][:20]: r[1:]
+        for r in store.con.execute(
+            "SELECT location_text, city, location_match_method, location_confidence, "
+            "location_truncated FROM postings"
+        ).fetchall()
+    }
+    assert got["Seattle, WA"][:2] == ("Seattle", "exact")
+    assert got["Sheffeild, UK"][:2] == ("Sheffield", "fuzzy")
+    assert 0 < got["Sheffeild, UK"][2] < got["Seattle, WA"][2] <= 1
+    assert got["Paris, France x x x "][-1] is True
+    assert got["Seattle, WA"][-1] is False

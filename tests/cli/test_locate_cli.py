@@ -139,3 +139,33 @@ def test_an_unknown_encoding_is_one_line_naming_it(
         "error: unknown text encoding 'nonsense' — use a Python codec name such as utf-8, "
         "latin-1, cp1252 or utf-16"
     ]
+
+
+def test_locate_writes_the_match_method_and_confidence(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", [{"where": "Redmond, WA"}, {"where": "Hybrid"}])
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["locate", str(src), "--column", "where", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    _, (redmond, hybrid) = read_csv(out)
+    assert redmond["match_method"] == "exact" and 0.5 < float(redmond["location_confidence"]) <= 1
+    assert hybrid["match_method"] == "none" and float(hybrid["location_confidence"]) == 0
+
+
+def test_eval_locate_scores_per_class_and_per_country(tmp_path: Path) -> None:
+    rows = [
+        {"location": "Knutsford, Cheshire", "expected_status": "resolved", "city": "Knutsford",
+         "country_code": "GB", "class": "L1"},
+        {"location": "Paris, France", "expected_status": "resolved", "city": "Paris",
+         "country_code": "FR", "class": "plain"},
+    ]  # fmt: skip
+    labels = write_csv(tmp_path / "labels.csv", rows)
+    result = CliRunner().invoke(
+        app, ["eval", "locate", str(labels), "--by", "class", "--by", "country"], terminal_width=200
+    )
+    assert result.exit_code == 0, result.output
+    assert "jobatlas per class" in result.output and "jobatlas per country" in result.output
+    lines = result.output.splitlines()
+    assert any("L1" in line and "1.000" in line for line in lines)
+    assert any("FR" in line for line in lines) and any("GB" in line for line in lines)
+    bad = CliRunner().invoke(app, ["eval", "locate", str(labels), "--by", "nope"])
+    assert bad.exit_code != 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -39,6 +40,14 @@ def locate(
 def eval_locate(
     labels_path: str = typer.Argument(..., metavar="LABELS", help="Labelled CSV ('-' for stdin)."),
     errors: int = typer.Option(0, "--errors", help="Also list up to N rows jobatlas gets wrong."),
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Also score jobatlas per group: 'class' (the labels' class column) or"
+            " 'country' (expected country, else the hint). Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Score the location resolver against labels, beside a naive baseline and geotext."""
     from jobatlas.normalize import locations_eval as ev
@@ -46,12 +55,21 @@ def eval_locate(
     _, rows = read_rows(labels_path, ev.REQUIRED_COLUMNS)
     if not rows:
         raise EmptyInputError(f"{labels_path}: no labelled rows", hint="add rows under the header")
+    by = by or []
+    for grouping in by:
+        if grouping not in ev.GROUPINGS:
+            raise typer.BadParameter(
+                f"{grouping!r}: expected one of {', '.join(ev.GROUPINGS)}", param_hint="--by"
+            )
     labels = ev.labels_from_rows(rows)
     scores = ev.evaluate(labels)
     console = stdout()
     console.print(_scores_table(scores, len(labels)))
+    predictions = ev.predict_jobatlas(labels) if (errors or by) else []
+    for grouping in by:
+        console.print(_groups_table(ev.score_by(labels, predictions, grouping), grouping))
     if errors:
-        for miss in ev.misses(labels, ev.predict_jobatlas(labels))[:errors]:
+        for miss in ev.misses(labels, predictions)[:errors]:
             p = miss.prediction
             console.print(
                 f"{miss.label.location!r}: expected {miss.label.status} {miss.label.city or ''}"
@@ -68,6 +86,22 @@ _METRICS = (
     ("status accuracy", "status_accuracy"),
     ("metro accuracy", "metro_accuracy"),
 )
+
+
+def _groups_table(groups: Mapping[str, object], grouping: str) -> Table:
+    table = Table(title=f"jobatlas per {grouping}")
+    table.add_column(grouping)
+    table.add_column("rows", justify="right")
+    for label, _ in _METRICS:
+        table.add_column(label.replace(" accuracy", "").replace(" rate", ""), justify="right")
+    for name, result in groups.items():
+        cells = [getattr(result, attr) for _, attr in _METRICS]
+        table.add_row(
+            name,
+            str(getattr(result, "rows", "")),
+            *("n/a" if v is None else f"{v:.3f}" for v in cells),
+        )
+    return table
 
 
 def _scores_table(scores: Mapping[str, object], rows: int) -> Table:

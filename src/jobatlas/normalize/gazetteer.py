@@ -43,7 +43,7 @@ MIN_POPULATION_FOR_SCRIPT_ALIASES = 15000
 #: A city "owns" a subdivision of the same name when it is at least this large (Berlin, Madrid).
 MIN_POPULATION_FOR_REGION_PROXY = 50000
 #: Bump when the cached layout or the build rules change.
-FORMAT = 6
+FORMAT = 7
 
 #: Languages whose country and subdivision names are indexed (pycountry translations).
 LANGUAGES = (
@@ -51,7 +51,12 @@ LANGUAGES = (
     *("nb_NO", "nl", "pl", "pt", "pt_BR", "ro", "ru", "sv", "th", "tr", "uk", "zh_CN", "zh_TW"),
 )
 
-_DATA_FILES = ("admin_codes.csv", "location_aliases.csv")
+_DATA_FILES = (
+    "admin_codes.csv",
+    "location_aliases.csv",
+    "location_regions.csv",
+    "location_codes.csv",
+)
 
 _SPECIAL = str.maketrans(
     {
@@ -475,9 +480,15 @@ def _add_regions(
         _add_region(gaz, fold(row["name"]), region)
         gaz.codes.setdefault(row["code"], ())
         gaz.codes[row["code"]] += ((row["country"], row["geonames_admin1"]),)
+    for row in data_rows("location_regions.csv"):  # counties, abbreviations, informal regions
+        _add_region(gaz, fold(row["name"]), (row["country"], row["admin1"], False))
     for c in pycountry.countries:
         for code in (str(c.alpha_2), str(c.alpha_3)):
             gaz.codes[code] = (*gaz.codes.get(code, ()), (str(c.alpha_2), ""))
+    for row in data_rows("location_codes.csv"):  # second-level codes: "Torino (TO)"
+        constraint = (row["country"], row["admin1"])
+        if constraint not in gaz.codes.get(row["code"], ()):
+            gaz.codes[row["code"]] = (*gaz.codes.get(row["code"], ()), constraint)
 
 
 def _region_proxies(gaz: Gazetteer, names: dict[str, list[CityRef]]) -> dict[tuple[str, str], str]:

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any, cast
 
 from jobatlas.models import Location, LocationStatus, Place, Remote
 from jobatlas.normalize.gazetteer import (
@@ -55,7 +56,28 @@ OUTPUT_COLUMNS = (
     "remote",
     "location_status",
     "locations",
+    "match_method",
+    "location_confidence",
 )
+
+#: Fuzzy matching (misspellings): least rapidfuzz ratio (0-100) for names of 6+ characters and
+#: for shorter ones; cities considered within a known country and with no country known.
+FUZZY_MIN_SCORE = 84.0
+FUZZY_MIN_SCORE_SHORT = 90.0
+FUZZY_COUNTRY_POPULATION = 15_000
+FUZZY_GLOBAL_POPULATION = 200_000
+#: A fuzzy match's confidence is scaled by this and by its ratio.
+FUZZY_CONFIDENCE = 0.85
+_FUZZY_TOKENS = 2  # unknown tokens tried per string
+_FUZZY_LEN = (4, 40)  # folded length of a token worth matching
+_FUZZY_MAX_CHARS = 200
+#: Confidence of each match method before the same-name share is applied.
+_METHOD_CONFIDENCE = {"exact": 0.98, "alias": 0.93, "hint": 0.85}
+
+#: A place within the radius of a city of ``location_city_parts.csv`` is reported as that city
+#: only when the city is more than this many times larger (Thane, a separate city, is not Mumbai).
+CITY_PART_MAX_SHARE = 10
+_EARTH_KM = 6371.0
 
 #: Between countries, the most populous candidate wins only by at least this factor.
 DECISIVE_RATIO = 3.0
@@ -82,10 +104,17 @@ MAX_LOCATION_CHARS = 1_000
 
 _CACHE_SIZE = 1 << 18
 _OTHERS = re.compile(r"\(\s*\+\s*\d+\s*others?\s*\)|\+\s*\d+\s*(?:others?|more)\b", re.I)
-_BREAK = re.compile(r"<\s*(?:/\s*)?br\s*(?:/\s*)?>|[\r\n\t|;\u2022\u00b7]+", re.I)
+_BREAK = re.compile(r"<\s*(?:/\s*)?br\s*(?:/\s*)?>|[\r\n\t|;\u2022\u00b7\u30fb]+", re.I)
 _PARENS = re.compile(r"[(\[\uff08]([^()\[\]\uff08\uff09]*)[)\]\uff09]")
 _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]+\s*|\s+-(?=\S)|(?<=\S)-\s+")
-_WORD_SEP = re.compile(r"\s+(?:or|and|ou|et|und|oder|o)\s+|\s*&\s*|\s*\+\s*", re.I)
+# "and"/"or" of the job boards' languages (Spanish y/e/o, Italian/Portuguese e/ou, Catalan i,
+# Dutch en, Swedish och/eller, Danish/Norwegian og/eller, Russian и/или); read only when the
+# whole piece names nothing ("Aix en Provence" is one name).
+_WORD_SEP = re.compile(
+    r"\s+(?:or|and|ou|et|und|oder|o|y|e|i|en|och|og|eller|и|или)\s+"
+    r"|\s*&\s*|\s*\+\s*",
+    re.I,
+)
 _SLASH = re.compile(r"\s*[/\\]\s*")
 # Runs of three or more spaces become two: no rule tells two spaces from more (they read one
 # space, "\s?" or "\s*"), and the separators above scan a run once from each of its positions.
@@ -112,6 +141,12 @@ _MAX_QUALIFIERS = 8
 _INDEXED = 64  # candidate lists longer than this are filtered through an index
 _TRAILING_CODE = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
 _INNER_HYPHEN = re.compile(r"\S-\S")
+# A township or a numbered district after a town's name (folded text).
+_UNIT_SUFFIX = re.compile(
+    r"^(.+?) (?:twp|township|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
+)
+# A Japanese prefecture (都道府県) or Chinese province (省) written before the city, no space.
+_CJK_DIVISION = re.compile(r"^([^\x00-\x7f]{1,4}?[都道府県省])([^\x00-\x7f]{2,})$")
 _N_PLACES = re.compile(r"^\d+\s*(?:locations?|offices|cities|sites)$")
 _CODE = re.compile(r"^[A-Za-z]{2,3}$")
 _CONNECTORS = ("based in", "anywhere in", "within", "across", "from", "in", "only", "ok", "for")
@@ -363,6 +398,7 @@ class LocationResolver:
         self._read: Callable[[str], _Piece] = lru_cache(maxsize=_CACHE_SIZE)(self._read_uncached)
         self._area = [f"{c}|{a}" for c, a in zip(gazetteer.country, gazetteer.admin1, strict=True)]
         self._by_area = lru_cache(maxsize=1 << 14)(self._by_area_uncached)
+        self._covers: dict[int, int] | None = None
 
     @classmethod
     def load(cls) -> LocationResolver:
@@ -401,18 +437,171 @@ class LocationResolver:
     # -- top level
 
     def _resolve(self, text: str, country_hint: str | None) -> Location:
-        parsed = self._parse(text)
         hint = self.country_of_hint(country_hint)
+        parsed, loc = self._resolve_parsed(text, hint)
+        if not loc.places and loc.status in ("unresolved", "country_only", "ambiguous"):
+            by_postcode = self._resolve_postcode(text)
+            if by_postcode is not None:
+                return by_postcode
+        if not loc.places and loc.status == "unresolved":
+            dropped = self._resolve_without_country(text, hint)
+            if dropped is not None:
+                return dropped
+        if not loc.places and loc.status in ("unresolved", "country_only"):
+            fuzzy = self._resolve_fuzzy(text, parsed, hint, loc.country_code)
+            if fuzzy is not None:
+                return fuzzy
+        return self._rate(loc, parsed, hint)
+
+    def _resolve_without_country(self, text: str, hint: str | None) -> Location | None:
+        """ "Calgary, AB, United States": a town with its own state or province beats a trailing
+        country that contradicts it (job boards append the employer's country)."""
+        if len(text) > _FUZZY_MAX_CHARS:
+            return None
+        head, sep, last = text.rpartition(",")
+        if not sep or head.count(",") < 1 or fold(last) not in self.gaz.countries:
+            return None
+        parsed, loc = self._resolve_parsed(head, hint)
+        if loc.status != "resolved" or not loc.places:
+            return None
+        rated = self._rate(loc, parsed, hint)
+        return _rated(rated, rated.match_method, round(rated.location_confidence * 0.8, 3))
+
+    def _resolve_postcode(self, text: str) -> Location | None:
+        """A string that names no place but a postcode: the postcode's post town
+        (``location_postcodes.csv``), "GU1, Surrey" -> Guildford."""
+        if len(text) > _FUZZY_MAX_CHARS or not _HAS_DIGIT(text):
+            return None
+        found = _find_postcode(text, _postcode_towns())
+        if found is None:
+            return None
+        (start, end), (country, city) = found
+        index = self.gaz.index_of(city)
+        if index is None:
+            return None
+        name = self.gaz.name[index]
+        parsed, loc = self._resolve_parsed(text[:start] + name + text[end:], country)
+        if not loc.places or loc.places[0].country_code != country:
+            return None
+        rated = self._rate(loc, parsed, country)
+        return _rated(rated, "postcode", 0.8)
+
+    def _resolve_parsed(self, text: str, hint: str | None) -> tuple[_Parsed, Location]:
+        parsed = self._parse(text)
         outcomes: list[_Outcome] = []
         for chunk in parsed.chunks:
             outcomes += self._resolve_chunk(chunk, hint)
-        return self._compose(parsed, outcomes)
+        return parsed, self._compose(parsed, outcomes)
+
+    # -- misspellings and confidence
+
+    def _resolve_fuzzy(
+        self, text: str, parsed: _Parsed, hint: str | None, country: str | None
+    ) -> Location | None:
+        """Retry with the unknown words of ``text`` replaced by the closest gazetteer name.
+
+        Restricted to the country the text or the hint gives (any city); with neither, to cities
+        of at least ``FUZZY_GLOBAL_POPULATION``. At most ``_FUZZY_TOKENS`` unknown tokens are
+        tried, so hostile inputs stay linear.
+        """
+        if len(text) > _FUZZY_MAX_CHARS:
+            return None
+        unknown = [
+            t
+            for chunk in parsed.chunks
+            for t in chunk
+            if not (t.cities or t.is_qualifier) and _FUZZY_LEN[0] <= len(t.key) <= _FUZZY_LEN[1]
+        ]
+        if not unknown or len(unknown) > _FUZZY_TOKENS:
+            return None
+        scope = country or hint
+        fixed, worst = text, 100.0
+        for tok in unknown:
+            found = self._fuzzy_name(tok.key, scope)
+            if found is None or tok.text not in fixed:
+                return None
+            name, score = found
+            fixed = fixed.replace(tok.text, name, 1)
+            worst = min(worst, score)
+        parsed2, loc = self._resolve_parsed(fixed, hint)
+        if not loc.places:
+            return None
+        if scope is not None and loc.places[0].country_code != scope:
+            return None
+        rated = self._rate(loc, parsed2, hint)
+        confidence = rated.location_confidence * (worst / 100.0) * FUZZY_CONFIDENCE
+        return _rated(rated, "fuzzy", round(confidence, 3))
+
+    def _fuzzy_name(self, key: str, country: str | None) -> tuple[str, float] | None:
+        # Misspellings keep the first letter ("Sheffeild", "Torronto"); requiring it keeps
+        # garbled words ("Vaşington") unresolved and cuts the names compared.
+        names = self._fuzzy_pool(country).get(key[:1])
+        if not names:
+            return None
+        from rapidfuzz import fuzz, process  # imported on the first misspelling only
+
+        cutoff = FUZZY_MIN_SCORE if len(key) >= 6 else FUZZY_MIN_SCORE_SHORT
+        found = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if found is None:
+            return None
+        return found[0], float(found[1])
+
+    def _fuzzy_pool(self, country: str | None) -> dict[str, list[str]]:
+        """Folded main names of the cities fuzzy matching may return, by first letter."""
+        return _fuzzy_pools(self.gaz).get(country or "", {})
+
+    def _rate(self, loc: Location, parsed: _Parsed, hint: str | None) -> Location:
+        """``match_method`` and ``location_confidence`` of a resolved location."""
+        place = loc.primary
+        if place is None:
+            if loc.status in ("country_only", "remote", "multi") and loc.country_code:
+                regional = any(t.regions or t.codes for chunk in parsed.chunks for t in chunk)
+                return _rated(loc, "region" if regional else "country", 0.9)
+            return loc
+        city = self.gaz.index_of(place.geonameid)
+        if city is None:
+            return loc
+        covers = self._covers or {}
+        method, share = "alias", 1.0
+        found = False
+        for chunk in parsed.chunks:
+            for tok in chunk:
+                for ref in tok.cities:
+                    if ref >> 1 == city or covers.get(ref >> 1) == city:
+                        found = True
+                        method = "alias" if ref & 1 else "exact"
+                        break
+                if not found:
+                    continue
+                if len(tok.cities) > 1:
+                    share = self._share(tok.cities, ref >> 1)
+                    if hint and not any(t.is_qualifier for t in chunk):
+                        country = self.gaz.country
+                        if any(country[r >> 1] != place.country_code for r in tok.cities):
+                            method = "hint"
+                break
+            if found:
+                break
+        confidence = _METHOD_CONFIDENCE[method] * (0.6 + 0.4 * share)
+        if loc.status == "multi":
+            confidence *= 0.9
+        return _rated(loc, method, round(confidence, 3))
+
+    def _share(self, refs: tuple[CityRef, ...], city: int) -> float:
+        """The chosen city's share of the population of every place the token could name."""
+        pop = self.gaz.population
+        total = sum(pop[r >> 1] for r in dict.fromkeys(r | 1 for r in refs))
+        return pop[city] / total if total > 0 else 1.0
 
     def _compose(self, parsed: _Parsed, outcomes: list[_Outcome]) -> Location:
+        covers = self._covers if self._covers is not None else self._load_covers()
         if len(outcomes) == 1 and outcomes[0].kind == "place" and not parsed.multi:
-            place = self.place(outcomes[0].city)  # the common case, made quick
+            city = outcomes[0].city
+            place = self.place(covers.get(city, city))  # the common case, made quick
             return Location("resolved", parsed.remote, (place,), place.country_code)
-        cities = list(dict.fromkeys(o.city for o in outcomes if o.kind == "place"))
+        cities = list(
+            dict.fromkeys(covers.get(o.city, o.city) for o in outcomes if o.kind == "place")
+        )
         places = tuple(self.place(c) for c in cities)
         named = len(places) + sum(o.kind == "ambiguous" for o in outcomes)
         countries = [o.countries for o in outcomes if o.kind in ("countries", "failed")]
@@ -433,6 +622,10 @@ class LocationResolver:
             status, country = self._countries_status(outcomes)
         return Location(status=status, remote=parsed.remote, places=places, country_code=country)
 
+    def _load_covers(self) -> dict[int, int]:
+        self._covers = _city_covers(self.gaz)
+        return self._covers
+
     @staticmethod
     def _countries_status(outcomes: list[_Outcome]) -> tuple[LocationStatus, str | None]:
         sets = [o.countries for o in outcomes if o.kind == "countries" and o.countries]
@@ -451,6 +644,8 @@ class LocationResolver:
         if not text.isascii():
             text = unicodedata.normalize("NFKC", text)
         text = _squeeze(text)
+        if _HAS_RADIUS_WORD(text):
+            text = _unwrap_radius(text)
         if "+" in text:
             text, n = _OTHERS.subn(" ", text)
             parsed.multi = n > 0
@@ -501,6 +696,8 @@ class LocationResolver:
             return _Piece(multi=True)
         if key in _vocab().noise or key.replace(" ", "").isdigit():
             return _Piece()
+        if "-" in text and peels < _MAX_PEELS and (tagged := self._split_tag(text, peels + 1)):
+            return tagged
         whole = self._analyse(text, key)
         if whole.cities or whole.is_qualifier:
             return _Piece((whole,))
@@ -521,7 +718,7 @@ class LocationResolver:
         return _concat(self._reread(p, peels) for p in parts)
 
     def _split_slash(self, text: str, peels: int) -> _Piece | None:
-        """ "Bangalore/Bengaluru", "SF/NYC": alternatives, merged later when in one metro."""
+        """ "Bangalore/Bengaluru", "SF/NYC": alternatives, merged later when they name one city."""
         parts = [p for p in _SLASH.split(text) if p.strip()]
         if len(parts) < 2:
             return None
@@ -532,6 +729,17 @@ class LocationResolver:
         group = max((t.slash_group for t in out.tokens), default=-1) + 1
         tokens = tuple(t if t.slash_group >= 0 else _copy(t, slash_group=group) for t in out.tokens)
         return _Piece(tokens, out.remote, out.multi, slashes=True)
+
+    def _split_tag(self, text: str, peels: int) -> _Piece | None:
+        """ "Remote-USA", "USA-Remote", "Remote-US-TX": a work arrangement joined by hyphens to
+        its qualifiers; the parts are read apart (never as one hyphenated town, "Usa", Japan)."""
+        parts = [p for p in text.split("-") if p.strip()]
+        if len(parts) < 2 or len(parts) > _MAX_QUALIFIERS:
+            return None
+        arrangement = _vocab().arrangement
+        if not any(fold(p) in arrangement for p in parts):
+            return None
+        return _concat(self._reread(p, peels) for p in parts)
 
     def _split_arrangement(self, key: str, peels: int) -> _Piece | None:
         """ "Remote in UK" -> remote, and the token "UK"."""
@@ -588,7 +796,13 @@ class LocationResolver:
                     return refs
         if key.endswith(" city") and (refs := self._lookup(key[:-5])):
             return refs
+        m = _UNIT_SUFFIX.match(key)  # "Clinton Twp", "Paris 9e Arrondissement", "Dublin 2"
+        if m and (refs := self._lookup(m.group(1) + " township") or self._lookup(m.group(1))):
+            return tuple(r for r in refs if not r & 1)  # main names only: not "Area 51"
         if key and not key.isascii():
+            m = _CJK_DIVISION.match(key.replace(" ", ""))
+            if m and (refs := self._prefix_lookup(m.group(2))):
+                return refs  # "神奈川県横浜市": the city after its prefecture or province
             return self._prefix_lookup(key)
         return ()
 
@@ -709,7 +923,9 @@ class LocationResolver:
         countries = {r[0] for r in tok.regions}
         pop = self._best_population(tok, first, countries)
         only_countries = all(q.country and not q.regions for q in quals)
-        floor = CITY_OVER_NAMED_REGION_POPULATION if only_countries else CITY_OVER_REGION_POPULATION
+        county = not any(r[2] for r in tok.regions)  # "Falkirk, Scotland": a council area
+        small = only_countries or county
+        floor = CITY_OVER_NAMED_REGION_POPULATION if small else CITY_OVER_REGION_POPULATION
         return "city" if pop >= floor or not city_ok else "qualifier"
 
     def _bare_head(self, chunk: _Chunk, i: int, hint: str | None) -> str:
@@ -731,7 +947,13 @@ class LocationResolver:
             return "ambiguous"
         pop, country = self.gaz.population[choice], self.gaz.country[choice]
         if country in countries:
-            return "city" if pop >= CITY_OVER_REGION_POPULATION else "qualifier"
+            # A county or council area named after its town is the town ("Wrexham", "Galway",
+            # "Granada"); a state or province needs a big city to be read as one.
+            if tok.region_word:  # "APAC" is Asia-Pacific, not Apac, Uganda
+                return "qualifier"
+            first = any(r[2] for r in tok.regions if r[0] == country)
+            floor = CITY_OVER_REGION_POPULATION if first else CITY_OVER_NAMED_REGION_POPULATION
+            return "city" if pop >= floor else "qualifier"
         if country == hint or pop >= FOREIGN_CITY_OVER_REGION_POPULATION:
             return "city"
         return "qualifier" if pop < CITY_OVER_REGION_POPULATION else "ambiguous"
@@ -923,7 +1145,7 @@ class LocationResolver:
         return city
 
     def _merge_slash_groups(self, groups: list[_Group], outcomes: list[_Outcome]) -> list[_Outcome]:
-        """Alternatives in one metro are one place: "Bangalore/Bengaluru"."""
+        """Alternatives naming one place are one place: "Bangalore/Bengaluru"."""
         out: list[_Outcome] = []
         seen: dict[tuple[int, int], int] = {}
         for group, outcome in zip(groups, outcomes, strict=True):
@@ -931,7 +1153,10 @@ class LocationResolver:
             if slash < 0 or outcome.kind != "place":
                 out.append(outcome)
                 continue
-            key = (slash, self.metros.core_of(outcome.city))
+            # one place named twice ("Hyderabad/Secunderabad": a part of the city), not two
+            # places of one metro ("Mumbai / Thane" lists two cities)
+            covers = self._covers if self._covers is not None else self._load_covers()
+            key = (slash, covers.get(outcome.city, outcome.city))
             if key not in seen:
                 seen[key] = len(out)
                 out.append(outcome)
@@ -943,12 +1168,36 @@ class LocationResolver:
 # -- helpers ---------------------------------------------------------------------------------
 
 
+def _rated(loc: Location, method: str, confidence: float) -> Location:
+    """``loc`` with its match method and confidence (quicker than ``dataclasses.replace``)."""
+    return Location(
+        loc.status, loc.remote, loc.places, loc.country_code, loc.truncated, method, confidence
+    )
+
+
 _STRENGTH = {"unknown": 0, "onsite": 1, "hybrid": 2, "remote": 3}
 
 
 def _stronger(current: Remote, new: Remote) -> Remote:
     """The arrangement that allows more remote work: "Hybrid or Remote" is remote."""
     return new if _STRENGTH[new] > _STRENGTH[current] else current
+
+
+# "Remote within 50 miles of Boston", "(must live within commuting distance of Phoenix)",
+# "Toronto preferred": the phrase goes, the place stays (a place, not an aside, when bracketed).
+_RADIUS_PHRASE = (
+    r"(?:must\s+(?:live|be|reside)\s+)?(?:within|in)\s+(?:an?\s+)?"
+    r"(?:\d+\s*(?:miles?|mi|kms?|kilomet(?:er|re)s?)|(?:easy\s+|reasonable\s+)?"
+    r"(?:commut\w*|driving|travel)\s+distance)\s+(?:of|from|to)\b"
+)
+_HAS_RADIUS_WORD = re.compile(r"within|distance|preferred|preferably", re.I).search
+_RADIUS_BRACKET = re.compile(r"[(\[]([^()\[\]]*?)\b" + _RADIUS_PHRASE + r"([^()\[\]]*)[)\]]", re.I)
+_RADIUS = re.compile(r"\b" + _RADIUS_PHRASE + r"|\b(?:preferred|preferably)\b", re.I)
+
+
+def _unwrap_radius(text: str) -> str:
+    text = _RADIUS_BRACKET.sub(lambda m: f" - {m.group(1)} - {m.group(2)}", text)
+    return _RADIUS.sub(" - ", text)
 
 
 def _squeeze(text: str) -> str:
@@ -993,6 +1242,115 @@ def _arrangement(key: str) -> tuple[Remote, str] | None:
     return None
 
 
+# Tables derived from the gazetteer and bundled data only, shared by every resolver of one
+# gazetteer (as its Places are): built on first use, never per resolver.
+_DERIVED: dict[str, tuple[Gazetteer, Any]] = {}
+
+
+def _city_covers(gaz: Gazetteer) -> dict[int, int]:
+    """City -> the city whose GeoNames entry covers it (``location_city_parts.csv``)."""
+    cached = _DERIVED.get("covers")
+    if cached is not None and cached[0] is gaz:
+        return cast(dict[int, int], cached[1])
+    import numpy as np
+
+    rows = list(data_rows("location_city_parts.csv"))
+    cores: list[int] = []
+    for row in rows:
+        core = gaz.index_of(int(row["geonameid"]))
+        if core is None:
+            raise ValueError(f"location_city_parts.csv: no GeoNames city {row['geonameid']}")
+        cores.append(core)
+    wanted = {gaz.country[c] for c in cores}
+    by_country: dict[str, list[int]] = {c: [] for c in wanted}
+    for i, c in enumerate(gaz.country):
+        if c in wanted:
+            by_country[c].append(i)
+    pop_all = np.frombuffer(gaz.population, dtype=np.int64)
+    lat_all = np.radians(np.frombuffer(gaz.latitude, dtype=np.float64))
+    lon_all = np.radians(np.frombuffer(gaz.longitude, dtype=np.float64))
+    covers: dict[int, int] = {}
+    for row, core in zip(rows, cores, strict=True):
+        members = np.array(by_country[gaz.country[core]], dtype=np.int64)
+        if row["scope"] in ("admin1", "radius"):
+            a1 = gaz.admin1[core]
+            members = members[[gaz.admin1[i] == a1 for i in members.tolist()]]
+        if row["scope"] == "radius":
+            lat, lon = lat_all[members], lon_all[members]
+            dlat, dlon = lat - lat_all[core], lon - lon_all[core]
+            h = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lat_all[core]) * np.sin(dlon / 2) ** 2
+            km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+            small = pop_all[members] * CITY_PART_MAX_SHARE < pop_all[core]
+            members = members[(km <= float(row["radius_km"])) & small]
+        for i in members.tolist():
+            if i != core:
+                covers.setdefault(i, core)
+    _DERIVED["covers"] = (gaz, covers)
+    return covers
+
+
+def _fuzzy_pools(gaz: Gazetteer) -> dict[str, dict[str, list[str]]]:
+    """Country ("" for any) -> first letter -> folded main names fuzzy matching may return."""
+    cached = _DERIVED.get("fuzzy")
+    if cached is not None and cached[0] is gaz:
+        return cast(dict[str, dict[str, list[str]]], cached[1])
+    pools: dict[str, dict[str, list[str]]] = {}
+    seen: set[tuple[str, str]] = set()
+    population, country = gaz.population, gaz.country
+    for i in range(len(gaz)):
+        pop = population[i]
+        if pop < FUZZY_COUNTRY_POPULATION:
+            continue
+        name = fold(gaz.name[i])
+        if not name:
+            continue
+        scopes = (country[i], "") if pop >= FUZZY_GLOBAL_POPULATION else (country[i],)
+        for scope in scopes:
+            if (scope, name) not in seen:
+                seen.add((scope, name))
+                pools.setdefault(scope, {}).setdefault(name[0], []).append(name)
+    _DERIVED["fuzzy"] = (gaz, pools)
+    return pools
+
+
+_UK_OUTWARD = re.compile(r"\b([A-Z]{1,2})\d[A-Z\d]?(\s*\d[A-Z]{2})?\b")
+_EIRCODE = re.compile(r"\b([ACDEFHKNPRTVWXY]\d[\dW])(?:\s?[0-9AC-FHKNPRTV-Y]{4})?\b")
+
+
+@lru_cache(maxsize=1)
+def _postcode_towns() -> dict[tuple[str, str], int]:
+    """(country, postcode prefix) -> GeoNames id of its post town."""
+    rows = data_rows("location_postcodes.csv")
+    return {(r["country"], r["prefix"]): int(r["geonameid"]) for r in rows}
+
+
+def _find_postcode(
+    text: str, towns: dict[tuple[str, str], int]
+) -> tuple[tuple[int, int], tuple[str, int]] | None:
+    """The first UK postcode (full, or an outward code standing as a whole comma-separated part),
+    Irish Eircode or Canadian postcode whose prefix is known: its span and (country, town id)."""
+    for m in _EIRCODE.finditer(text):
+        city = towns.get(("IE", m.group(1)))
+        if city is not None and (m.group(0) != m.group(1) or _whole_part(text, m)):
+            return m.span(), ("IE", city)
+    for m in _CA_POSTCODE.finditer(text):
+        city = towns.get(("CA", m.group(0)[0]))
+        if city is not None:
+            return m.span(), ("CA", city)
+    for m in _UK_OUTWARD.finditer(text):
+        city = towns.get(("GB", m.group(1)))
+        if city is not None and (m.group(2) or _whole_part(text, m)):
+            return m.span(), ("GB", city)
+    return None
+
+
+def _whole_part(text: str, m: re.Match[str]) -> bool:
+    """The match is a whole comma-separated part of ``text``."""
+    before = text[: m.start()].rstrip()
+    after = text[m.end() :].lstrip()
+    return (not before or before.endswith(",")) and (not after or after.startswith(","))
+
+
 def _take_asides(text: str) -> tuple[str, list[str]]:
     """Remove bracketed asides and return them; a postcode adds its country as an aside."""
     asides = [m.group(1) for m in _PARENS.finditer(text)]
@@ -1000,7 +1358,7 @@ def _take_asides(text: str) -> tuple[str, list[str]]:
     if _UK_POSTCODE.search(text):
         asides.append("GB")
     if _CA_POSTCODE.search(text):
-        asides.append("CA")
+        asides.append("Canada")  # not "CA", which reads as California
     return text, asides
 
 
@@ -1159,6 +1517,8 @@ def location_columns(loc: Location) -> dict[str, object]:
         "remote": loc.remote,
         "location_status": loc.status,
         "locations": json.dumps(places, ensure_ascii=False),
+        "match_method": loc.match_method,
+        "location_confidence": round(loc.location_confidence, 3),
     }
 
 

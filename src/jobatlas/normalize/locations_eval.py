@@ -16,6 +16,7 @@ shared/data/dev-labels/locations.csv). Metric definitions (every rate is over th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ class Label:
     country_code: str | None
     geonameid: int | None
     metro: str | None
+    klass: str | None = None
+    """The label's failure class (``plain``, ``L1``…), when the file has a ``class`` column."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ def labels_from_rows(rows: Sequence[Mapping[str, str]]) -> list[Label]:
             country_code=r.get("country_code") or None,
             geonameid=int(r["geonameid"]) if (r.get("geonameid") or "").isdigit() else None,
             metro=r.get("metro") or None,
+            klass=(r.get("class") or "").strip() or None,
         )
         for r in rows
     ]
@@ -186,6 +190,39 @@ def score(labels: Sequence[Label], predictions: Sequence[Prediction]) -> Scores:
         status_accuracy=rate("status"),
         metro_accuracy=rate("metro"),
     )
+
+
+#: Ways ``score_by`` can split the rows.
+GROUPINGS = ("class", "country")
+
+
+def group_key(label: Label, by: str) -> str | None:
+    """The group of one row: its ``class`` column, or its expected country (hint when none)."""
+    if by == "class":
+        return label.klass
+    if by == "country":
+        return label.country_code or label.country_hint or "(none)"
+    raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(GROUPINGS)}")
+
+
+def score_by(
+    labels: Sequence[Label], predictions: Sequence[Prediction], by: str
+) -> dict[str, Scores]:
+    """Scores per group (see ``group_key``), groups in order; rows with no group are left out."""
+    groups: dict[str, tuple[list[Label], list[Prediction]]] = {}
+    for x, p in zip(labels, predictions, strict=True):
+        key = group_key(x, by)
+        if key is None:
+            continue
+        xs, ps = groups.setdefault(key, ([], []))
+        xs.append(x)
+        ps.append(p)
+    return {k: score(*groups[k]) for k in sorted(groups, key=_group_order)}
+
+
+def _group_order(key: str) -> tuple[int, str]:
+    m = re.fullmatch(r"L(\d+)", key)
+    return (int(m.group(1)), "") if m else (0 if key == "plain" else 1000, key)
 
 
 def misses(labels: Sequence[Label], predictions: Sequence[Prediction]) -> list[Miss]:
