@@ -7,7 +7,15 @@ import sys
 
 import typer
 
-from jobatlas.cli import classify, collect, locate, pipeline, rank, salary  # noqa: F401
+from jobatlas.cli import (  # noqa: F401  (each registers its commands)
+    classify,
+    collect,
+    employers,
+    locate,
+    pipeline,
+    rank,
+    salary,
+)
 from jobatlas.cli.app import app, stderr, styled
 from jobatlas.errors import JobatlasError
 

@@ -17,14 +17,13 @@ Scores, over pairs: precision = of the pairs predicted same, the share labelled 
 of the pairs labelled same, the share predicted same. A pair is predicted same when both names
 have a key and the keys are equal.
 
-Run ``python -m jobatlas.normalize.employers_eval [PAIRS.csv] [--misses dev]``.
+Run ``jobatlas eval employers [PAIRS.csv] [--misses dev|blind|all]``.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -230,56 +229,3 @@ def names_per_second(names: Sequence[str], key: KeyFunction = employer_key) -> f
         key(name)
     elapsed = time.perf_counter() - start
     return len(names) / elapsed if elapsed else float("inf")
-
-
-def _line(scores: Scores) -> str:
-    return (
-        f"{scores.name:<16} pairs {scores.pairs:>4}  precision {scores.precision:.3f} "
-        f"({scores.true_positives}/{scores.true_positives + scores.false_positives})  "
-        f"recall {scores.recall:.3f} "
-        f"({scores.true_positives}/{scores.true_positives + scores.false_negatives})"
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    show: str | None = None
-    if "--misses" in args:
-        at = args.index("--misses")
-        show = args[at + 1] if at + 1 < len(args) else "dev"
-        del args[at : at + 2]
-    path = Path(args[0]) if args else Path("tests/data/employer_pairs.csv")
-    pairs = read_pairs(path)
-    counts = bundled_employer_counts()
-    grouped = grouped_key(pairs, counts)
-    for split in ("dev", "blind", "all"):
-        subset = [p for p in pairs if split == "all" or p.split == split]
-        print(f"== {split}: {len(subset)} pairs, {sum(p.same for p in subset)} same")
-        print(_line(score(subset, grouped, "grouped")))
-        print(_line(score(subset, employer_key, "employer_key")))
-        for name, key in BASELINES.items():
-            print(_line(score(subset, key, name)))
-        if show == split:
-            result = score(subset, grouped, "grouped")
-            for pair in result.false_merges:
-                print(f"  FALSE MERGE {pair.name_a!r} ~ {pair.name_b!r}  ({pair.note})")
-            for pair in result.missed:
-                print(f"  MISSED      {pair.name_a!r} ~ {pair.name_b!r}  ({pair.note})")
-    report = merge_report(counts)
-    print(
-        f"== bundled data: {report.raw_names} distinct raw names, "
-        f"{report.lower_strip_names} after lower+strip, "
-        f"{merge_report(counts, grouped=False).keys} employer_key keys, "
-        f"{report.keys} grouped employers"
-    )
-    for merge in report.merges[:20]:
-        spellings = "; ".join(f"{s} ({n})" for s, n in merge.spellings[:6])
-        more = f"; +{len(merge.spellings) - 6} more" if len(merge.spellings) > 6 else ""
-        print(f"  {merge.display} [{merge.postings}]: {spellings}{more}")
-    rate = names_per_second(sorted(counts))
-    print(f"== speed: {rate:,.0f} distinct names/s (cold cache, {len(counts)} names)")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
