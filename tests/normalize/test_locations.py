@@ -513,3 +513,58 @@ def test_townships_district_numbers_and_prefectures_are_read_past() -> None:
         place = resolve_location(text).primary
         assert place is not None and place.city == city, text
     assert resolve_location("Area 51").primary is None
+
+
+def test_a_bracket_completing_a_name_is_part_of_it() -> None:
+    for text, city in [
+        ("Halle (Saale)", "Halle (Saale)"),
+        ("Frankfurt (Oder), DE", "Frankfurt (Oder)"),
+    ]:
+        place = resolve_location(text).primary
+        assert place is not None and place.city == city, text
+    place = resolve_location("Berlin (Hybrid)").primary
+    assert place is not None and place.city == "Berlin"
+
+
+def test_a_town_written_with_its_core_by_alternate_names_is_one_place() -> None:
+    loc = resolve_location("Sant Cugat, Barcelona")
+    assert loc.status == "resolved" and loc.primary is not None
+    assert loc.primary.city == "Sant Cugat del Vallès" and loc.primary.metro == "Barcelona"
+
+
+def test_city_states_and_town_level_subdivisions_are_cities() -> None:
+    for text, city in [("HK", "Hong Kong"), ("Valletta, Malta", "Valletta")]:
+        loc = resolve_location(text)
+        assert loc.status == "resolved" and loc.primary is not None, text
+        assert loc.primary.city == city, text
+
+
+def test_a_country_name_before_another_country_is_its_town() -> None:
+    place = resolve_location("Granada, Spain").primary
+    assert place is not None and (place.city, place.country_code) == ("Granada", "ES")
+
+
+def test_misspellings_with_two_letters_swapped() -> None:
+    place = resolve_location("Tuscon, AZ").primary
+    assert place is not None and place.city == "Tucson"
+
+
+def test_a_japanese_prefecture_alone_is_country_only() -> None:
+    for text in ("京都府", "神奈川県"):
+        loc = resolve_location(text)
+        assert (loc.status, loc.country_code) == ("country_only", "JP"), text
+    place = resolve_location("神奈川県横浜市").primary
+    assert place is not None and place.city == "Yokohama"
+
+
+def test_two_places_joined_by_or_are_a_list_even_in_one_metro() -> None:
+    assert resolve_location("Palo Alto or San Francisco").status == "multi"
+    assert resolve_location("NYC or Remote").status == "resolved"
+
+
+def test_named_parts_of_los_angeles_and_san_diego_are_the_city() -> None:
+    for text, city in [("Van Nuys, CA", "Los Angeles"), ("La Jolla, CA", "San Diego")]:
+        place = resolve_location(text).primary
+        assert place is not None and place.city == city, text
+    place = resolve_location("Hollywood, FL").primary  # another state's town keeps its name
+    assert place is not None and place.city == "Hollywood"

@@ -166,6 +166,15 @@ def resolver() -> LocationResolver:
         ("Mississauga, ON, Canada", "Toronto"),
         ("Cambridge, UK", "Cambridge"),
         ("Oxford, UK", "Oxford"),
+        # official definitions in metro_overrides.csv (metropolitan counties, TTWAs, FUAs, MSAs)
+        ("Bolton, UK", "Manchester"),
+        ("Sunderland, UK", "Newcastle upon Tyne"),
+        ("Warrington, UK", "Warrington"),
+        ("Bonn, Germany", "Bonn"),
+        ("Guelph, Ontario", "Guelph"),
+        ("Boulder, CO", "Boulder"),
+        ("Aurora, IL", "Chicago"),
+        ("Norwalk, CT", "New York City"),
     ],
 )
 def test_issue_metro_memberships(text: str, metro: str) -> None:

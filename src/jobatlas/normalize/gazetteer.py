@@ -43,7 +43,7 @@ MIN_POPULATION_FOR_SCRIPT_ALIASES = 15000
 #: A city "owns" a subdivision of the same name when it is at least this large (Berlin, Madrid).
 MIN_POPULATION_FOR_REGION_PROXY = 50000
 #: Bump when the cached layout or the build rules change.
-FORMAT = 7
+FORMAT = 8
 
 #: Languages whose country and subdivision names are indexed (pycountry translations).
 LANGUAGES = (
@@ -468,12 +468,21 @@ def _add_regions(
         gaz.codes[str(code)] = (("US", str(code)),)
     proxies = _region_proxies(gaz, names)
     translations = _translations("iso3166-2")
+    town_units: dict[str, int] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and str(sub.type) == "Municipality":
+            town_units[str(sub.country_code)] = town_units.get(str(sub.country_code), 0) + 1
     for sub in pycountry.subdivisions:
         country = str(sub.country_code)
         if country == "US":
             continue  # states above; its outlying areas are countries in GeoNames
         first = sub.parent_code is None
+        town_level = first and _town_level(str(sub.type), town_units.get(country, 0))
         for key in _translated_keys(sub.name, translations):
+            if town_level and any(
+                not r & 1 and gaz.country[r >> 1] == country for r in names.get(key, ())
+            ):
+                continue  # Malta's local councils, Slovenia's municipalities: the town itself
             _add_region(gaz, key, (country, proxies.get((country, key), ""), first))
     for row in data_rows("admin_codes.csv"):
         region = (row["country"], row["geonames_admin1"], True)
@@ -489,6 +498,20 @@ def _add_regions(
         constraint = (row["country"], row["admin1"])
         if constraint not in gaz.codes.get(row["code"], ()):
             gaz.codes[row["code"]] = (*gaz.codes.get(row["code"], ()), constraint)
+
+
+#: ISO 3166-2 first-level subdivision types that are one town's own council area.
+_TOWN_LEVEL_TYPES = frozenset({"Local council", "Commune", "City with county rights", "State city"})
+#: A country whose first level is this many municipalities has town-level municipalities.
+_TOWN_LEVEL_MUNICIPALITIES = 20
+
+
+def _town_level(kind: str, municipalities: int) -> bool:
+    """Whether a first-level subdivision of type ``kind`` is a town's council area (ISO 3166-2):
+    named after its town, it names the town, not a region (Valletta, Sliema, Eger)."""
+    if kind == "Municipality":
+        return municipalities >= _TOWN_LEVEL_MUNICIPALITIES
+    return kind in _TOWN_LEVEL_TYPES
 
 
 def _region_proxies(gaz: Gazetteer, names: dict[str, list[CityRef]]) -> dict[tuple[str, str], str]:

@@ -138,6 +138,7 @@ _MAX_PEELS = 8
 # three), and so does a name that may be a city or a division ("Georgia, US"); more are ignored,
 # since reading all of them again for each token of a long list would take quadratic time.
 _MAX_QUALIFIERS = 8
+_BRACKETED_NAME_CHARS = 40  # "Name (Qualifier)" read as one name only up to this length each
 _INDEXED = 64  # candidate lists longer than this are filtered through an index
 _TRAILING_CODE = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
 _INNER_HYPHEN = re.compile(r"\S-\S")
@@ -146,6 +147,7 @@ _UNIT_SUFFIX = re.compile(
     r"^(.+?) (?:twp|township|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
 )
 # A Japanese prefecture (都道府県) or Chinese province (省) written before the city, no space.
+_JP_PREFECTURE = re.compile(r"^[^\x00-\x7f]{1,3}[府県]$")
 _CJK_DIVISION = re.compile(r"^([^\x00-\x7f]{1,4}?[都道府県省])([^\x00-\x7f]{2,})$")
 _N_PLACES = re.compile(r"^\d+\s*(?:locations?|offices|cities|sites)$")
 _CODE = re.compile(r"^[A-Za-z]{2,3}$")
@@ -543,7 +545,10 @@ class LocationResolver:
         cutoff = FUZZY_MIN_SCORE if len(key) >= 6 else FUZZY_MIN_SCORE_SHORT
         found = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is None:
-            return None
+            # Two neighbouring letters swapped ("Tuscon") cost two edits in ``fuzz.ratio``.
+            swaps = {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(1, len(key) - 1)}
+            swapped = next((n for n in names if n in swaps), None)
+            return None if swapped is None else (swapped, FUZZY_MIN_SCORE)
         return found[0], float(found[1])
 
     def _fuzzy_pool(self, country: str | None) -> dict[str, list[str]]:
@@ -620,7 +625,23 @@ class LocationResolver:
             status, country = "unresolved", None
         else:
             status, country = self._countries_status(outcomes)
+            city_state = self._city_state_city(country) if status == "country_only" else None
+            if city_state is not None:  # "HK", "Hong Kong SAR": a city-state is its city
+                places = (self.place(city_state),)
+                status = "resolved"
         return Location(status=status, remote=parsed.remote, places=places, country_code=country)
+
+    def _city_state_city(self, country: str | None) -> int | None:
+        """The main city of a city-state (``CITY_STATES``): its most populous gazetteer city."""
+        if country not in CITY_STATES:
+            return None
+        gaz = self.gaz
+        cities = [
+            r >> 1
+            for r in gaz.lookup(fold(gaz.country_names.get(country, "")))
+            if gaz.country[r >> 1] == country
+        ]
+        return max(cities, key=lambda i: gaz.population[i], default=None)
 
     def _load_covers(self) -> dict[int, int]:
         self._covers = _city_covers(self.gaz)
@@ -651,6 +672,7 @@ class LocationResolver:
             parsed.multi = n > 0
         extra: list[_Token] = []
         if _HAS_DIGIT(text) or _HAS_BRACKET(text):
+            text = self._keep_bracketed_names(text)
             text, asides = _take_asides(text)
             extra = self._read_asides(asides, parsed)
             text = _squeeze(_ANY_POSTCODE.sub(" ", text))
@@ -675,6 +697,20 @@ class LocationResolver:
             else:
                 parsed.chunks.append(extra)
         return parsed
+
+    def _keep_bracketed_names(self, text: str) -> str:
+        """Unwrap a bracket that belongs to a name: "Halle (Saale)", "Frankfurt (Oder)"."""
+        out, last = [], 0
+        for m in _PARENS.finditer(text):
+            lo = max(last, m.start() - _BRACKETED_NAME_CHARS)
+            start = max(text.rfind(c, lo, m.start()) for c in ",;|") + 1
+            if (start == 0 and lo > 0) or m.end() - start > 2 * _BRACKETED_NAME_CHARS:
+                continue  # no name is that long
+            key = fold(text[start : m.end()])
+            if key and key != fold(text[start : m.start()]) and self.gaz.lookup(key):
+                out.append(text[last : m.start()] + " " + m.group(1) + " ")
+                last = m.end()
+        return "".join(out) + text[last:] if out else text
 
     def _read_asides(self, asides: list[str], parsed: _Parsed) -> list[_Token]:
         """Bracketed asides ("(Hybrid)", "(US)", "(All Areas)") add qualifiers, never places."""
@@ -715,7 +751,16 @@ class LocationResolver:
         parts = [p for p in _WORD_SEP.split(text) if p.strip()]
         if len(parts) < 2:
             return None
-        return _concat(self._reread(p, peels) for p in parts)
+        pieces = [self._reread(p, peels) for p in parts]
+        out = _concat(pieces)
+        heads = tuple(
+            p.tokens[0]
+            for p in pieces
+            if p.tokens and p.tokens[0].cities and not p.tokens[0].is_qualifier
+        )
+        if len(heads) > 1 and _shared_city(heads) is None:
+            out.multi = True  # "Palo Alto or San Francisco": two places, even in one metro
+        return out
 
     def _split_slash(self, text: str, peels: int) -> _Piece | None:
         """ "Bangalore/Bengaluru", "SF/NYC": alternatives, merged later when they name one city."""
@@ -767,6 +812,8 @@ class LocationResolver:
         country = gaz.countries.get(key)
         regions = gaz.regions.get(key, ())
         region_word = key in gaz.region_words
+        if _JP_PREFECTURE.match(key):  # "京都府", "神奈川県": the prefecture, not its capital
+            return _make_token(text, key, regions=(("JP", "", True),))
         cities = self._lookup(key)
         if not (cities or country or regions or codes or region_word):
             bare = _strip_affixes(key)  # "Oregon Metropolitan Area", "Greater Boston"
@@ -916,6 +963,14 @@ class LocationResolver:
             foreign = all(q.country and q.country != "US" for q in quals)
             if tok.us_state and foreign:
                 return "city" if city_ok else "qualifier"
+            if tok.country and not (tok.us_state or tok.codes) and city_ok:
+                # "Granada, Spain": a country's name (here Grenada's Spanish one) before
+                # another country is a town of that country when a sizeable one exists.
+                others = {q.country for q in quals if q.country and q.country != tok.country}
+                if len(others) == len(quals) == 1:
+                    pop = self._best_population(tok, first, others)
+                    if pop >= CITY_OVER_NAMED_REGION_POPULATION:
+                        return "city"
             return "city" if city_ok and any(not q.country for q in quals) else "qualifier"
         region_ok = _consistent_options([_options(tok.tiers), *(_options(t) for t in first)])
         if city_ok != region_ok:
@@ -1006,14 +1061,22 @@ class LocationResolver:
             for r in tok.cities
         )
 
-    def _is_core_of(self, group: _Group, tok: _Token) -> bool:
-        """Whether ``tok`` names the core city of a metro the group's city may lie in."""
+    def _is_core_of(self, group: _Group, tok: _Token, *, main_names: bool = False) -> bool:
+        """Whether ``tok`` names the core city of a metro the group's city may lie in.
+
+        Alternate names count ("Sant Cugat, Barcelona", "Lyngby, Copenhagen"); with
+        ``main_names`` only the gazetteer's main names of both places do.
+        """
         if group.anchor is None or not tok.cities:
             return False
-        mine = {self.metros.core_of(r >> 1) for r in group.anchor.cities if not r & 1}
+        mine = {
+            self.metros.core_of(r >> 1) for r in group.anchor.cities if not (main_names and r & 1)
+        }
         population = self.gaz.population
         return any(
-            not r & 1 and (r >> 1) in mine and population[r >> 1] >= CONTEXT_MIN_POPULATION
+            not (main_names and r & 1)
+            and (r >> 1) in mine
+            and population[r >> 1] >= CONTEXT_MIN_POPULATION
             for r in tok.cities
         )
 
@@ -1126,6 +1189,8 @@ class LocationResolver:
         """A small district named before its core city counts as the core ("Maslak, Istanbul")."""
         if group.context is None or self.gaz.population[city] >= SUBLOCALITY_POPULATION:
             return city
+        if not self._is_core_of(group, group.context, main_names=True):
+            return city  # named by an alternate name: a town in its own right, kept
         core = self.metros.core_of(city)
         named = {r >> 1 for r in group.context.cities}
         return core if core in named else city
@@ -1255,6 +1320,14 @@ def _city_covers(gaz: Gazetteer) -> dict[int, int]:
     import numpy as np
 
     rows = list(data_rows("location_city_parts.csv"))
+    covers: dict[int, int] = {}
+    for row in [r for r in rows if r["scope"] == "part"]:  # one named part of a city
+        part = gaz.index_of(int(row["geonameid"]))
+        city = gaz.index_of(int(row.get("city_geonameid") or 0))
+        if part is None or city is None:
+            raise ValueError(f"location_city_parts.csv: no GeoNames city for {row['note']}")
+        covers[part] = city
+    rows = [r for r in rows if r["scope"] != "part"]
     cores: list[int] = []
     for row in rows:
         core = gaz.index_of(int(row["geonameid"]))
@@ -1269,7 +1342,6 @@ def _city_covers(gaz: Gazetteer) -> dict[int, int]:
     pop_all = np.frombuffer(gaz.population, dtype=np.int64)
     lat_all = np.radians(np.frombuffer(gaz.latitude, dtype=np.float64))
     lon_all = np.radians(np.frombuffer(gaz.longitude, dtype=np.float64))
-    covers: dict[int, int] = {}
     for row, core in zip(rows, cores, strict=True):
         members = np.array(by_country[gaz.country[core]], dtype=np.int64)
         if row["scope"] in ("admin1", "radius"):
