@@ -45,6 +45,8 @@ def check_encoding(encoding: str) -> None:
 @contextmanager
 def _open_in(path: str, encoding: str) -> Iterator[IO[str]]:
     check_encoding(encoding)
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"  # the same bytes, less a byte-order mark if there is one
     if path == "-":
         yield io.TextIOWrapper(sys.stdin.buffer, encoding=encoding, newline="")
         return
@@ -72,9 +74,6 @@ def read_rows(
     path: str, required: Sequence[str], encoding: str = "utf-8"
 ) -> tuple[list[str], list[Row]]:
     """Read a whole CSV, checking that ``required`` columns exist (None entries are skipped)."""
-    check_encoding(encoding)
-    if codecs.lookup(encoding).name == "utf-8":
-        encoding = "utf-8-sig"  # the same bytes, less a byte-order mark if there is one
     with _open_in(path, encoding) as fh:
         try:
             text = fh.read()
