@@ -568,3 +568,56 @@ def test_named_parts_of_los_angeles_and_san_diego_are_the_city() -> None:
         assert place is not None and place.city == city, text
     place = resolve_location("Hollywood, FL").primary  # another state's town keeps its name
     assert place is not None and place.city == "Hollywood"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "city"),
+    [
+        ("City of Cape Town", "ZA", "Cape Town"),
+        ("Borough of Poole", None, "Poole"),
+        ("Metropolitan Borough of Wigan", None, "Wigan"),
+        ("Municipality of Anchorage", "US", "Anchorage"),
+        ("Gemeente Utrecht", "NL", "Utrecht"),
+        ("Wigan Council", None, "Wigan"),
+        ("London Borough of Hackney", None, "London"),
+    ],
+)
+def test_a_town_council_or_municipality_is_its_town(text: str, hint: str | None, city: str) -> None:
+    place = resolve_location(text, hint).primary
+    assert place is not None and place.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "country"),
+    [
+        ("Landkreis München", "DE", "DE"),
+        ("Fairfax County, VA", "US", "US"),
+        ("Miami-Dade County, FL", "US", "US"),
+        ("Montgomery County, MD", "US", "US"),
+        ("Kent County Council", None, "GB"),
+        ("Pune District", "IN", "IN"),
+        ("Federal District, Brazil", None, "BR"),
+    ],
+)
+def test_a_division_named_after_a_town_is_not_the_town(
+    text: str, hint: str | None, country: str
+) -> None:
+    loc = resolve_location(text, hint)
+    assert (loc.status, loc.country_code, loc.places) == ("country_only", country, ())
+
+
+def test_a_county_that_is_one_place_is_that_place() -> None:
+    place = resolve_location("Arlington County, VA").primary
+    assert place is not None and (place.city, place.admin1) == ("Arlington", "VA")
+
+
+@pytest.mark.parametrize(("code", "hint"), [("CA", "US"), ("DE", "US"), ("IN", "US"), ("MD", None)])
+def test_a_bare_iso_code_is_the_country_whatever_the_hint(code: str, hint: str | None) -> None:
+    loc = resolve_location(code, hint)
+    assert (loc.status, loc.country_code) == ("country_only", code)
+
+
+def test_a_bare_code_that_is_a_city_stays_the_city() -> None:
+    hong_kong, la = resolve_location("HK"), resolve_location("LA", "US")
+    assert hong_kong.primary is not None and hong_kong.primary.city == "Hong Kong"
+    assert la.primary is not None and la.primary.city == "Los Angeles"

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import csv
 from array import array
+from pathlib import Path
 
 import pytest
 
 from jobatlas.errors import ConfigError
-from jobatlas.normalize import metros
+from jobatlas.normalize import locations_eval, metros
 from jobatlas.normalize.gazetteer import Gazetteer, NameIndex, data_rows
 from jobatlas.normalize.locations import LocationResolver, get_resolver, resolve_location
 
@@ -44,11 +46,26 @@ def test_a_big_core_claims_nearby_towns_but_not_distant_ones() -> None:
     gaz = _gazetteer(
         [
             ("Bigcity", "XA", 2_000_000, 0.0),
-            ("Nearby", "XA", 50_000, reach - 5),
-            ("Faraway", "XA", 50_000, reach + 5),
+            ("Nearby", "XA", 40_000, reach - 5),
+            ("Faraway", "XA", 40_000, reach + 5),
         ]
     )
     assert _core_names(gaz) == ["Bigcity", "Bigcity", "Faraway"]
+
+
+def test_a_town_with_its_own_centre_stays_a_core_unless_the_big_core_is_close() -> None:
+    standalone = metros.STANDALONE_KM * 2.0**metros.STANDALONE_EXPONENT
+    assert standalone < metros.radius_km(2_000_000)
+    rows = [
+        ("Bigcity", "XA", 2_000_000, 0.0),
+        ("Closeby", "XA", 200_000, standalone - 3),
+        ("Ownton", "XA", 200_000, -(standalone + 3)),
+        ("Village", "XA", 20_000, -(standalone + 6)),
+    ]
+    assert _core_names(_gazetteer(rows)) == ["Bigcity", "Bigcity", "Ownton", "Ownton"]
+    # Where metros are unions of counties (US MSAs) the big core claims both.
+    us = [(name, "US", pop, km) for name, _, pop, km in rows]
+    assert _core_names(_gazetteer(us)) == ["Bigcity"] * 4
 
 
 def test_a_core_never_claims_across_a_border() -> None:
@@ -71,12 +88,12 @@ def test_twin_cities_merge_only_when_close() -> None:
 
 
 def test_membership_is_transitive() -> None:
-    big = metros.radius_km(3_000_000)
+    big = metros.radius_km(3_000_000, "US")
     gaz = _gazetteer(
         [
-            ("Capital", "XA", 3_000_000, 0.0),
-            ("Satellite", "XA", 200_000, big - 3),
-            ("Suburb", "XA", 20_000, big + 15),
+            ("Capital", "US", 3_000_000, 0.0),
+            ("Satellite", "US", 200_000, big - 3),
+            ("Suburb", "US", 20_000, big + 15),
         ]
     )
     assert _core_names(gaz) == ["Capital", "Capital", "Capital"]
@@ -124,12 +141,12 @@ def test_population_sums_members_but_not_sections_inside_the_core() -> None:
             ("Alpha", "XA", 1_000_000, 0.0),
             ("Alpha North", "XA", 400_000, footprint / 2),
             ("Alpha South", "XA", 300_000, -footprint / 2),
-            ("Commuterville", "XA", 60_000, footprint + 15),
+            ("Commuterville", "XA", 45_000, footprint + 15),
         ]
     )
     m = metros.assign_metros(gaz, [])
     info = m.info(metros.metro_id_of(1))
-    assert info.population == 1_000_000 + 60_000
+    assert info.population == 1_000_000 + 45_000
     assert (info.name, info.country_code) == ("Alpha", "XA")
 
 
@@ -140,6 +157,33 @@ def test_radius_grows_with_population() -> None:
 
 
 # -- the real assignment -----------------------------------------------------------------------
+
+METRO_LABELS = Path(__file__).resolve().parents[1] / "data" / "locations_metro_labels.csv"
+
+
+def test_suburbs_and_standalone_towns_of_the_metro_labels() -> None:
+    with METRO_LABELS.open(encoding="utf-8", newline="") as fh:
+        labels = locations_eval.labels_from_rows(list(csv.DictReader(fh)))
+    scores = locations_eval.score(labels, locations_eval.predict_jobatlas(labels))
+    assert len(labels) >= 200
+    assert scores.metro_accuracy is not None and scores.metro_accuracy >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "metro"),
+    [
+        ("Darmstadt, Germany", "Darmstadt"),
+        ("Offenbach am Main", "Frankfurt am Main"),
+        ("Bonn, Germany", "Bonn"),
+        ("Yokohama, Japan", "Tokyo"),
+        ("Mississauga, ON", "Toronto"),
+        ("Guelph, ON", "Guelph"),
+        ("Aurora, CO", "Denver"),
+    ],
+)
+def test_standalone_towns_keep_their_metro_and_suburbs_join_the_core(text: str, metro: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.metro == metro
 
 
 @pytest.fixture(scope="module")

@@ -93,6 +93,8 @@ CITY_OVER_REGION_POPULATION = 100_000
 CITY_OVER_NAMED_REGION_POPULATION = 10_000
 #: A bare name that is a division in one country and a city in another is the city from here on.
 FOREIGN_CITY_OVER_REGION_POPULATION = 1_000_000
+#: "Landkreis München", "Pune District": a division named after a town this big lies where it is.
+AREA_NAMED_AFTER_TOWN_POPULATION = 10_000
 #: "Maslak, Istanbul": a sub-locality smaller than this is reported as the core city it names.
 SUBLOCALITY_POPULATION = 100_000
 #: "Croydon, London": a city named after a place is its core only from this size on.
@@ -142,6 +144,7 @@ _BRACKETED_NAME_CHARS = 40  # "Name (Qualifier)" read as one name only up to thi
 _INDEXED = 64  # candidate lists longer than this are filtered through an index
 _TRAILING_CODE = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
 _INNER_HYPHEN = re.compile(r"\S-\S")
+_ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
 # A township or a numbered district after a town's name (folded text).
 _UNIT_SUFFIX = re.compile(
     r"^(.+?) (?:twp|township|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
@@ -166,6 +169,8 @@ class _Vocab:
     affix_head: re.Pattern[str]
     affix_tail: re.Pattern[str]
     admin: re.Pattern[str]
+    admin_words: frozenset[str]
+    town: re.Pattern[str]
     noise: frozenset[str]
 
 
@@ -180,6 +185,7 @@ def _vocab() -> _Vocab:
     phrases = _alternation(arrangement)
     prefixes = _alternation(by_kind["prefix"])
     admin = _alternation(by_kind["admin"])
+    town = _alternation(by_kind["town"])
     return _Vocab(
         arrangement=arrangement,
         arrangement_head=re.compile(rf"^({phrases})(?: |$)"),
@@ -188,6 +194,8 @@ def _vocab() -> _Vocab:
         affix_head=re.compile(rf"^(?:(?:{prefixes}) )+"),
         affix_tail=re.compile(_run_at_end(by_kind["suffix"])),
         admin=re.compile(rf"^(?:(?:{admin}) )+|{_run_at_end(by_kind['admin'])}"),
+        admin_words=frozenset(by_kind["admin"]),
+        town=re.compile(rf"^(?:(?:{town}) )+|{_run_at_end(by_kind['town'])}"),
         noise=frozenset(by_kind.get("noise", [])),
     )
 
@@ -441,6 +449,12 @@ class LocationResolver:
     def _resolve(self, text: str, country_hint: str | None) -> Location:
         hint = self.country_of_hint(country_hint)
         parsed, loc = self._resolve_parsed(text, hint)
+        code = text.strip()
+        # A location field holding only "CA", "DE", "IN" is an ISO 3166 country code (as in
+        # aijobs.net's data), not a US state, whatever the hint; "HK" and "SG" stay cities, and
+        # so does a city's own abbreviation ("LA").
+        if not loc.places and _ISO_ALPHA2.fullmatch(code) and code in self.gaz.country_names:
+            return _rated(Location(status="country_only", country_code=code), "country", 0.9)
         if not loc.places and loc.status in ("unresolved", "country_only", "ambiguous"):
             by_postcode = self._resolve_postcode(text)
             if by_postcode is not None:
@@ -819,16 +833,31 @@ class LocationResolver:
             bare = _strip_affixes(key)  # "Oregon Metropolitan Area", "Greater Boston"
             if bare != key:
                 country, regions = gaz.countries.get(bare), gaz.regions.get(bare, ())
-        if not cities:
+        # "Municipality of Anchorage" is the town; "Kent County Council" is the county.
+        town = _strip_town(key)
+        stripped = _strip_admin(town)
+        if not cities and stripped == town:
             cities = self._city_refs(text, key)
+        elif not cities and (bare := _strip_affixes(key)) != key:
+            cities = self._lookup(bare)  # "Greater Paris Metropolitan Region"
         if cities or country or regions or codes or region_word:
             return _make_token(text, key, cities, country, regions, codes, region_word)
-        stripped = _strip_admin(key)
-        if stripped != key:  # "Heredia Province", "State of São Paulo": a division, not a city
-            return _make_token(
-                text, stripped, regions=gaz.regions.get(stripped, ()), admin_marked=True
-            )
+        if stripped != town:  # "Heredia Province", "State of São Paulo": a division, not a city
+            regions = gaz.regions.get(stripped, ()) or self._areas_named_after(stripped)
+            return _make_token(text, stripped, regions=regions, admin_marked=True)
         return _make_token(text, key)
+
+    def _areas_named_after(self, key: str) -> tuple[Region, ...]:
+        """ "Landkreis München", "Fairfax County": a division named after a town is no town, but
+        it lies in a country that has a town of that name (big enough to name a division)."""
+        gaz = self.gaz
+        return tuple(
+            dict.fromkeys(
+                (gaz.country[r >> 1], "", False)
+                for r in self._lookup(key)
+                if gaz.population[r >> 1] >= AREA_NAMED_AFTER_TOWN_POPULATION
+            )
+        )
 
     def _city_refs(self, text: str, key: str) -> tuple[CityRef, ...]:
         """Cities a token names once its exact name has failed: "Greater X Area", "X-Y", ..."""
@@ -842,6 +871,9 @@ class LocationResolver:
                 if refs and len(part_key) > 2:
                     return refs
         if key.endswith(" city") and (refs := self._lookup(key[:-5])):
+            return refs
+        town = _strip_town(key)  # "City of Cape Town", "Borough of Poole", "Gemeente Utrecht"
+        if town != key and (refs := self._lookup(town)):
             return refs
         m = _UNIT_SUFFIX.match(key)  # "Clinton Twp", "Paris 9e Arrondissement", "Dublin 2"
         if m and (refs := self._lookup(m.group(1) + " township") or self._lookup(m.group(1))):
@@ -1290,9 +1322,16 @@ def _strip_affixes(key: str) -> str:
     return vocab.affix_tail.sub("", vocab.affix_head.sub("", key))
 
 
+def _strip_town(key: str) -> str:
+    """ "city of cape town" -> "cape town"; "wigan council" -> "wigan"."""
+    return _vocab().town.sub("", key)
+
+
 def _strip_admin(key: str) -> str:
-    """ "heredia province" -> "heredia"; "state of sao paulo" -> "sao paulo"."""
-    return _vocab().admin.sub("", key)
+    """ "heredia province" -> "heredia"; "state of sao paulo" -> "sao paulo"; "federal district"
+    -> "" (a division word alone names no place)."""
+    vocab = _vocab()
+    return "" if key in vocab.admin_words else vocab.admin.sub("", key)
 
 
 def _arrangement(key: str) -> tuple[Remote, str] | None:

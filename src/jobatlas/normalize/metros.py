@@ -3,7 +3,8 @@
 The rule (see docs/methodology.md, section locations):
 
 * A city of at least ``CORE_MIN_POPULATION`` people can be a core. A core of population ``P``
-  reaches ``radius_km(P) = RADIUS_KM * (P / 1e6) ** RADIUS_EXPONENT`` kilometres.
+  reaches ``radius_km(P) = RADIUS_KM * (P / 1e6) ** RADIUS_EXPONENT`` kilometres, or with
+  ``COUNTY_RADIUS_EXPONENT`` in the countries whose official metros are unions of counties.
 * Every city joins, among the cores of its own country that reach it and have at least
   ``DOMINANCE`` times its population, the one that pulls hardest (population / distance²).
   A city no such core reaches may join a larger core of less than that size that is within
@@ -11,6 +12,10 @@ The rule (see docs/methodology.md, section locations):
   of cities as places of their own, named after the city ("West Raleigh", "New South
   Memphis"): such a place never claims the city it is named after, and the city may claim it
   even when smaller.
+  A city big enough to be a core is never claimed by a bigger core that lies further than
+  ``STANDALONE_KM * (P / 1e6) ** STANDALONE_EXPONENT`` (outside ``COUNTY_METROS``): Darmstadt,
+  Bonn and Halle keep their own metros next to Frankfurt, Cologne and Leipzig, while Yokohama
+  and Mississauga, in the reach of much bigger cores, join Tokyo and Toronto.
   A city no core claims is the core of its own metro.
 * Membership is transitive: Santa Clara joins San Jose, and San Jose's metro is San Francisco's
   (an override), so Santa Clara is in the San Francisco metro.
@@ -52,22 +57,34 @@ from jobatlas.normalize.gazetteer import (
 
 CORE_MIN_POPULATION = 50_000
 RADIUS_KM = 46.0
-RADIUS_EXPONENT = 0.08
+RADIUS_EXPONENT = 0.3
 DOMINANCE = 2.0
 #: Cores of similar size merge (into the larger) only this close, as a share of its radius.
 TWIN_SHARE = 0.4
+#: A city big enough to be a core stays one when the bigger core of P people that would claim
+#: it is at least ``STANDALONE_KM * (P / 1e6) ** STANDALONE_EXPONENT`` away: a town with its
+#: own centre is its own functional urban area unless a big core lies close by.
+STANDALONE_KM = 20.0
+STANDALONE_EXPONENT = 0.35
+#: Countries whose official metros are built from whole counties (US OMB MSAs). They reach
+#: further than functional urban areas elsewhere, so there a core's radius grows slowly with its
+#: size (``COUNTY_RADIUS_EXPONENT``) and the standalone test does not apply.
+COUNTY_METROS = ("US",)
+COUNTY_RADIUS_EXPONENT = 0.08
 #: People per km² assumed to turn a core's population into its own footprint.
 CORE_DENSITY = 5000.0
 #: Members inside a core's footprint whose people add up to this share of the core's are
 #: taken as GeoNames sections of the core city (boroughs, districts), not separate towns.
 SECTION_SHARE = 0.5
 #: Bump when the rule's code changes, so cached assignments are rebuilt.
-RULE_VERSION = 5
+RULE_VERSION = 6
 _EARTH_KM = 6371.0
 
 
-def radius_km(population: int) -> float:
-    return float(RADIUS_KM * (population / 1e6) ** RADIUS_EXPONENT)
+def radius_km(population: int, country: str = "") -> float:
+    """How far a core of ``population`` people in ``country`` reaches, in km."""
+    exponent = COUNTY_RADIUS_EXPONENT if country in COUNTY_METROS else RADIUS_EXPONENT
+    return float(RADIUS_KM * (population / 1e6) ** exponent)
 
 
 def metro_id_of(geonameid: int) -> str:
@@ -179,6 +196,7 @@ def load_overrides() -> list[Override]:
 def load_metros(gaz: Gazetteer) -> Metros:
     """Metros for ``gaz``, from the cache file when there is one, else computed (and cached)."""
     params = f"{CORE_MIN_POPULATION},{RADIUS_KM},{RADIUS_EXPONENT},{DOMINANCE},{TWIN_SHARE}"
+    params += f",{STANDALONE_KM},{STANDALONE_EXPONENT},{COUNTY_METROS},{COUNTY_RADIUS_EXPONENT}"
     params += f",{CORE_DENSITY},{SECTION_SHARE},{RULE_VERSION}"
     key = build_key((data_text("metro_overrides.csv"), params, str(len(gaz))))
     cached = read_cached("metros", key)
@@ -235,6 +253,7 @@ class _Geo:
         self.pop = np.frombuffer(gaz.population, dtype=np.int64).astype(np.float64)
         ids = {c: n for n, c in enumerate(sorted(set(gaz.country)))}
         self.country = np.array([ids[c] for c in gaz.country], dtype=np.int32)
+        self.county_based = np.isin(np.array(gaz.country), COUNTY_METROS)
 
     def distance(self, a: NDArray[np.int64], b: NDArray[np.int64] | int) -> NDArray[np.float64]:
         """Great-circle distances in km between cities ``a`` and ``b`` (haversine)."""
@@ -272,9 +291,17 @@ def _rule_parents(gaz: Gazetteer) -> list[int]:
     pop_city, pop_core = geo.pop[city], geo.pop[core]
     pull = pop_core / np.maximum(dist, 1.0) ** 2
     parent = list(range(len(gaz)))
-    dominant = (pop_core >= DOMINANCE * pop_city) & ~part_of
+    county_based = geo.county_based[city]
+    standalone = (
+        (pop_city >= CORE_MIN_POPULATION)
+        & (dist >= STANDALONE_KM * (pop_core / 1e6) ** STANDALONE_EXPONENT)
+        & ~county_based
+    )
+    dominant = (pop_core >= DOMINANCE * pop_city) & ~part_of & ~standalone
     _assign_strongest(parent, city[dominant], core[dominant], pull[dominant])
-    radius = RADIUS_KM * (pop_core / 1e6) ** RADIUS_EXPONENT
+    radius = RADIUS_KM * (pop_core / 1e6) ** np.where(
+        county_based, COUNTY_RADIUS_EXPONENT, RADIUS_EXPONENT
+    )
     unclaimed = np.array([parent[i] == i for i in city.tolist()], dtype=bool)
     twin = unclaimed & ~part_of & (dist <= TWIN_SHARE * radius) & ((pop_core > pop_city) | section)
     _assign_strongest(parent, city[twin], core[twin], pull[twin])
@@ -293,7 +320,7 @@ def _pairs_in_reach(
     cores: list[NDArray[np.int64]] = []
     dists: list[NDArray[np.float64]] = []
     for k in np.nonzero(geo.pop >= CORE_MIN_POPULATION)[0].tolist():
-        reach = radius_km(int(geo.pop[k])) / _EARTH_KM  # in radians
+        reach = radius_km(int(geo.pop[k]), gaz.country[k]) / _EARTH_KM  # in radians
         lo, hi = np.searchsorted(lat_sorted, [geo.lat[k] - reach, geo.lat[k] + reach])
         near = order[lo:hi]
         near = near[(geo.country[near] == geo.country[k]) & (near != k)]
