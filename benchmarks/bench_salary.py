@@ -133,12 +133,12 @@ def worst_case(size: int, repeat: int = 5) -> None:
 
 
 def clear_caches() -> None:
-    from jobatlas.normalize import salary
+    from jobatlas.normalize import salary, salary_text
 
     salary.parse_salary_text.cache_clear()
     salary._normalize.cache_clear()
-    salary._PLANS.clear()
-    salary._layout.cache_clear()
+    salary_text._PLANS.clear()
+    salary_text._layout.cache_clear()
 
 
 def load_times() -> None:

@@ -1,5 +1,5 @@
 # ruff: noqa: RUF001, RUF002, RUF003  (salary idioms from many languages, on purpose)
-"""Salary idioms that the token grammar of :mod:`jobatlas.normalize.salary` reads wrong (issue #11).
+"""Salary idioms that the token grammar (:mod:`jobatlas.normalize.salary_text`) reads wrong (#11).
 
 Each rule fixes a class of texts, not single strings:
 
