@@ -1,0 +1,169 @@
+"""``rank``: the metros ranked from normalised postings, as ``jobatlas report`` ranks them.
+
+The figures come from ``indicators.build_ranking``; ``Ranking.to_dict`` is ``ranking_dict``
+(the content of ranking.json), ``Ranking.article`` the Markdown of article.md and
+``Ranking.to_frame`` the rows of ranking.csv: the same functions the CLI calls.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from jobatlas.api.frames import Family, give_back
+from jobatlas.api.postings import Normalized, normalize
+from jobatlas.errors import ConfigError, EmptyInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from jobatlas import indicators
+    from jobatlas.indicators.metrics import Aggregation, Definition, Normalisation
+
+__all__ = ["Ranking", "rank"]
+
+DEFINITIONS = ("core+adjacent", "core")
+_NORMS = ("minmax", "zscore", "rank")
+_AGGREGATIONS = ("arithmetic", "geometric")
+
+
+class Ranking:
+    """A ranking of metros, with rank intervals, tiers and the evidence behind each.
+
+    ``result`` is the full ``jobatlas.indicators.Ranking`` (draws included); ``top`` is how
+    many metros the title and the article cover.
+    """
+
+    def __init__(self, result: indicators.Ranking, top: int, family: Family) -> None:
+        self.result = result
+        self.top = top
+        self.family = family
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything the reports show, rounded as shown: what the CLI writes to ranking.json."""
+        from jobatlas.report.export import ranking_dict
+
+        return ranking_dict(self.result, self.top)
+
+    def to_json(self) -> str:
+        """ranking.json, byte for byte."""
+        from jobatlas.report.export import to_json
+
+        return to_json(self.to_dict())
+
+    def to_frame(self) -> Any:
+        """One row per metro, the ranked ones first, with the columns of ranking.csv; in the
+        family of the postings (a list of dicts for a list)."""
+        import pyarrow as pa
+
+        from jobatlas.report.export import csv_header, csv_rows
+
+        rows = csv_rows(self.to_dict())
+        table = pa.table({c: pa.array([r.get(c) for r in rows]) for c in csv_header()})
+        return give_back(table, self.family)
+
+    def article(self) -> str:
+        """The Markdown article that the CLI writes to article.md."""
+        from jobatlas.report.markdown import article
+
+        return article(self.to_dict())
+
+    def __repr__(self) -> str:
+        ranked = self.result.ranked
+        head = ", ".join(m.metro for m in ranked[:3])
+        more = ", ..." if len(ranked) > 3 else ""
+        return f"Ranking({len(ranked)} metros ranked: {head}{more})"
+
+
+def rank(
+    postings: Any,
+    profile: str = "balanced",
+    draws: int = 2000,
+    seed: int | None = 7,
+    *,
+    top: int = 10,
+    definition: str = "core+adjacent",
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    min_postings: float = 30.0,
+    min_employers: int = 5,
+    normalisation: str = "minmax",
+    aggregation: str = "arithmetic",
+    profiles_file: str | Path | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> Ranking:
+    """Rank metros for AI/ML jobs; the options and defaults are those of ``jobatlas rank``.
+
+    ``postings`` is what ``normalize`` returned, or a table of raw postings that it normalises
+    first (``mapping`` as in ``normalize``). ``profile`` names the weights (``balanced``,
+    ``job_seeker``, ``employer`` or one from ``profiles_file``); ``draws`` Monte Carlo draws
+    give the rank intervals and tiers (0: none) from ``seed`` (None: a random one);
+    ``definition`` is ``core+adjacent`` or ``core``; ``since`` and ``until`` bound the posting
+    dates (a date, ``YYYY-MM-DD`` or ``YYYY-MM``); a metro is ranked with at least
+    ``min_postings`` AI/ML postings from ``min_employers`` employers.
+
+    >>> rows = [
+    ...     {"title": title, "company": f"Firm {i}", "location": city, "posted_at": "2024-05-02"}
+    ...     for i in range(8)
+    ...     for title, city in [("ML Engineer", "Berlin"), ("Data Scientist", "Paris")]
+    ... ]
+    >>> ranking = rank(normalize(rows), draws=0, min_postings=4, min_employers=2)
+    >>> [(m["rank"], m["metro"]) for m in ranking.to_dict()["metros"]]
+    [(1, 'Berlin'), (2, 'Paris')]
+    >>> ranking.article().splitlines()[0]
+    '# Top 2 cities in the world for AI and Machine Learning jobs (as of May 2024)'
+    """
+    from jobatlas.indicators import RankSettings, build_ranking
+
+    settings = RankSettings(
+        profile=profile,
+        profiles_file=Path(profiles_file) if profiles_file is not None else None,
+        draws=draws,
+        seed=seed,
+        since=_day(since, end=False),
+        until=_day(until, end=True),
+        definition=cast("Definition", _choice("definition", definition, DEFINITIONS)),
+        min_postings=min_postings,
+        min_employers=min_employers,
+        normalisation=cast("Normalisation", _choice("normalisation", normalisation, _NORMS)),
+        aggregation=cast("Aggregation", _choice("aggregation", aggregation, _AGGREGATIONS)),
+    )
+    if top < 1:
+        raise ConfigError(f"top must be 1 or more, not {top}")
+    given = isinstance(postings, Normalized)
+    normalized = postings if given else normalize(postings, mapping)
+    try:
+        store = normalized.store
+        if not store.scalar("SELECT count(*) FROM postings"):
+            a = normalized.accounting
+            raise EmptyInputError(
+                f"no postings to rank: of {a.raw:,} rows, {a.quarantined:,} were quarantined "
+                f"and {a.duplicates:,} were duplicates",
+                hint="see Normalized.quarantine for the reasons",
+            )
+        result = build_ranking(store.con, settings)
+    finally:
+        if not given:
+            normalized.close()
+    return Ranking(result, top, normalized.family)
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(f"unknown {name} {value!r}", hint="use " + " or ".join(allowed))
+    return value
+
+
+def _day(value: dt.date | str | None, *, end: bool) -> dt.date | None:
+    """A date, or ``YYYY-MM-DD``, or ``YYYY-MM``: the month's first day, or last if ``end``."""
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        if len(value) == 7:
+            year, month = int(value[:4]), int(value[5:7])
+            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"not a date: {value!r}", hint="use YYYY-MM-DD or YYYY-MM") from exc
