@@ -621,3 +621,11 @@ def test_a_bare_code_that_is_a_city_stays_the_city() -> None:
     hong_kong, la = resolve_location("HK"), resolve_location("LA", "US")
     assert hong_kong.primary is not None and hong_kong.primary.city == "Hong Kong"
     assert la.primary is not None and la.primary.city == "Los Angeles"
+
+
+def test_a_bare_foreign_alternate_name_yields_to_a_misspelt_town_of_the_hint() -> None:
+    glasgow = resolve_location("Glasow", "GB")
+    assert glasgow.primary is not None and glasgow.primary.city == "Glasgow"
+    assert glasgow.match_method == "fuzzy"
+    vienna = resolve_location("Wien", "DE")  # no German town is close: the exonym stands
+    assert vienna.primary is not None and vienna.primary.city == "Vienna"

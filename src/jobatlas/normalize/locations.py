@@ -467,7 +467,37 @@ class LocationResolver:
             fuzzy = self._resolve_fuzzy(text, parsed, hint, loc.country_code)
             if fuzzy is not None:
                 return fuzzy
+        if hint and self._foreign_alias_only(parsed, loc, hint):
+            tok = parsed.chunks[0][0]
+            found = self._fuzzy_name(tok.key, hint)
+            if found is not None:
+                fuzzy = self._resolve_fuzzy_name(text, tok, found, hint)
+                if fuzzy is not None:
+                    return fuzzy
         return self._rate(loc, parsed, hint)
+
+    def _foreign_alias_only(self, parsed: _Parsed, loc: Location, hint: str) -> bool:
+        """ "Glasow" with hint GB: one bare word that only another country's alternate name
+        matches (Glazov's German name) is more likely a misspelling of a town of the hint."""
+        if len(parsed.chunks) != 1 or len(parsed.chunks[0]) != 1 or len(loc.places) != 1:
+            return False
+        tok, place = parsed.chunks[0][0], loc.places[0]
+        return (
+            place.country_code != hint
+            and all(r & 1 for r in tok.cities)
+            and not any(self.gaz.country[r >> 1] == hint for r in tok.cities)
+        )
+
+    def _resolve_fuzzy_name(
+        self, text: str, tok: _Token, found: tuple[str, float], hint: str
+    ) -> Location | None:
+        name, score = found
+        parsed, loc = self._resolve_parsed(text.replace(tok.text, name, 1), hint)
+        if not loc.places or loc.places[0].country_code != hint:
+            return None
+        rated = self._rate(loc, parsed, hint)
+        confidence = rated.location_confidence * (score / 100.0) * FUZZY_CONFIDENCE
+        return _rated(rated, "fuzzy", round(confidence, 3))
 
     def _resolve_without_country(self, text: str, hint: str | None) -> Location | None:
         """ "Calgary, AB, United States": a town with its own state or province beats a trailing
