@@ -71,13 +71,14 @@ def _open_out(path: str) -> Iterator[IO[str]]:
 
 
 def read_rows(
-    path: str, required: Sequence[str], encoding: str = "utf-8"
+    path: str, required: Sequence[str], encoding: str = "utf-8", *, delimiter: str | None = None
 ) -> tuple[list[str], list[Row]]:
-    """Read a whole CSV, checking that ``required`` columns exist (None entries are skipped)."""
+    """Read a whole CSV, checking that ``required`` columns exist (None entries are skipped);
+    the delimiter is sniffed unless given."""
     with _open_in(path, encoding) as fh:
         try:
             text = fh.read()
-            reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
+            reader = csv.DictReader(io.StringIO(text), delimiter=delimiter or sniff_delimiter(text))
             header = list(reader.fieldnames or [])
             if not header:
                 raise EmptyInputError(f"{path}: empty file", hint="give a CSV with a header row")
@@ -135,12 +136,14 @@ def annotate_csv(
     new_columns: Sequence[str],
     annotate: Callable[[Row], Mapping[str, object]],
     encoding: str = "utf-8",
+    *,
+    delimiter: str | None = None,
 ) -> int:
     """Add ``new_columns`` (computed by ``annotate`` from each row) and write; returns row count.
 
     New columns replace input columns of the same name rather than duplicating them.
     """
-    header, rows = read_rows(input_path, required, encoding)
+    header, rows = read_rows(input_path, required, encoding, delimiter=delimiter)
     out_header = [c for c in header if c not in new_columns] + list(new_columns)
     out_rows = [{**row, **annotate(row)} for row in rows]
     write_rows(output_path, out_header, out_rows)

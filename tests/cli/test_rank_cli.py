@@ -175,7 +175,9 @@ def test_parse_day() -> None:
         rank_cli.parse_day("Feb 2024", end=False)
 
 
-def test_rank_and_report_for_the_run_command(db: Path, tmp_path: Path) -> None:
+def test_rank_and_report_for_the_run_command(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     console = Console(file=open(tmp_path / "out.txt", "w"), width=200)  # noqa: SIM115
     with Store.open(db) as store:
         ranking = rank_cli.rank_and_report(
@@ -183,7 +185,9 @@ def test_rank_and_report_for_the_run_command(db: Path, tmp_path: Path) -> None:
         )
     console.file.close()
     assert len(ranking.ranked) == 12 and (tmp_path / "r" / "article.md").exists()
-    assert "wrote" in (tmp_path / "out.txt").read_text(encoding="utf-8")
+    table = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "Median rank" in table and "wrote" not in table
+    assert "wrote" in capsys.readouterr().err  # a message: stderr (issue #14)
 
 
 def test_progress_bar_appears_only_for_slow_runs() -> None:

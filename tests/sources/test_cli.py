@@ -8,17 +8,17 @@ import pytest
 from fakeapi import FakeApi, install_world, load
 from typer.testing import CliRunner
 
-import jobatlas.cli.collect  # noqa: F401  (registers the commands)
-from jobatlas.cli.app import app
+from jobatlas.cli.main import app
 from jobatlas.errors import ConfigError
-from jobatlas.sources.base import registry
+from jobatlas.sources.registry import registry
 from jobatlas.store.duckdb import Store
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def quick_http(monkeypatch: pytest.MonkeyPatch) -> None:
+def quick_http(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./companies.toml unless a test writes one
     monkeypatch.setenv("JOBATLAS_HTTP_RATE", "10000")
     monkeypatch.setenv("JOBATLAS_HTTP_BACKOFF", "0.001")
     monkeypatch.setenv("JOBATLAS_HTTP_TRIES", "2")

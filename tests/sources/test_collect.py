@@ -21,10 +21,10 @@ from fakeapi import (
     truncated,
 )
 
+from jobatlas.collect import BoardOutcome, CollectionReport, collect
 from jobatlas.errors import ConfigError
 from jobatlas.pipeline import accounting, normalize
 from jobatlas.sources.base import Board, board
-from jobatlas.sources.collect import BoardOutcome, CollectionReport, collect
 from jobatlas.store.duckdb import Store
 
 

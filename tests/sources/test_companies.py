@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from jobatlas.errors import ConfigError
-from jobatlas.sources.base import registry
 from jobatlas.sources.companies import (
     ATS_SOURCES,
     Company,
@@ -17,6 +16,7 @@ from jobatlas.sources.companies import (
     parse_companies,
     remove_company,
 )
+from jobatlas.sources.registry import registry
 
 SEED_CITIES = (
     "Seattle",

@@ -13,9 +13,10 @@ import pytest
 from fakeapi import BOARDS, FakeApi, base_urls, fast_client, install_world
 from typer.testing import CliRunner
 
-from jobatlas.sources.base import board, registry
-from jobatlas.sources.collect import collect
+from jobatlas.collect import collect
+from jobatlas.sources.base import board
 from jobatlas.sources.jobspy import JobSpy
+from jobatlas.sources.registry import registry
 from jobatlas.store.duckdb import Store
 
 pipeline = pytest.importorskip("jobatlas.pipeline", reason="the normalize stage is not there yet")

@@ -24,7 +24,13 @@ from jobatlas.errors import (
     SourceSchemaChanged,
     TransientSourceError,
 )
-from jobatlas.sources.http import USER_AGENT, HttpClient, HttpConfig, parse_retry_after
+from jobatlas.sources.http import (
+    NETWORK_DOWN_AFTER,
+    HttpClient,
+    HttpConfig,
+    parse_retry_after,
+    user_agent,
+)
 
 URL = "https://api.example.test/v1/things"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -82,7 +88,7 @@ def test_user_agent_names_version_and_contact() -> None:
     handler, seen = sequence(httpx.Response(200, json={"ok": True}))
     assert get(make_client(handler, FakeClock())) == {"ok": True}
     agent = seen[0].headers["User-Agent"]
-    assert agent == USER_AGENT
+    assert agent == user_agent()
     assert __version__ in agent and "https://github.com/jobatlas/jobatlas" in agent
 
 
@@ -160,6 +166,42 @@ def test_connection_errors_are_transient() -> None:
     handler, _ = sequence(httpx.ConnectError("refused"))
     with pytest.raises(TransientSourceError, match="connection failed"):
         get(make_client(handler, FakeClock(), max_tries=2))
+
+
+def test_a_refused_host_is_skipped_after_its_first_failure() -> None:
+    """Issue #14: a refused or unresolvable host is tried once, not max_tries times per board,
+    and later requests to it fail at once, without a request or a wait."""
+    handler, seen = sequence(httpx.ConnectError("[Errno 111] Connection refused"))
+    clock = FakeClock()
+    client = make_client(handler, clock, max_tries=4)
+    with pytest.raises(TransientSourceError, match=r"unreachable.*skipped after this first"):
+        get(client)
+    with pytest.raises(TransientSourceError, match=r"not tried: host api\.example\.test"):
+        get(client, URL + "/other")
+    assert len(seen) == 1 and clock.sleeps == []
+    assert list(client.unreachable) == ["api.example.test"]
+
+
+def test_the_network_is_down_when_the_first_hosts_are_all_unreachable() -> None:
+    handler, seen = sequence(*[httpx.ConnectError("Name or service not known")] * 10)
+    client = make_client(handler, FakeClock())
+    hosts = [f"https://h{i}.example.test/x" for i in range(NETWORK_DOWN_AFTER + 2)]
+    for url in hosts:
+        with pytest.raises(TransientSourceError):
+            get(client, url)
+    assert client.network_down and len(seen) == NETWORK_DOWN_AFTER
+    with pytest.raises(TransientSourceError, match="network unreachable"):
+        get(client, "https://another.example.test/x")
+
+
+def test_a_host_that_answered_keeps_the_network_up() -> None:
+    handler, _ = sequence(httpx.Response(200, json=[]), *[httpx.ConnectError("refused")] * 5)
+    client = make_client(handler, FakeClock())
+    get(client)
+    for i in range(NETWORK_DOWN_AFTER + 1):
+        with pytest.raises(TransientSourceError, match="unreachable"):
+            get(client, f"https://h{i}.example.test/x")
+    assert client.answered and not client.network_down
 
 
 @pytest.mark.parametrize("status", [401, 403])

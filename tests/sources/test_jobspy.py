@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from jobatlas.collect import collect
 from jobatlas.errors import ConfigError, MissingDependency
 from jobatlas.sources import jobspy
 from jobatlas.sources.base import board
-from jobatlas.sources.collect import collect
 from jobatlas.store.duckdb import Store
 
 ROW: dict[str, Any] = {

@@ -77,7 +77,8 @@ def test_sigkill_then_rerun_finishes_without_duplicates(api: FakeApi, tmp_path: 
 
     rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
     assert rerun.returncode == 0, rerun.stderr
-    assert "resumed collection #1: 2 of 5 boards were already collected" in rerun.stdout
+    # messages go to stderr (issue #14)
+    assert "resumed collection #1: 2 of 5 boards were already collected" in rerun.stderr
 
     assert [api.count(f"/v1/boards/{t}/jobs") for t in BOARDS] == [1, 1, 2, 1, 1]
     with Store.open(db) as store:

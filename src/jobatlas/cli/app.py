@@ -18,8 +18,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help text is plain: "[default: …]" is not console markup
 )
-eval_app = typer.Typer(help="Measure a normaliser against a labelled CSV.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure a normaliser against a labelled CSV.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(eval_app, name="eval")
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from jobatlas.cli.app import app, eval_app, stderr, stdout
+from jobatlas.cli.app import app, eval_app, stderr
+from jobatlas.cli.output import DELIMITER, ERRORS_HELP, FORMAT, Format, delimiter_of, emit
 from jobatlas.csvio import Row, annotate_csv
 from jobatlas.models import TIERS
 from jobatlas.normalize.classify import (
@@ -35,9 +36,10 @@ def classify_command(
     description_column: str | None = typer.Option(
         None, "--description-column", help="Column with the job description (optional)."
     ),
-    output: str = typer.Option(..., "--output", "-o", help="CSV to write; - for stdout."),
+    output: str = typer.Option("-", "--output", "-o", help="CSV to write; - for stdout."),
     taxonomy: str | None = typer.Option(None, "--taxonomy", help=_TAXONOMY_HELP),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input CSV."),
+    delimiter: str | None = DELIMITER,
 ) -> None:
     """Add ai_ml_tier, ai_ml, ai_ml_family, ai_ml_score and ai_ml_evidence to every row."""
     classifier = _classifier(taxonomy)
@@ -47,7 +49,15 @@ def classify_command(
         return as_columns(classifier.classify(row[title_column], description))
 
     required = [title_column, *([description_column] if description_column else [])]
-    count = annotate_csv(input_path, output, required, OUTPUT_COLUMNS, annotate, encoding)
+    count = annotate_csv(
+        input_path,
+        output,
+        required,
+        OUTPUT_COLUMNS,
+        annotate,
+        encoding,
+        delimiter=delimiter_of(delimiter),
+    )
     if output != "-":
         stderr().print(f"classified {count} rows into {output}")
 
@@ -57,20 +67,49 @@ def eval_classify_command(
     labels: str = typer.Argument(
         ..., metavar="LABELS.csv", help="CSV with title, label (core/adjacent/none), description."
     ),
-    errors: int = typer.Option(0, "--errors", min=0, help="Also list up to N core-vs-none errors."),
+    errors: int = typer.Option(0, "--errors", min=0, help=ERRORS_HELP),
     taxonomy: str | None = typer.Option(None, "--taxonomy", help=_TAXONOMY_HELP),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the labels CSV."),
+    format_: Format = FORMAT,
 ) -> None:
     """Core-vs-none precision, recall and F1 and a confusion table, against a keyword baseline."""
     rows = read_labels(labels, encoding)
     classifier = _classifier(taxonomy)
     ours, baseline = evaluate(rows, classifier)
-    console = stdout()
-    console.print(_summary(ours, baseline))
-    for scores in (ours, baseline):
-        console.print(_confusion(scores))
-    if errors:
-        console.print(_mistakes(mistakes(rows, classifier)[:errors]))
+    wrong = mistakes(rows, classifier)[:errors] if errors else []
+    records = [_score_record(s) for s in (ours, baseline)]
+    document = {
+        "scores": records,
+        "confusion": {
+            s.name: {label: {p: s.count(label, p) for p in TIERS} for label in TIERS}
+            for s in (ours, baseline)
+        },
+        "errors": [
+            {"title": r.title, "label": r.label, "predicted": p, "evidence": e} for r, p, e in wrong
+        ],
+    }
+
+    def tables() -> Iterator[Table]:
+        yield _summary(ours, baseline)
+        for scores in (ours, baseline):
+            yield _confusion(scores)
+        if wrong:
+            yield _mistakes(wrong)
+
+    emit(format_, records, tables, document=document)
+    if errors and not wrong:
+        stderr().print("no core-vs-none errors")
+
+
+def _score_record(scores: Scores) -> dict[str, object]:
+    return {
+        "method": scores.name,
+        "precision": scores.precision,
+        "recall": scores.recall,
+        "f1": scores.f1,
+        "scored": scores.scored,
+        "left_out": scores.excluded,
+    }
 
 
 def _summary(ours: Scores, baseline: Scores) -> Table:

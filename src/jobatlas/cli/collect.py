@@ -1,4 +1,4 @@
-"""Commands for live collection: ``collect``, ``sources`` and ``companies``."""
+"""``jobatlas collect``: live collection into the store, one command per source."""
 
 from __future__ import annotations
 
@@ -9,37 +9,27 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from jobatlas.cli.app import app, stdout, styled
-from jobatlas.config import db_path
+from jobatlas.cli.app import app, stderr, stdout, styled
+from jobatlas.collect import DEFAULT_WORKERS, CollectionReport, collect, dry_run
+from jobatlas.config import DB_ENV, db_path
+from jobatlas.errors import ConfigError
 from jobatlas.progress import progress
-from jobatlas.sources.base import Board, board, registry
-from jobatlas.sources.collect import DEFAULT_WORKERS, CollectionReport, collect
-from jobatlas.sources.companies import (
-    ATS_SOURCES,
-    Company,
-    add_company,
-    load_companies,
-    remove_company,
-)
+from jobatlas.sources.base import Board, board
+from jobatlas.sources.companies import load_companies
 from jobatlas.store.duckdb import Store
 
 collect_app = typer.Typer(
     help="Collect current postings from live job sources into the store.",
     no_args_is_help=True,
-)
-companies_app = typer.Typer(
-    help="List and edit the company registry (employers and their ATS boards).",
-    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(collect_app, name="collect")
-app.add_typer(companies_app, name="companies")
 
-COMPANIES_ENV = "JOBATLAS_COMPANIES"
 SHOWN_BOARDS = 30
 
 Db = Annotated[
     str | None,
-    typer.Option("--db", envvar="JOBATLAS_DB", help="Store file (default: jobatlas.duckdb)."),
+    typer.Option("--db", envvar=DB_ENV, help="Store file [default: ./jobatlas.duckdb]."),
 ]
 BaseUrl = Annotated[
     str | None,
@@ -55,6 +45,12 @@ Retry = Annotated[
 Fresh = Annotated[
     bool, typer.Option("--fresh", help="Start a new pass even if the same boards were interrupted.")
 ]
+DryRun = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run", help="List each board and the first URL it would fetch; fetch nothing."
+    ),
+]
 
 
 def _run(
@@ -65,9 +61,18 @@ def _run(
     workers: int = DEFAULT_WORKERS,
     fresh: bool = False,
     retry_failed: bool = False,
+    dry: bool = False,
 ) -> None:
-    """Collect ``boards`` into the store, print the outcome; exit 1 if any board failed."""
+    """Collect ``boards`` into the store, print the outcome; exit 1 if any board failed.
+
+    ``dry`` lists the boards and their first request instead (on stdout: it is the data)."""
     base_urls = {b.source: base_url for b in boards} if base_url else {}
+    if dry:
+        for b, request in dry_run(boards, base_urls=base_urls):
+            shown = f"GET {request.shown}" if request else "(python-jobspy; no URL of ours)"
+            stdout().print(f"{b.key}\t{shown}")
+        stderr().print(f"{len(boards)} boards would be fetched (--dry-run: nothing fetched)")
+        return
     with Store.open(db_path(db)) as store, progress("collect", len(boards)) as advance:
         report = collect(
             store,
@@ -84,14 +89,15 @@ def _run(
 
 
 def _print_report(report: CollectionReport) -> None:
-    console = stdout()
+    """The outcome, on stderr: collecting writes to the store, what it prints is messages."""
+    console = stderr()
     earlier = sum(o.resumed for o in report.outcomes)
     if report.resumed:
         console.print(
             f"resumed collection #{report.collection_id}: {earlier} of "
             f"{len(report.outcomes)} boards were already collected"
         )
-    shown = [o for o in report.outcomes if not o.resumed]
+    shown = [o for o in report.outcomes if not o.resumed and not report.network_down]
     if len(shown) > SHOWN_BOARDS:
         shown = [o for o in shown if o.status != "ok"]
     if shown:
@@ -127,7 +133,18 @@ def _print_report(report: CollectionReport) -> None:
         f"({sum(o.rejected for o in report.outcomes)} of them unreadable, kept for quarantine), "
         f"{sum(o.duplicates for o in report.outcomes)} repeated ids skipped"
     )
-    if report.failed:
+    for host, reason in report.unreachable.items():
+        console.print(f"skipped host {host} after its first failure ({reason})")
+    if report.network_down:
+        console.print(
+            styled(
+                ("network unreachable: ", "red"),
+                f"no host answered ({len(report.unreachable)} could not be reached); "
+                f"{report.count('failed')} boards not collected. Check the connection and rerun "
+                "the same command (finished boards are kept).",
+            )
+        )
+    elif report.failed:
         console.print("add --retry-failed to the same command to fetch only the failed boards")
 
 
@@ -146,11 +163,16 @@ def collect_companies(
     workers: Workers = DEFAULT_WORKERS,
     fresh: Fresh = False,
     retry_failed: Retry = False,
+    dry: DryRun = False,
 ) -> None:
     """Collect current postings from live job sources into the store."""
     if ctx.invoked_subcommand is not None:
         if companies is not None:
             raise typer.BadParameter("give either --companies or a source command, not both")
+        if dry:
+            raise typer.BadParameter(
+                "put --dry-run after the source command", param_hint="--dry-run"
+            )
         return
     if companies is None:
         typer.echo(ctx.get_help())
@@ -160,9 +182,8 @@ def collect_companies(
     wanted = {a.lower() for a in ats or ()}
     boards = [c.board() for c in entries if not wanted or c.ats in wanted]
     if not boards:
-        typer.echo("no boards to collect")
-        raise typer.Exit(1)
-    _run(boards, db=db, workers=workers, fresh=fresh, retry_failed=retry_failed)
+        raise ConfigError(f"{companies}: no boards to collect", hint="check --ats and the file")
+    _run(boards, db=db, workers=workers, fresh=fresh, retry_failed=retry_failed, dry=dry)
 
 
 Details = Annotated[
@@ -179,10 +200,19 @@ def collect_greenhouse(
     workers: Workers = DEFAULT_WORKERS,
     fresh: Fresh = False,
     retry_failed: Retry = False,
+    dry: DryRun = False,
 ) -> None:
     """Greenhouse boards: GET {base}/v1/boards/{token}/jobs?content=true (--details: pay)."""
     found = [board("greenhouse", b, details=details) for b in boards]
-    _run(found, db=db, base_url=base_url, workers=workers, fresh=fresh, retry_failed=retry_failed)
+    _run(
+        found,
+        db=db,
+        base_url=base_url,
+        workers=workers,
+        fresh=fresh,
+        retry_failed=retry_failed,
+        dry=dry,
+    )
 
 
 @collect_app.command("lever")
@@ -196,10 +226,19 @@ def collect_lever(
     workers: Workers = DEFAULT_WORKERS,
     fresh: Fresh = False,
     retry_failed: Retry = False,
+    dry: DryRun = False,
 ) -> None:
     """Lever postings: GET {base}/v0/postings/{site}?mode=json, paged by skip/limit."""
     found = [board("lever", s, eu=eu) for s in sites]
-    _run(found, db=db, base_url=base_url, workers=workers, fresh=fresh, retry_failed=retry_failed)
+    _run(
+        found,
+        db=db,
+        base_url=base_url,
+        workers=workers,
+        fresh=fresh,
+        retry_failed=retry_failed,
+        dry=dry,
+    )
 
 
 @collect_app.command("ashby")
@@ -210,10 +249,19 @@ def collect_ashby(
     workers: Workers = DEFAULT_WORKERS,
     fresh: Fresh = False,
     retry_failed: Retry = False,
+    dry: DryRun = False,
 ) -> None:
     """Ashby boards: GET {base}/posting-api/job-board/{org}?includeCompensation=true."""
     found = [board("ashby", o) for o in orgs]
-    _run(found, db=db, base_url=base_url, workers=workers, fresh=fresh, retry_failed=retry_failed)
+    _run(
+        found,
+        db=db,
+        base_url=base_url,
+        workers=workers,
+        fresh=fresh,
+        retry_failed=retry_failed,
+        dry=dry,
+    )
 
 
 @collect_app.command("workable")
@@ -226,10 +274,19 @@ def collect_workable(
     workers: Workers = DEFAULT_WORKERS,
     fresh: Fresh = False,
     retry_failed: Retry = False,
+    dry: DryRun = False,
 ) -> None:
     """Workable careers widget: GET {base}/api/v1/widget/accounts/{account}?details=true."""
     found = [board("workable", a) for a in accounts]
-    _run(found, db=db, base_url=base_url, workers=workers, fresh=fresh, retry_failed=retry_failed)
+    _run(
+        found,
+        db=db,
+        base_url=base_url,
+        workers=workers,
+        fresh=fresh,
+        retry_failed=retry_failed,
+        dry=dry,
+    )
 
 
 @collect_app.command("smartrecruiters")
@@ -243,10 +300,19 @@ def collect_smartrecruiters(
     workers: Workers = DEFAULT_WORKERS,
     fresh: Fresh = False,
     retry_failed: Retry = False,
+    dry: DryRun = False,
 ) -> None:
     """SmartRecruiters: GET {base}/v1/companies/{id}/postings, offset/limit (--details: text)."""
     found = [board("smartrecruiters", c, details=details) for c in companies]
-    _run(found, db=db, base_url=base_url, workers=workers, fresh=fresh, retry_failed=retry_failed)
+    _run(
+        found,
+        db=db,
+        base_url=base_url,
+        workers=workers,
+        fresh=fresh,
+        retry_failed=retry_failed,
+        dry=dry,
+    )
 
 
 @collect_app.command("recruitee")
@@ -259,10 +325,19 @@ def collect_recruitee(
     workers: Workers = DEFAULT_WORKERS,
     fresh: Fresh = False,
     retry_failed: Retry = False,
+    dry: DryRun = False,
 ) -> None:
     """Recruitee: GET https://{company}.recruitee.com/api/offers/ ({company} in --base-url)."""
     found = [board("recruitee", c) for c in companies]
-    _run(found, db=db, base_url=base_url, workers=workers, fresh=fresh, retry_failed=retry_failed)
+    _run(
+        found,
+        db=db,
+        base_url=base_url,
+        workers=workers,
+        fresh=fresh,
+        retry_failed=retry_failed,
+        dry=dry,
+    )
 
 
 @collect_app.command("hn")
@@ -273,10 +348,19 @@ def collect_hn(
     workers: Workers = DEFAULT_WORKERS,
     fresh: Fresh = False,
     retry_failed: Retry = False,
+    dry: DryRun = False,
 ) -> None:
     """Hacker News "Ask HN: Who is hiring?" threads, via the Algolia HN API."""
     found = [board("hn", m) for m in months]
-    _run(found, db=db, base_url=base_url, workers=workers, fresh=fresh, retry_failed=retry_failed)
+    _run(
+        found,
+        db=db,
+        base_url=base_url,
+        workers=workers,
+        fresh=fresh,
+        retry_failed=retry_failed,
+        dry=dry,
+    )
 
 
 @collect_app.command("jobspy")
@@ -295,6 +379,7 @@ def collect_jobspy(
     ] = None,
     db: Db = None,
     fresh: Fresh = False,
+    dry: DryRun = False,
 ) -> None:
     """One site through python-jobspy (needs the optional 'jobspy' extra of jobatlas)."""
     found = board(
@@ -306,7 +391,7 @@ def collect_jobspy(
         country=country,
         hours=hours,
     )
-    _run([found], db=db, workers=1, fresh=fresh)
+    _run([found], db=db, workers=1, fresh=fresh, dry=dry)
 
 
 @collect_app.command("adzuna")
@@ -318,104 +403,8 @@ def collect_adzuna(
     base_url: BaseUrl = None,
     db: Db = None,
     fresh: Fresh = False,
+    dry: DryRun = False,
 ) -> None:
     """Adzuna search (needs ADZUNA_APP_ID and ADZUNA_APP_KEY in the environment)."""
     found = board("adzuna", country.lower(), query=query, where=where, pages=pages)
-    _run([found], db=db, base_url=base_url, workers=1, fresh=fresh)
-
-
-@app.command("sources")
-def sources() -> None:
-    """List the live sources: what each needs, its rate limit and base URL."""
-    console = stdout()
-    for source in registry().values():
-        info = source.info
-        needs = " and ".join(info.key_env) if info.needs_key else "no key"
-        if info.extra:
-            needs += f"; pip install 'jobatlas[{info.extra}]'"
-        console.print(styled((info.name, "bold"), f"  {info.title}"))
-        console.print(f"  board: {info.board_label}; needs: {needs}")
-        console.print(f"  rate limit: {info.rate_text}")
-        console.print(f"  docs: {info.docs_url}")
-        if not info.extra:
-            console.print(
-                f"  base URL: {info.base_url()} (override: --base-url or ${info.env_var})"
-            )
-
-
-# -- companies ----------------------------------------------------------------------------------
-
-CompanyFile = Annotated[
-    str,
-    typer.Option(
-        "--file",
-        envvar=COMPANIES_ENV,
-        help="Your company file; created from the starter list on first edit.",
-    ),
-]
-
-
-@companies_app.command("list")
-def companies_list(
-    file: Annotated[
-        str | None,
-        typer.Option(
-            "--file", envvar=COMPANIES_ENV, help="Company file (default: the starter list)."
-        ),
-    ] = None,
-    ats: Annotated[str | None, typer.Option("--ats", help="Only this ATS.")] = None,
-    city: Annotated[str | None, typer.Option("--city", help="Only employers hiring here.")] = None,
-) -> None:
-    """List the employers in the registry with their ATS and board."""
-    entries = load_companies(file)
-    if ats:
-        entries = [c for c in entries if c.ats == ats.lower()]
-    if city:
-        entries = [c for c in entries if any(city.lower() == h.lower() for h in c.hubs)]
-    table = Table("name", "ats", "slug", "hubs", "verified")
-    for c in entries:
-        table.add_row(c.name, c.ats, c.slug, ", ".join(c.hubs), "yes" if c.verified else "no")
-    console = stdout()
-    console.print(table)
-    verified = sum(c.verified for c in entries)
-    where = file or "the starter list"
-    console.print(f"{len(entries)} companies ({verified} verified) from {where}")
-
-
-@companies_app.command("add")
-def companies_add(
-    name: Annotated[str, typer.Argument(help="Employer name.")],
-    ats: Annotated[str, typer.Option("--ats", help="One of: " + ", ".join(ATS_SOURCES))],
-    slug: Annotated[str, typer.Option("--slug", help="Board slug/token on that ATS.")],
-    hubs: Annotated[
-        list[str] | None, typer.Option("--hub", help="City where it hires (repeatable).")
-    ] = None,
-    eu: Annotated[bool, typer.Option("--eu", help="Lever EU instance.")] = False,
-    verified: Annotated[
-        bool, typer.Option("--verified", help="You checked that the board exists.")
-    ] = False,
-    note: Annotated[str | None, typer.Option("--note", help="Free text.")] = None,
-    file: CompanyFile = "companies.toml",
-) -> None:
-    """Add an employer to your company file."""
-    entry = Company(
-        name=name,
-        ats=ats.lower(),
-        slug=slug,
-        hubs=tuple(hubs or ()),
-        verified=verified,
-        eu=eu,
-        note=note,
-    )
-    companies = add_company(file, entry)
-    stdout().print(f"added {entry.name} ({entry.ats}:{entry.slug}); {len(companies)} in {file}")
-
-
-@companies_app.command("remove")
-def companies_remove(
-    name_or_slug: Annotated[str, typer.Argument(help="Employer name or board slug.")],
-    file: CompanyFile = "companies.toml",
-) -> None:
-    """Remove an employer from your company file."""
-    removed = remove_company(file, name_or_slug)
-    stdout().print(f"removed {removed.name} ({removed.ats}:{removed.slug}) from {file}")
+    _run([found], db=db, base_url=base_url, workers=1, fresh=fresh, dry=dry)

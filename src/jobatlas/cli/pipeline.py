@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from jobatlas.bundled import bundled_postings
-from jobatlas.cli.app import app, stderr, stdout, styled
-from jobatlas.cli.rank import DefinitionChoice
+from jobatlas.cli.app import app, stderr, styled
+from jobatlas.cli.output import FORMAT, Format, emit
+from jobatlas.cli.rank import (
+    AGGREGATION,
+    DEFINITION,
+    DRAWS,
+    LEGACY_ADJACENT,
+    MIN_EMPLOYERS,
+    MIN_POSTINGS,
+    NORMALISATION,
+    PROFILE,
+    PROFILES_FILE,
+    SEED,
+    SINCE,
+    TOP,
+    UNTIL,
+    AggregationChoice,
+    DefinitionChoice,
+    NormalisationChoice,
+    make_settings,
+    rank_and_report,
+)
 from jobatlas.config import DB_ENV, db_path
 from jobatlas.errors import JobatlasError
 from jobatlas.ingest import IngestResult, ingest_paths
@@ -23,27 +48,50 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", envvar=DB_ENV, help="Store file [default: ./jobatlas.duckdb]."),
 ]
+STDIN_NAME = "stdin"
 
 
 def open_store(db: Path | None) -> Store:
     return Store.open(db_path(db))
 
 
+@contextmanager
+def stdin_as_file(paths: list[Path]) -> Iterator[list[Path]]:
+    """``-`` among ``paths`` read from stdin into a temporary file (the readers need a file
+    they can open twice: one pass to sniff, one to read)."""
+    if Path("-") not in paths:
+        yield paths
+        return
+    folder = Path(tempfile.mkdtemp(prefix="jobatlas-"))
+    try:
+        spooled = folder / STDIN_NAME
+        with spooled.open("wb") as fh:
+            shutil.copyfileobj(sys.stdin.buffer, fh)
+        yield [spooled if p == Path("-") else p for p in paths]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _ingest(store: Store, paths: list[Path], mapping: str | None, encoding: str) -> bool:
     """Ingest files and print a line per file; returns False if any file could not be read."""
-    results, errors = ingest_paths(
-        store, paths, mapping=parse_mapping(mapping) if mapping else None, encoding=encoding
-    )
+    with stdin_as_file(paths) as readable:
+        results, errors = ingest_paths(
+            store,
+            readable,
+            mapping=parse_mapping(mapping) if mapping else None,
+            encoding=encoding,
+        )
+        spooled = {str(p) for p, given in zip(readable, paths, strict=True) if p != given}
     for result in results:
-        stdout().print(_ingest_line(result))
+        stderr().print(_ingest_line(result, "-" if result.origin in spooled else result.origin))
     for error in errors:
         stderr().print(styled(("error: ", "red"), str(error)))
     return not errors
 
 
-def _ingest_line(r: IngestResult) -> str:
+def _ingest_line(r: IngestResult, origin: str) -> str:
     line = (
-        f"ingested {r.origin} ({r.schema}): {r.rows_read:,} rows, {r.added:,} new, "
+        f"ingested {origin} ({r.schema}): {r.rows_read:,} rows, {r.added:,} new, "
         f"{r.skipped:,} already stored"
     )
     if r.malformed:
@@ -63,7 +111,8 @@ def _normalize_line(r: NormalizeResult) -> str:
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="CSV, JSONL or Parquet files (plain or .gz).")
+        list[Path],
+        typer.Argument(help="CSV, JSONL or Parquet files (plain or .gz); - reads stdin."),
     ],
     db: DbOption = None,
     map_: Annotated[
@@ -85,88 +134,119 @@ def ingest(
 def normalize_cmd(db: DbOption = None) -> None:
     """Turn new raw rows into postings (AI/ML tier, metro, salary), quarantine or duplicates."""
     with open_store(db) as store:
-        stdout().print(_normalize_line(normalize(store)))
+        stderr().print(_normalize_line(normalize(store)))
+
+
+RUN_COLUMNS = ("run", "stage", "status", "in", "out", "rejected", "seconds", "started")
 
 
 @app.command()
-def status(db: DbOption = None) -> None:
+def status(db: DbOption = None, format_: Format = FORMAT) -> None:
     """Show counts per table and per run, and whether the accounting reconciles."""
     with open_store(db) as store:
         acc = accounting(store)
         counts = store.counts()
-        table = Table(title=f"store {store.path}")
+        reasons = quarantine_reasons(store)
+        run_rows = runs(store)
+        path = str(store.path)
+    run_records = [_run_record(row) for row in run_rows]
+    document = {
+        "store": path,
+        "tables": counts,
+        "accounting": {
+            "raw": acc.raw,
+            "postings": acc.postings,
+            "quarantined": acc.quarantined,
+            "duplicates": acc.duplicates,
+            "pending": acc.pending,
+            "reconciles": acc.reconciles,
+        },
+        "quarantine": dict(reasons),
+        "runs": run_records,
+    }
+    records = [{"table": name, "rows": n} for name, n in counts.items()]
+
+    def tables() -> Iterator[Any]:
+        table = Table(title=f"store {path}")
         table.add_column("table")
         table.add_column("rows", justify="right")
         for name, n in counts.items():
             table.add_row(name, f"{n:,}")
-        stdout().print(table)
+        yield table
         sign = ("reconciles", "green") if acc.reconciles else ("DOES NOT RECONCILE", "red")
-        stdout().print(
-            styled(
-                f"raw {acc.raw:,} = postings {acc.postings:,} + quarantined {acc.quarantined:,} "
-                f"+ duplicates {acc.duplicates:,} + awaiting normalize {acc.pending:,}: ",
-                sign,
-            )
+        yield styled(
+            f"raw {acc.raw:,} = postings {acc.postings:,} + quarantined {acc.quarantined:,} "
+            f"+ duplicates {acc.duplicates:,} + awaiting normalize {acc.pending:,}: ",
+            sign,
         )
-        reasons = quarantine_reasons(store)
         if reasons:
-            stdout().print("quarantine: " + ", ".join(f"{r} {n:,}" for r, n in reasons))
+            yield "quarantine: " + ", ".join(f"{r} {n:,}" for r, n in reasons)
         run_table = Table(title="runs (latest first)")
-        for col in ("run", "stage", "status", "in", "out", "rejected", "seconds", "started"):
+        for col in RUN_COLUMNS:
             run_table.add_column(col, overflow="fold")
-        details = []
-        for row in runs(store):
-            *head, started, detail = row
-            cells = ["" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for v in head]
-            run_table.add_row(*cells, f"{started:%m-%d %H:%M:%S}")
-            if detail:
-                details.append(f"run {head[0]} {head[1]}: {_short_detail(detail)}")
-        stdout().print(run_table)
-        for line in details:
-            stdout().print(line)
+        for r in run_records:
+            cells = [r[k] for k in ("run", "stage", "status", "in", "out", "rejected", "seconds")]
+            run_table.add_row(
+                *("" if v is None else f"{v:,}" if isinstance(v, int) else str(v) for v in cells),
+                f"{r['started']:%m-%d %H:%M:%S}",
+            )
+        yield run_table
+        for r in run_records:
+            if r["detail"]:
+                yield f"run {r['run']} {r['stage']}: {_short_detail(r['detail'])}"
+
+    emit(format_, records, tables, document=document)
     if not acc.reconciles:
         raise typer.Exit(2)
 
 
-def _short_detail(detail: str, limit: int = 400) -> str:
-    text = ", ".join(f"{k}={v}" for k, v in json.loads(detail).items())
+def _run_record(row: tuple[Any, ...]) -> dict[str, Any]:
+    *head, started, detail = row
+    record = dict(zip(RUN_COLUMNS[:-1], head, strict=True))
+    return record | {"started": started, "detail": json.loads(detail) if detail else None}
+
+
+def _short_detail(detail: dict[str, Any], limit: int = 400) -> str:
+    text = ", ".join(f"{k}={v}" for k, v in detail.items())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @app.command()
 def run(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files to ingest first (optional).")
+        list[Path] | None, typer.Argument(help="Files to ingest first (optional); - reads stdin.")
     ] = None,
     db: DbOption = None,
     out: Annotated[
         Path, typer.Option(help="Folder for article.md, ranking.csv and ranking.json.")
     ] = Path("report"),
-    top: Annotated[int, typer.Option(min=1, help="How many metros to show.")] = 10,
-    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws for rank intervals.")] = 2000,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same output).")] = 7,
-    definition: Annotated[
-        DefinitionChoice,
-        typer.Option(
-            help="Which jobs count as AI/ML: core+adjacent or core. The other is ranked too, "
-            "beside it."
-        ),
-    ] = DefinitionChoice.core_adjacent,
+    top: int = TOP,
+    format_: Format = FORMAT,
+    profile: str = PROFILE,
+    profiles_file: Path | None = PROFILES_FILE,
+    draws: int = DRAWS,
+    seed: int = SEED,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    definition: DefinitionChoice = DEFINITION,
+    include_adjacent: bool | None = LEGACY_ADJACENT,
+    min_postings: float = MIN_POSTINGS,
+    min_employers: int = MIN_EMPLOYERS,
+    normalisation: NormalisationChoice = NORMALISATION,
+    aggregation: AggregationChoice = AGGREGATION,
 ) -> None:
-    """Ingest (bundled data if the store is empty and no file is given), normalize, rank, report."""
-    from jobatlas.cli.rank import definition_of, rank_and_report
-    from jobatlas.indicators import RankSettings
+    """Ingest (bundled data if the store is empty and no file is given), normalize, rank, report.
 
-    settings = RankSettings(definition=definition_of(definition, None))
-
+    Takes every ranking option of `jobatlas rank`."""
+    settings = make_settings(**locals())
     with open_store(db) as store:
         inputs = list(paths or [])
         if not inputs and store.counts()["raw_postings"] == 0:
             inputs = [bundled_postings()]
-            stdout().print(f"empty store: using the bundled real postings ({inputs[0].name})")
+            stderr().print(f"empty store: using the bundled real postings ({inputs[0].name})")
         if inputs and not _ingest(store, inputs, None, "utf-8"):
             raise JobatlasError("some inputs could not be read", hint="see the errors above")
-        stdout().print(_normalize_line(normalize(store)))
+        stderr().print(_normalize_line(normalize(store)))
         rank_and_report(
-            store, out=out, top=top, draws=draws, seed=seed, console=stdout(), settings=settings
+            store, out=out, top=top, draws=draws, seed=seed, settings=settings, format_=format_
         )

@@ -23,10 +23,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from jobatlas.cli.app import app, stderr, stdout, styled
+from jobatlas.cli.app import app, stderr, stdout
+from jobatlas.cli.locate import load_resolver
+from jobatlas.cli.output import FORMAT, Format, emit, fit
 from jobatlas.config import DB_ENV, db_path
 from jobatlas.csvio import read_rows, write_rows
-from jobatlas.errors import ConfigError, InputError, StoreError
+from jobatlas.errors import ConfigError, InputError, JobatlasError, StoreError
 from jobatlas.indicators import Ranking, RankSettings, build_ranking
 from jobatlas.indicators.metrics import Definition
 from jobatlas.indicators.rank import kendall_tau_b, spearman
@@ -34,12 +36,6 @@ from jobatlas.report.export import csv_header, csv_rows, ranking_dict, to_json, 
 from jobatlas.report.markdown import EN_DASH, number
 from jobatlas.report.terminal import ranking_table, summary_lines
 from jobatlas.store.duckdb import Store
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class NormalisationChoice(StrEnum):
@@ -93,8 +89,9 @@ MIN_EMPLOYERS = typer.Option(
 NORMALISATION = typer.Option(
     NormalisationChoice.minmax, "--normalisation", help="Baseline normalisation."
 )
-FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json or csv.")
-OUT = typer.Option(..., "--out", help="Folder for article.md, ranking.json and ranking.csv.")
+OUT = typer.Option(
+    Path("report"), "--out", help="Folder for article.md, ranking.json and ranking.csv."
+)
 AGGREGATION = typer.Option(
     AggregationChoice.arithmetic, "--aggregation", help="How indicators combine."
 )
@@ -188,6 +185,7 @@ def progress_bar(quiet: bool = False) -> Iterator[_LazyBar | None]:
 
 
 def compute(store: Store, settings: RankSettings) -> Ranking:
+    """The ranking; an error naming the cause when nothing is ranked."""
     if not store.scalar("SELECT count(*) FROM postings"):
         raise StoreError(
             f"{store.path}: no postings to rank",
@@ -196,20 +194,63 @@ def compute(store: Store, settings: RankSettings) -> Ranking:
     with progress_bar() as bar:
         ranking = build_ranking(store.con, settings, progress=bar)
     if not ranking.ranked:
-        stderr().print(
-            styled(
-                ("warning: ", "yellow"),
-                f"no metro has >= {number(settings.min_postings)} AI/ML postings and >= "
-                f"{settings.min_employers} employers; lower --min-postings or --min-employers",
-            )
-        )
+        raise nothing_ranked(store, settings, ranking)
     return ranking
 
 
+def nothing_ranked(store: Store, settings: RankSettings, ranking: Ranking) -> JobatlasError:
+    """Why no metro is ranked: no postings in the window, or none meets the thresholds."""
+    if ranking.window.first is None:
+        first, last = store.con.execute(
+            "SELECT min(posted_date), max(posted_date) FROM postings"
+        ).fetchone() or (None, None)
+        window = f"from {settings.since or 'the start'} to {settings.until or 'the end'}"
+        held = f"the store's postings run from {first} to {last}" if first else "none is dated"
+        return ConfigError(
+            f"no postings dated {window}; {held}", hint="widen or drop --since / --until"
+        )
+    return ConfigError(
+        f"no metro has >= {number(settings.min_postings)} AI/ML postings and >= "
+        f"{settings.min_employers} employers ({len(ranking.metros)} metros have some)",
+        hint="lower --min-postings or --min-employers, or ingest more postings",
+    )
+
+
+# The ranking table's columns, least important first: dropped in this order until the
+# table fits the terminal (metro and sample titles wrap first). Rank, interval, tier and
+# country always stay whole.
+RANKING_DROP_ORDER = (
+    "Core only",
+    "With adjacent",
+    "Employers",
+    "AI/ML share",
+    "Sample titles",
+    "Median USD",
+    "Median rank",
+    "AI/ML posts",
+)
+
+RANKING_KEEP = ("#", f"5{EN_DASH}95%", "Tier", "Country")
+
+
 def print_table(report: dict[str, Any], top: int, out: Console) -> None:
-    out.print(ranking_table(report, top))
+    table = ranking_table(report, top)
+    out.print(fit(table, out, RANKING_DROP_ORDER, RANKING_KEEP, wrap=("Metro", "Sample titles")))
     for line in summary_lines(report):
         out.print(line)
+
+
+def print_ranking(report: dict[str, Any], top: int, format_: Format) -> None:
+    """The ranking in ``format_``: the table and summary, ranking.json, one metro per line
+    (jsonl) or ranking.csv."""
+    if format_ is Format.csv:
+        write_rows("-", csv_header(), csv_rows(report))
+    elif format_ is Format.json:
+        sys.stdout.write(to_json(report))
+    elif format_ is Format.jsonl:
+        emit(format_, report["metros"], tuple)
+    else:
+        print_table(report, top, stdout())
 
 
 def rank_and_report(
@@ -221,15 +262,21 @@ def rank_and_report(
     seed: int | None = None,
     console: Console | None = None,
     settings: RankSettings | None = None,
+    format_: Format = Format.table,
 ) -> Ranking:
-    """Rank, print the table and (if ``out`` is given) write the report; for `jobatlas run`."""
+    """Rank, print the ranking and (if ``out`` is given) write the report; for `jobatlas run`.
+
+    The ranking goes to ``console`` (stdout) in ``format_``; the "wrote" lines to stderr."""
     chosen = replace(settings or RankSettings(), draws=draws, seed=seed)
     ranking = compute(store, chosen)
     report = ranking_dict(ranking, top)
-    print_table(report, top, console or stdout())
+    if format_ is Format.table:
+        print_table(report, top, console or stdout())
+    else:
+        print_ranking(report, top, format_)
     if out is not None:
         for path in write_report(ranking, out, top):
-            (console or stdout()).print(f"wrote {path}")
+            stderr().print(f"wrote {path}")
     return ranking
 
 
@@ -237,7 +284,7 @@ def rank_and_report(
 def rank(
     db: Path | None = DB_OPTION,
     top: int = TOP,
-    format_: OutputFormat = FORMAT,
+    format_: Format = FORMAT,
     profile: str = PROFILE,
     profiles_file: Path | None = PROFILES_FILE,
     draws: int = DRAWS,
@@ -255,13 +302,7 @@ def rank(
     settings = make_settings(**locals())
     with open_existing(db) as store:
         ranking = compute(store, settings)
-    report = ranking_dict(ranking, top)
-    if format_ is OutputFormat.json:
-        sys.stdout.write(to_json(report))
-    elif format_ is OutputFormat.csv:
-        write_rows("-", csv_header(), csv_rows(report))
-    else:
-        print_table(report, top, stdout())
+    print_ranking(ranking_dict(ranking, top), top, format_)
 
 
 @app.command()
@@ -287,7 +328,7 @@ def report(
     with open_existing(db) as store:
         ranking = compute(store, settings)
     for path in write_report(ranking, out, top):
-        stdout().print(f"wrote {path}")
+        stderr().print(f"wrote {path}")
 
 
 # -- compare ------------------------------------------------------------------------------
@@ -385,6 +426,7 @@ def compare(
         ..., help="CSV with columns rank,city, or a bundled list: blog_2021."
     ),
     db: Path | None = DB_OPTION,
+    format_: Format = FORMAT,
     profile: str = PROFILE,
     profiles_file: Path | None = PROFILES_FILE,
     draws: int = DRAWS,
@@ -404,13 +446,41 @@ def compare(
     _, rows = read_rows(str(path), ["rank", "city"])
     with open_existing(db) as store:
         ranking = compute(store, settings)
+    load_resolver()  # says so on stderr when the place index is built (a first run)
     compared = compare_rows(rows, ranking_dict(ranking))
-    stdout().print(_comparison_table(compared, path.name))
     n, rho, tau = correlations(compared)
     if n < 2:
-        stdout().print(f"common ranked metros: {n}; correlations need at least 2")
-        return
-    stdout().print(
-        f"common ranked metros: {n}; Spearman rho = {rho:.3f}; Kendall tau-b = {tau:.3f} "
-        "(ranks re-taken within the common metros)"
+        summary = f"common ranked metros: {n}; correlations need at least 2"
+    else:
+        summary = (
+            f"common ranked metros: {n}; Spearman rho = {rho:.3f}; Kendall tau-b = {tau:.3f} "
+            "(ranks re-taken within the common metros)"
+        )
+    records = [_compared_record(r) for r in compared]
+    document = {
+        "reference": path.name,
+        "common_ranked_metros": n,
+        "spearman_rho": rho if n >= 2 else None,
+        "kendall_tau_b": tau if n >= 2 else None,
+        "rows": records,
+    }
+    emit(
+        format_,
+        records,
+        lambda: (_comparison_table(compared, path.name), summary),
+        document=document,
     )
+
+
+def _compared_record(row: ComparedRow) -> dict[str, Any]:
+    ours = row.ours or {}
+    return {
+        "reference_rank": row.reference_rank,
+        "city": row.city,
+        "metro": row.metro,
+        "rank": ours.get("rank"),
+        "median_rank": ours.get("median_rank"),
+        "interval": ours.get("interval"),
+        "tier": ours.get("tier"),
+        "status": row.status,
+    }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
-from jobatlas.cli.app import app, eval_app, stdout
+from jobatlas.cli.app import app, eval_app, stderr
+from jobatlas.cli.output import DELIMITER, ERRORS_HELP, FORMAT, Format, delimiter_of, emit
 from jobatlas.csvio import Row, annotate_csv, read_rows
 from jobatlas.errors import EmptyInputError, MissingColumnError, MissingDependency
 
@@ -41,6 +42,7 @@ def salary(
     ),
     output: str = typer.Option("-", "--output", "-o", help="CSV to write ('-' for stdout)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input file."),
+    delimiter: str | None = DELIMITER,
 ) -> None:
     """Normalise salary text: amounts, currency, period, annual, USD and PPP figures, status."""
     from jobatlas.normalize.salary import (
@@ -60,18 +62,28 @@ def salary(
         return salary_columns(result)
 
     optional = [c for c in (country_column, date_column, currency_column) if c]
-    annotate_csv(input_path, output, [column, *optional], OUTPUT_COLUMNS, annotate, encoding)
+    annotate_csv(
+        input_path,
+        output,
+        [column, *optional],
+        OUTPUT_COLUMNS,
+        annotate,
+        encoding,
+        delimiter=delimiter_of(delimiter),
+    )
 
 
 @eval_app.command("salary")
 def eval_salary(
     labels_path: str = typer.Argument(..., metavar="LABELS", help="Labelled CSV ('-' for stdin)."),
-    misses: int = typer.Option(0, "--misses", help="Also list up to N rows jobatlas gets wrong."),
+    errors: int = typer.Option(0, "--errors", min=0, help=ERRORS_HELP),
+    legacy_misses: int = typer.Option(0, "--misses", min=0, hidden=True, help="Old --errors."),
     split: str | None = typer.Option(
         None,
         "--split",
         help="Score only the rows whose 'split' column has this value (e.g. dev).",
     ),
+    format_: Format = FORMAT,
 ) -> None:
     """Score the salary normaliser against labels, beside price-parser on the same strings;
     per class and per country when the labels have 'class' and 'country_hint' columns."""
@@ -90,13 +102,53 @@ def eval_salary(
         theirs: Scores | None = ev.score(rows, ev.price_parser_predictor(), with_status=False)
     except MissingDependency:
         theirs = None
-    console = stdout()
-    console.print(_scores_table(ours, theirs))
-    for column, title in (("class", "failure class"), ("country_hint", "country")):
-        if column in header:
-            console.print(_breakdown_table(title, ev.score_by(rows, column)))
-    for miss in ours.misses[:misses]:
-        console.print(f"{miss.text!r}: expected {miss.expected}; got {miss.got}")
+    wanted = errors or legacy_misses
+    breakdowns = {
+        title: ev.score_by(rows, column)
+        for column, title in (("class", "failure class"), ("country_hint", "country"))
+        if column in header
+    }
+    misses = ours.misses[:wanted]
+    records = [
+        {"method": name, **_values(scores)}
+        for name, scores in (("jobatlas", ours), ("price-parser", theirs))
+        if scores is not None
+    ]
+    document = {
+        "scores": records,
+        "breakdowns": {
+            title: {key: _values(s) for key, s in sorted(parts.items())}
+            for title, parts in breakdowns.items()
+        },
+        "errors": [{"text": m.text, "expected": m.expected, "got": m.got} for m in misses],
+    }
+
+    def tables() -> Iterator[Any]:
+        yield _scores_table(ours, theirs)
+        for title, parts in breakdowns.items():
+            yield _breakdown_table(title, parts)
+        for miss in misses:
+            yield f"{miss.text!r}: expected {miss.expected}; got {miss.got}"
+
+    emit(format_, records, tables, document=document)
+    if wanted and not misses:
+        stderr().print("no rows wrong")
+
+
+def _values(scores: Scores) -> dict[str, object]:
+    names = (
+        "rows",
+        "salary_rows",
+        "exact_rate",
+        "amounts_rate",
+        "annual_rate",
+        "annual_usd_rate",
+        "none_rate",
+        "status_rate",
+        "wrong_currency",
+    )
+    values = {name: getattr(scores, name) for name in names}
+    return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in values.items()}
 
 
 def _rate(value: float | None, hits: int | None, total: int) -> str:

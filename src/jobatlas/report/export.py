@@ -8,13 +8,13 @@ Schema: docs/ranking_json.md.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import math
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jobatlas import __version__
 from jobatlas.csvio import write_rows
 from jobatlas.errors import FileFormatError
 from jobatlas.indicators import INDICATORS, Details, MetroResult, OtherRank, Ranking
@@ -55,7 +55,7 @@ def ranking_dict(ranking: Ranking, top: int = 10) -> dict[str, Any]:
     ranked = ranking.ranked
     return {
         "schema": SCHEMA,
-        "generator": f"jobatlas {__version__}",
+        "generator": f"jobatlas {_version()}",
         "title": title(ranking, top),
         "top": min(top, len(ranked)),
         "as_of": {"month": month, "label": label},
@@ -456,3 +456,11 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot write ({exc.strerror})") from exc
+
+
+def _version() -> str:
+    """The installed jobatlas version (the ``jobatlas`` package is the API, a floor above)."""
+    try:
+        return importlib.metadata.version("jobatlas")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"

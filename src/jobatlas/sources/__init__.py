@@ -1,5 +1,6 @@
 """Where postings come from: files (``files``, ``schemas``) and live job sources.
 
-Live sources share one protocol and registry (``base``), one HTTP client (``http``)
-and one pagination module (``paging``); ``collect`` runs them board by board.
+Live sources share one protocol (``base``), a registry (``registry``), one HTTP client
+(``http``) and one pagination module (``paging``); ``jobatlas.collect``, a floor above
+the store, runs them board by board.
 """

@@ -1,4 +1,4 @@
-"""The source protocol, the registry of sources, and the helpers their mappers share.
+"""The source protocol and the helpers their mappers share (the registry is in ``registry``).
 
 A source is one small module: a ``SourceInfo`` (name, default base URL, rate limit,
 keys it needs) and a ``fetch(board, ctx)`` that returns ``RawPosting``s keeping the
@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
-from jobatlas.errors import ConfigError, SourceSchemaChanged
+from jobatlas.errors import SourceSchemaChanged
 from jobatlas.models import RawPosting
 from jobatlas.sources.http import HttpClient, Params, display_url
 
@@ -177,32 +177,6 @@ class Source(Protocol):
         """Raise ConfigError or MissingDependency before any request is made."""
 
     def fetch(self, board: Board, ctx: FetchContext) -> Iterable[RawPosting]: ...
-
-
-@functools.cache
-def registry() -> Mapping[str, Source]:
-    """Every source, by name, in the order ``jobatlas sources`` lists them."""
-    from jobatlas.sources import (
-        adzuna,
-        ashby,
-        greenhouse,
-        hn,
-        jobspy,
-        lever,
-        recruitee,
-        smartrecruiters,
-        workable,
-    )
-
-    modules = (greenhouse, lever, ashby, workable, smartrecruiters, recruitee, hn, jobspy, adzuna)
-    return {m.SOURCE.info.name: m.SOURCE for m in modules}
-
-
-def get_source(name: str) -> Source:
-    sources = registry()
-    if name not in sources:
-        raise ConfigError(f"unknown source {name!r}", hint="known: " + ", ".join(sources))
-    return sources[name]
 
 
 # -- helpers for mappers ---------------------------------------------------------------------

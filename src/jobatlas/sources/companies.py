@@ -1,9 +1,10 @@
 """The company registry: employers with the ATS and board slug of their public job board.
 
 A TOML file of ``[[company]]`` tables (``name``, ``ats``, ``slug``, optional ``hubs``,
-``verified``, ``eu`` for Lever's EU instance, ``note``). The starter list ships as
-``jobatlas/data/companies.toml``; users keep their own copy and edit it by hand or
-with ``jobatlas companies add|remove``.
+``verified``, ``eu`` for Lever's EU instance, ``note``, and ``verified_at`` and
+``http_status`` from the last ``jobatlas companies verify``). The starter list ships as
+``jobatlas/data/companies.toml``; users keep their own copy (``./companies.toml`` unless
+they name another) and edit it by hand or with ``jobatlas companies add|remove|verify``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import functools
 import json
 import tomllib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,11 @@ from jobatlas.sources.base import Board, board
 ATS_SOURCES = ("greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee")
 """The sources a registry entry may name: those that collect one company board."""
 BUNDLED = "companies.toml"
-_KEYS = frozenset({"name", "ats", "slug", "hubs", "verified", "eu", "note"})
+_KEYS = frozenset(
+    {"name", "ats", "slug", "hubs", "verified", "eu", "note", "verified_at", "http_status"}
+)
+USER_FILE = "companies.toml"
+"""The user's registry, in the working folder: what ``add`` creates and ``list`` reads."""
 _DEFAULT_HEADER = "# jobatlas company registry (see `jobatlas companies --help`)."
 
 
@@ -36,6 +42,10 @@ class Company:
     verified: bool = False
     eu: bool = False
     note: str | None = None
+    verified_at: str | None = None
+    """When ``companies verify`` last had an answer from the board (ISO 8601, UTC)."""
+    http_status: int | None = None
+    """The HTTP status of that answer."""
 
     def board(self) -> Board:
         return board(self.ats, self.slug, company=self.name, eu=self.eu)
@@ -49,6 +59,14 @@ def bundled_text() -> str:
 def bundled_companies() -> tuple[Company, ...]:
     """The starter list shipped with jobatlas."""
     return tuple(parse_companies(bundled_text(), f"(bundled) {BUNDLED}"))
+
+
+def default_file(explicit: str | None = None) -> str | None:
+    """The registry to read: ``explicit``, else ``./companies.toml`` when it exists (the file
+    ``companies add`` writes), else None for the starter list."""
+    if explicit:
+        return explicit
+    return USER_FILE if Path(USER_FILE).is_file() else None
 
 
 def load_companies(path: str | Path | None = None) -> list[Company]:
@@ -105,6 +123,12 @@ def _company(entry: Any, where: str) -> Company:
         if not isinstance(entry.get(key, False), bool):
             raise ConfigError(f"{where} ({entry['name']}): '{key}' must be true or false")
     note = entry.get("note")
+    verified_at = entry.get("verified_at")
+    if verified_at is not None and not isinstance(verified_at, str | datetime):
+        raise ConfigError(f"{where} ({entry['name']}): 'verified_at' must be a date-time")
+    status = entry.get("http_status")
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+        raise ConfigError(f"{where} ({entry['name']}): 'http_status' must be a number")
     return Company(
         name=entry["name"].strip(),
         ats=ats,
@@ -113,7 +137,15 @@ def _company(entry: Any, where: str) -> Company:
         verified=entry.get("verified", False),
         eu=entry.get("eu", False),
         note=note.strip() if isinstance(note, str) and note.strip() else None,
+        verified_at=_iso(verified_at),
+        http_status=status,
     )
+
+
+def _iso(value: str | datetime | None) -> str | None:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def _check_unique(companies: Sequence[Company], where: str) -> None:
@@ -160,6 +192,28 @@ def remove_company(path: str | Path, name_or_slug: str) -> Company:
     return matches[0]
 
 
+def record_checks(
+    path: str | Path, checked: Mapping[tuple[str, str], int], when: datetime
+) -> list[Company]:
+    """Write the HTTP status each checked board gave (by (ats, slug)) with ``when``;
+    ``verified`` becomes whether it answered 200. Boards not checked are left as they are."""
+    header, companies = _editable(Path(path))
+    stamp = when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    updated = [
+        replace(
+            c,
+            verified=checked[key] == 200,
+            verified_at=stamp,
+            http_status=checked[key],
+        )
+        if (key := (c.ats, c.slug)) in checked
+        else c
+        for c in companies
+    ]
+    write_companies(path, updated, header)
+    return updated
+
+
 def _editable(path: Path) -> tuple[str, list[Company]]:
     content = _read(path) if path.exists() else bundled_text()
     return _header(content), parse_companies(content, str(path))
@@ -197,6 +251,10 @@ def _entry(company: Company) -> str:
     lines.append(f"verified = {'true' if company.verified else 'false'}")
     if company.note:
         lines.append(f"note = {_toml(company.note)}")
+    if company.verified_at:
+        lines.append(f"verified_at = {_toml(company.verified_at)}")
+    if company.http_status is not None:
+        lines.append(f"http_status = {company.http_status}")
     return "\n".join(lines) + "\n"
 
 

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from jobatlas.csvio import check_encoding
+from jobatlas.csvio import check_encoding, sniff_delimiter
 from jobatlas.errors import EmptyInputError, EncodingError, FileFormatError
 
 ROW = "__row"
@@ -75,6 +75,8 @@ def open_table(path: str | Path, encoding: str = "utf-8") -> Table:
     """Open ``path`` and read its header; raise a one-line ``InputError`` if it cannot be read.
 
     A byte-order mark names the encoding (UTF-8, UTF-16 or UTF-32) whatever ``encoding`` says.
+    A CSV's delimiter is sniffed from its header line (``csvio.sniff_delimiter``), so
+    semicolon exports read too; a ``.tsv`` is tab-separated.
     """
     check_encoding(encoding)
     where = str(path)
@@ -121,7 +123,9 @@ def open_table(path: str | Path, encoding: str = "utf-8") -> Table:
     opener = _opener(p, compressed, encoding)
     if fmt == "jsonl":
         return _open_jsonl(where, size, opener, encoding)
-    return _open_csv(where, size, opener, encoding, delimiter="\t" if fmt == "tsv" else ",")
+    header = text.splitlines()[0] if text else ""
+    delimiter = "\t" if fmt == "tsv" else sniff_delimiter(header)
+    return _open_csv(where, size, opener, encoding, delimiter=delimiter)
 
 
 # -- format detection ---------------------------------------------------------------------

@@ -4,8 +4,10 @@ Every httpx exception and every HTTP error status becomes a jobatlas error here 
 nowhere else::
 
     429              retried, waiting Retry-After   → SourceBlocked after the last try
+    refused, host    not retried; the host is       → TransientSourceError at once
+    not resolved     skipped from then on
     5xx, timeout,    retried with exponential       → TransientSourceError after the last try
-    connection error, backoff and jitter
+    broken connection, backoff and jitter
     deadline passed,
     body cut short (short of Content-Length, corrupt gzip, JSON that stops mid-way)
     401, 403         not retried                    → SourceBlocked
@@ -21,6 +23,12 @@ is counted against ``deadline``: httpx's timeout bounds each read, not the reque
 a body trickled a byte at a time would never time out. Both are checked after each
 piece, so the deadline can be overrun by at most one read timeout.
 
+A host that refuses the connection or cannot be resolved is marked unreachable at its
+first failure, with no retry: every later request to it fails at once, without a wait.
+When the first few hosts tried are all unreachable and none has answered, the network
+itself is taken to be down and every request fails at once. (A connect timeout is still
+retried: a slow host is not a missing one.)
+
 Politeness: each host gets a minimum spacing between request starts (from the
 source's rate limit) and a cap on requests in flight; a global cap bounds the whole
 process. Tests inject an ``httpx.MockTransport`` (whose responses must still be
@@ -31,6 +39,7 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import importlib.metadata
 import json
 import math
 import os
@@ -47,7 +56,6 @@ from typing import Any
 
 import httpx
 
-from jobatlas import __version__
 from jobatlas.errors import (
     ConfigError,
     SourceBlocked,
@@ -56,7 +64,17 @@ from jobatlas.errors import (
     TransientSourceError,
 )
 
-USER_AGENT = f"jobatlas/{__version__} (+https://github.com/jobatlas/jobatlas)"
+
+@functools.cache
+def user_agent() -> str:
+    """``jobatlas/VERSION (+contact)``; the version is the installed distribution's, read
+    here rather than from the ``jobatlas`` package, which sits above this floor."""
+    try:
+        version = importlib.metadata.version("jobatlas")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"jobatlas/{version} (+https://github.com/jobatlas/jobatlas)"
+
 
 Params = Mapping[str, str | int | float]
 Sleep = Callable[[float], None]
@@ -166,6 +184,10 @@ class _Host:
             self.next_start = max(self.next_start, until)
 
 
+NETWORK_DOWN_AFTER = 3
+"""Unreachable hosts, with none answering, after which the network is taken to be down."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Failure:
     """Why one try failed and how long to wait before the next."""
@@ -198,7 +220,7 @@ class HttpClient:
             verify=_tls_context(),
             timeout=self.config.timeout,
             headers={
-                "User-Agent": USER_AGENT,
+                "User-Agent": user_agent(),
                 "Accept": "application/json",
                 "Accept-Encoding": "gzip, deflate",  # what _decoded can inflate
             },
@@ -207,6 +229,10 @@ class HttpClient:
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.config.max_concurrency)
+        self.unreachable: dict[str, str] = {}
+        """Hosts skipped after their first failure, with the reason."""
+        self.answered = False
+        """Whether any host has answered (with any HTTP status)."""
 
     def close(self) -> None:
         self._client.close()
@@ -231,6 +257,7 @@ class HttpClient:
         ``on_attempt`` is called before every HTTP request, retries included.
         """
         host = self._host(url)
+        self._check_reachable(url, source)
         tries = max(1, self.config.max_tries)
         failure = _Failure("no attempt")
         for attempt in range(1, tries + 1):
@@ -253,10 +280,60 @@ class HttpClient:
             self._sleep(wait)
         raise _gave_up(source, url, tries, failure)
 
+    def status(self, url: str, params: Params | None = None, *, source: str) -> int:
+        """The HTTP status of one GET of ``url`` (redirects followed, body not read, no
+        retry); raises ``SourceError`` when the host cannot be reached."""
+        self._check_reachable(url, source)
+        try:
+            with self._slots, self._client.stream("GET", url, params=params) as response:
+                self.answered = True
+                return response.status_code
+        except httpx.ConnectError as exc:
+            raise self._mark_unreachable(url, source, exc) from exc
+        except httpx.TimeoutException as exc:
+            raise TransientSourceError(
+                f"{source}: {display_url(url)} timed out after {self.config.timeout:g} s"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise SourceError(f"{source}: {display_url(url)}: {_first_line(exc)}") from exc
+
+    @property
+    def network_down(self) -> bool:
+        """No host has answered and the first few tried were unreachable."""
+        return not self.answered and len(self.unreachable) >= NETWORK_DOWN_AFTER
+
+    def _check_reachable(self, url: str, source: str) -> None:
+        """Fail at once, without a request, for a host already found unreachable."""
+        key = _host_key(url)
+        if self.network_down:
+            raise TransientSourceError(
+                f"{source}: {display_url(url)} not tried: network unreachable "
+                f"({len(self.unreachable)} hosts failed, none answered)",
+                hint="check the connection, then rerun (finished boards are kept)",
+            )
+        if key in self.unreachable:
+            raise TransientSourceError(
+                f"{source}: {display_url(url)} not tried: host {key} is unreachable "
+                f"({self.unreachable[key]})",
+                hint="check the connection or --base-url, then rerun",
+            )
+
+    def _mark_unreachable(self, url: str, source: str, error: Exception) -> SourceError:
+        """A refused or unresolvable host: recorded, so that it is not tried again."""
+        key = _host_key(url)
+        reason = f"connection failed: {_first_line(error)}"
+        with self._hosts_lock:
+            self.unreachable.setdefault(key, reason)
+        return TransientSourceError(
+            f"{source}: {display_url(url)}: host {key} unreachable ({reason}); "
+            "skipped after this first failure",
+            hint="check the connection or --base-url, then rerun",
+        )
+
     # -- one request ------------------------------------------------------------------------
 
     def _host(self, url: str) -> _Host:
-        key = httpx.URL(url).netloc.decode("ascii", "replace")
+        key = _host_key(url)
         with self._hosts_lock:
             host = self._hosts.get(key)
             if host is None:
@@ -274,6 +351,8 @@ class HttpClient:
         try:
             with self._slots, host.slots:
                 body = self._fetch(url, params, source)
+        except httpx.ConnectError as exc:
+            raise self._mark_unreachable(url, source, exc) from exc
         except httpx.TimeoutException:
             return _Failure(f"timed out after {self.config.timeout:g} s")
         except httpx.UnsupportedProtocol as exc:
@@ -294,6 +373,7 @@ class HttpClient:
         """GET ``url`` and read its body within the deadline and the size cap."""
         deadline = self._clock() + self.config.deadline
         with self._client.stream("GET", url, params=params) as response:
+            self.answered = True
             status = response.status_code
             if status == 429 or status >= 500:
                 wait = parse_retry_after(response.headers.get("Retry-After"))
@@ -427,6 +507,10 @@ def _cut_short(error: ValueError) -> bool:
         tail = error.doc[error.pos :].strip()
         return error.msg.startswith("Unterminated string") or bool(_PARTIAL_TOKEN.fullmatch(tail))
     return False
+
+
+def _host_key(url: str) -> str:
+    return httpx.URL(url).netloc.decode("ascii", "replace")
 
 
 def _first_line(error: BaseException) -> str:

@@ -7,6 +7,10 @@ killed in between leaves the board not done, so it is fetched again on resume, a
 nothing is stored twice since postings are keyed by (source, source id). A board that
 fails is recorded as failed with its reason; the others go on.
 
+A host that refuses connections or cannot be resolved is skipped after its first failure
+(see ``sources.http``); the report names those hosts, and says the network is unreachable
+when no host answered at all, so an offline run ends in seconds with that one line.
+
 A collection is one pass over a list of boards, identified by the list itself. If it
 is killed, running the same list again resumes it: boards already collected (ok or
 degraded) are skipped, failed and missing ones are fetched.
@@ -32,8 +36,10 @@ from datetime import UTC, datetime
 from jobatlas.errors import ConfigError, JobatlasError
 from jobatlas.ingest import ingest_records
 from jobatlas.models import RawPosting
-from jobatlas.sources.base import Board, FetchContext, Rejected, Source, registry
+from jobatlas.sources.base import Board, FetchContext, Rejected, Source
 from jobatlas.sources.http import HttpClient, HttpConfig
+from jobatlas.sources.probe import Request, first_request
+from jobatlas.sources.registry import registry
 from jobatlas.store.duckdb import Store
 
 DEFAULT_WORKERS = 4
@@ -68,6 +74,10 @@ class CollectionReport:
     run_id: int
     resumed: bool
     outcomes: list[BoardOutcome] = field(default_factory=list)
+    unreachable: dict[str, str] = field(default_factory=dict)
+    """Hosts skipped after their first failure, with the reason."""
+    network_down: bool = False
+    """No host answered and the first ones tried were unreachable."""
 
     @property
     def status(self) -> str:
@@ -138,6 +148,8 @@ def collect(
     try:
         with store.run("collect") as (run_id, stats):
             report = _collect(store, run_id, http, plan)
+            report.unreachable = dict(http.unreachable)
+            report.network_down = http.network_down
             stats.rows_in = sum(o.fetched for o in report.outcomes if not o.resumed)
             stats.rows_out = sum(o.added for o in report.outcomes)
             stats.rows_rejected = sum(o.rejected for o in report.outcomes)
@@ -153,6 +165,20 @@ def collect(
         if client is None:
             http.close()
     return report
+
+
+def dry_run(
+    boards: Iterable[Board],
+    *,
+    base_urls: Mapping[str, str] | None = None,
+    sources: Mapping[str, Source] | None = None,
+) -> list[tuple[Board, Request | None]]:
+    """Each board with the first request collecting it would make (None: not over HTTP);
+    the same checks as ``collect`` run first, and nothing is fetched or stored."""
+    plan = _plan(
+        boards, sources if sources is not None else registry(), base_urls or {}, 1, "fresh", None
+    )
+    return [(b, first_request(source, b, base)) for b, source, base in plan.boards]
 
 
 @dataclass(frozen=True)
