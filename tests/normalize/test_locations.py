@@ -629,3 +629,47 @@ def test_a_bare_foreign_alternate_name_yields_to_a_misspelt_town_of_the_hint() -
     assert glasgow.match_method == "fuzzy"
     vienna = resolve_location("Wien", "DE")  # no German town is close: the exonym stands
     assert vienna.primary is not None and vienna.primary.city == "Vienna"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "city"),
+    [
+        ("Le Marais, Paris", None, "Paris"),  # a neighbourhood the gazetteer does not list
+        ("Westlands, Nairobi", "KE", "Nairobi"),
+        ("Culham, Abingdon, UK", None, "Abingdon"),  # a village before its post town
+        ("Whitefield, Bengaluru, Karnataka", "IN", "Bengaluru"),  # not Whitefield, England
+        ("Knutsford, Cheshire", None, "Knutsford"),  # a county after a town stays a qualifier
+    ],
+)
+def test_an_unknown_or_foreign_name_before_a_town_is_part_of_that_town(
+    text: str, hint: str | None, city: str
+) -> None:
+    place = resolve_location(text, hint).primary
+    assert place is not None and place.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Co. Galway, Ireland", "IE"),
+        ("South Cambridgeshire District Council", "GB"),
+        ("Province of Quebec", "CA"),
+    ],
+)
+def test_divisions_written_with_their_unit_words_are_country_only(text: str, country: str) -> None:
+    loc = resolve_location(text)
+    assert (loc.status, loc.country_code) == ("country_only", country)
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("City of Alexandria, VA", "Alexandria"),
+        ("Kreisfreie Stadt Darmstadt", "Darmstadt"),
+        ("Philadelphia County, PA", "Philadelphia"),
+        ("Boulder CO", "Boulder"),  # a state code, not "Co." before a county
+    ],
+)
+def test_town_units_and_city_counties_are_the_town(text: str, city: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.city == city

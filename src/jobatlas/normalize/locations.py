@@ -93,6 +93,9 @@ CITY_OVER_REGION_POPULATION = 100_000
 CITY_OVER_NAMED_REGION_POPULATION = 10_000
 #: A bare name that is a division in one country and a city in another is the city from here on.
 FOREIGN_CITY_OVER_REGION_POPULATION = 1_000_000
+#: "Whitefield, Bengaluru": a name known only as places of other countries smaller than this,
+#: before a town, is a part of that town (Whitefield, Greater Manchester is not meant).
+PART_ELSEWHERE_POPULATION = 100_000
 #: "Landkreis München", "Pune District": a division named after a town this big lies where it is.
 AREA_NAMED_AFTER_TOWN_POPULATION = 10_000
 #: "Maslak, Istanbul": a sub-locality smaller than this is reported as the core city it names.
@@ -145,6 +148,7 @@ _INDEXED = 64  # candidate lists longer than this are filtered through an index
 _TRAILING_CODE = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
 _INNER_HYPHEN = re.compile(r"\S-\S")
 _ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
+_COMPASS = frozenset({"north", "south", "east", "west", "mid", "central", "upper", "lower"})
 # A township or a numbered district after a town's name (folded text).
 _UNIT_SUFFIX = re.compile(
     r"^(.+?) (?:twp|township|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
@@ -184,7 +188,7 @@ def _vocab() -> _Vocab:
         arrangement.update((p, kind) for p in by_kind.get(kind, []))
     phrases = _alternation(arrangement)
     prefixes = _alternation(by_kind["prefix"])
-    admin = _alternation(by_kind["admin"])
+    admin = _alternation([*by_kind["admin"], *by_kind["admin_head"]])
     town = _alternation(by_kind["town"])
     return _Vocab(
         arrangement=arrangement,
@@ -866,14 +870,20 @@ class LocationResolver:
         # "Municipality of Anchorage" is the town; "Kent County Council" is the county.
         town = _strip_town(key)
         stripped = _strip_admin(town)
+        if town != key and town == stripped:  # "City of Cape Town", "Borough of Poole"
+            cities = tuple(dict.fromkeys((*cities, *self._lookup(town))))
         if not cities and stripped == town:
             cities = self._city_refs(text, key)
         elif not cities and (bare := _strip_affixes(key)) != key:
             cities = self._lookup(bare)  # "Greater Paris Metropolitan Region"
         if cities or country or regions or codes or region_word:
             return _make_token(text, key, cities, country, regions, codes, region_word)
-        if stripped != town:  # "Heredia Province", "State of São Paulo": a division, not a city
-            regions = gaz.regions.get(stripped, ()) or self._areas_named_after(stripped)
+        if stripped != key:  # "Heredia Province", "State of São Paulo": a division, not a city
+            regions = (
+                gaz.regions.get(stripped, ())
+                or gaz.regions.get(_strip_compass(stripped), ())
+                or self._areas_named_after(stripped)
+            )
             return _make_token(text, stripped, regions=regions, admin_marked=True)
         return _make_token(text, key)
 
@@ -901,9 +911,6 @@ class LocationResolver:
                 if refs and len(part_key) > 2:
                     return refs
         if key.endswith(" city") and (refs := self._lookup(key[:-5])):
-            return refs
-        town = _strip_town(key)  # "City of Cape Town", "Borough of Poole", "Gemeente Utrecht"
-        if town != key and (refs := self._lookup(town)):
             return refs
         m = _UNIT_SUFFIX.match(key)  # "Clinton Twp", "Paris 9e Arrondissement", "Dublin 2"
         if m and (refs := self._lookup(m.group(1) + " township") or self._lookup(m.group(1))):
@@ -1007,13 +1014,43 @@ class LocationResolver:
         if not tok.cities:
             if tok.is_qualifier:
                 return "qualifier"
-            return "skip" if tok.admin_marked else "city"  # unknown name: a place we cannot find
+            if tok.admin_marked or self._town_follows(chunk, i, tok):
+                return "skip"
+            return "city"  # unknown name: a place we cannot find
+        if self._town_follows(chunk, i, tok):
+            return "skip"
         if not tok.is_qualifier:
             return "city"
         quals = chunk.lookahead(i)
         if quals:
             return self._head_with_qualifiers(chunk, i, quals)
         return self._bare_head(chunk, i, hint)
+
+    def _town_follows(self, chunk: _Chunk, i: int, tok: _Token) -> bool:
+        """ "Le Marais, Paris", "Culham, Abingdon", "Whitefield, Bengaluru": a name we do not
+        know, or know only as a small place of another country, before a town is a part of that
+        town or a village next to it; the town is the place."""
+        if i + 1 >= len(chunk.tokens) or tok.paren or tok.slash_group >= 0:
+            return False
+        nxt = chunk.tokens[i + 1]
+        if not nxt.cities or nxt.country or nxt.us_state or nxt.codes or nxt.slash_group >= 0:
+            return False
+        gaz = self.gaz
+        if nxt.regions:  # "Paris" is also a département; "Knutsford, Cheshire" names a county
+            big = {
+                gaz.country[r >> 1]
+                for r in nxt.cities
+                if gaz.population[r >> 1] >= CITY_OVER_REGION_POPULATION
+            }
+            if not any(region[0] in big for region in nxt.regions):
+                return False
+        if not tok.cities:
+            return True
+        towns = {gaz.country[r >> 1] for r in nxt.cities if not r & 1}
+        return bool(towns) and all(
+            gaz.country[r >> 1] not in towns and gaz.population[r >> 1] < PART_ELSEWHERE_POPULATION
+            for r in tok.cities
+        )
 
     def _head_with_qualifiers(self, chunk: _Chunk, i: int, quals: list[_Token]) -> str:
         tok = chunk.tokens[i]
@@ -1355,6 +1392,12 @@ def _strip_affixes(key: str) -> str:
 def _strip_town(key: str) -> str:
     """ "city of cape town" -> "cape town"; "wigan council" -> "wigan"."""
     return _vocab().town.sub("", key)
+
+
+def _strip_compass(key: str) -> str:
+    """ "south cambridgeshire" -> "cambridgeshire": a district named after part of its county."""
+    head, _, rest = key.partition(" ")
+    return rest if rest and head in _COMPASS else key
 
 
 def _strip_admin(key: str) -> str:
