@@ -673,3 +673,21 @@ def test_divisions_written_with_their_unit_words_are_country_only(text: str, cou
 def test_town_units_and_city_counties_are_the_town(text: str, city: str) -> None:
     place = resolve_location(text).primary
     assert place is not None and place.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        ("Zapopan, Jal.", "Zapopan", "MX"),  # Mexican state abbreviations
+        ("Naucalpan, Edo. Méx.", "Naucalpan de Juárez", "MX"),
+        ("Wallisellen ZH", "Wallisellen", "CH"),  # Swiss canton codes
+        ("Basel, BS", "Basel", "CH"),  # BS is also the Bahamas: the canton comes after
+        ("Canton Twp, MI", "Canton", "US"),  # a township, not a Swiss canton
+        ("Fort Hood, TX", "Fort Cavazos", "US"),  # a renamed base
+    ],
+)
+def test_state_abbreviations_canton_codes_and_renamed_bases(
+    text: str, city: str, country: str
+) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and (place.city, place.country_code) == (city, country)

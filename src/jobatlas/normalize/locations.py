@@ -867,9 +867,10 @@ class LocationResolver:
             bare = _strip_affixes(key)  # "Oregon Metropolitan Area", "Greater Boston"
             if bare != key:
                 country, regions = gaz.countries.get(bare), gaz.regions.get(bare, ())
-        # "Municipality of Anchorage" is the town; "Kent County Council" is the county.
+        # "Municipality of Anchorage" is the town; "Kent County Council" is the county; "Canton
+        # Twp" is a township, not a Swiss canton.
         town = _strip_town(key)
-        stripped = _strip_admin(town)
+        stripped = town if _UNIT_SUFFIX.match(town) else _strip_admin(town)
         if town != key and town == stripped:  # "City of Cape Town", "Borough of Poole"
             cities = tuple(dict.fromkeys((*cities, *self._lookup(town))))
         if not cities and stripped == town:

@@ -3,8 +3,9 @@
 The rule (see docs/methodology.md, section locations):
 
 * A city of at least ``CORE_MIN_POPULATION`` people can be a core. A core of population ``P``
-  reaches ``radius_km(P) = RADIUS_KM * (P / 1e6) ** RADIUS_EXPONENT`` kilometres, or with
-  ``COUNTY_RADIUS_EXPONENT`` in the countries whose official metros are unions of counties.
+  reaches ``radius_km(P) = RADIUS_KM * (P / 1e6) ** RADIUS_EXPONENT`` kilometres, or
+  ``COUNTY_RADIUS_KM * (P / 1e6) ** COUNTY_RADIUS_EXPONENT`` in the countries whose official
+  metros are unions of counties.
 * Every city joins, among the cores of its own country that reach it and have at least
   ``DOMINANCE`` times its population, the one that pulls hardest (population / distance²).
   A city no such core reaches may join a larger core of less than that size that is within
@@ -67,24 +68,26 @@ TWIN_SHARE = 0.4
 STANDALONE_KM = 20.0
 STANDALONE_EXPONENT = 0.35
 #: Countries whose official metros are built from whole counties (US OMB MSAs). They reach
-#: further than functional urban areas elsewhere, so there a core's radius grows slowly with its
-#: size (``COUNTY_RADIUS_EXPONENT``) and the standalone test does not apply.
+#: further than functional urban areas elsewhere, so there a core reaches further and its radius
+#: grows more slowly with its size, and the standalone test does not apply.
 COUNTY_METROS = ("US",)
-COUNTY_RADIUS_EXPONENT = 0.08
+COUNTY_RADIUS_KM = 55.0
+COUNTY_RADIUS_EXPONENT = 0.15
 #: People per km² assumed to turn a core's population into its own footprint.
 CORE_DENSITY = 5000.0
 #: Members inside a core's footprint whose people add up to this share of the core's are
 #: taken as GeoNames sections of the core city (boroughs, districts), not separate towns.
 SECTION_SHARE = 0.5
 #: Bump when the rule's code changes, so cached assignments are rebuilt.
-RULE_VERSION = 6
+RULE_VERSION = 7
 _EARTH_KM = 6371.0
 
 
 def radius_km(population: int, country: str = "") -> float:
     """How far a core of ``population`` people in ``country`` reaches, in km."""
-    exponent = COUNTY_RADIUS_EXPONENT if country in COUNTY_METROS else RADIUS_EXPONENT
-    return float(RADIUS_KM * (population / 1e6) ** exponent)
+    if country in COUNTY_METROS:
+        return float(COUNTY_RADIUS_KM * (population / 1e6) ** COUNTY_RADIUS_EXPONENT)
+    return float(RADIUS_KM * (population / 1e6) ** RADIUS_EXPONENT)
 
 
 def metro_id_of(geonameid: int) -> str:
@@ -196,7 +199,8 @@ def load_overrides() -> list[Override]:
 def load_metros(gaz: Gazetteer) -> Metros:
     """Metros for ``gaz``, from the cache file when there is one, else computed (and cached)."""
     params = f"{CORE_MIN_POPULATION},{RADIUS_KM},{RADIUS_EXPONENT},{DOMINANCE},{TWIN_SHARE}"
-    params += f",{STANDALONE_KM},{STANDALONE_EXPONENT},{COUNTY_METROS},{COUNTY_RADIUS_EXPONENT}"
+    params += f",{STANDALONE_KM},{STANDALONE_EXPONENT},{COUNTY_METROS},{COUNTY_RADIUS_KM}"
+    params += f",{COUNTY_RADIUS_EXPONENT}"
     params += f",{CORE_DENSITY},{SECTION_SHARE},{RULE_VERSION}"
     key = build_key((data_text("metro_overrides.csv"), params, str(len(gaz))))
     cached = read_cached("metros", key)
@@ -299,8 +303,10 @@ def _rule_parents(gaz: Gazetteer) -> list[int]:
     )
     dominant = (pop_core >= DOMINANCE * pop_city) & ~part_of & ~standalone
     _assign_strongest(parent, city[dominant], core[dominant], pull[dominant])
-    radius = RADIUS_KM * (pop_core / 1e6) ** np.where(
-        county_based, COUNTY_RADIUS_EXPONENT, RADIUS_EXPONENT
+    radius = np.where(
+        county_based,
+        COUNTY_RADIUS_KM * (pop_core / 1e6) ** COUNTY_RADIUS_EXPONENT,
+        RADIUS_KM * (pop_core / 1e6) ** RADIUS_EXPONENT,
     )
     unclaimed = np.array([parent[i] == i for i in city.tolist()], dtype=bool)
     twin = unclaimed & ~part_of & (dist <= TWIN_SHARE * radius) & ((pop_core > pop_city) | section)
