@@ -691,3 +691,28 @@ def test_state_abbreviations_canton_codes_and_renamed_bases(
 ) -> None:
     place = resolve_location(text).primary
     assert place is not None and (place.city, place.country_code) == (city, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "city"),
+    [
+        ("75009", "FR", "Paris"),  # a numeric postcode, with the country from the hint
+        ("28046", "ES", "Madrid"),
+        ("NSW 2000", None, "Sydney"),  # ... or from the text
+        ("3011 AD, Zuid-Holland", None, "Rotterdam"),
+        ("CH-8005", None, "Zürich"),  # ... or from the letters before it
+        ("〒100-0005", None, "Tokyo"),  # the Japanese postal mark
+        ("V6C 3E1", None, "Vancouver"),  # a Canadian prefix of two characters
+    ],
+)
+def test_numeric_postcodes_of_big_cities_name_their_city(
+    text: str, hint: str | None, city: str
+) -> None:
+    loc = resolve_location(text, hint)
+    assert loc.primary is not None and loc.primary.city == city
+    assert loc.match_method == "postcode"
+
+
+def test_a_numeric_postcode_needs_its_country() -> None:
+    assert resolve_location("75009").status == "unresolved"  # Paris? a US ZIP? a German one?
+    assert resolve_location("75009", "US").primary is None

@@ -31,6 +31,7 @@ from jobatlas.normalize.gazetteer import (
     load_gazetteer,
 )
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
+from jobatlas.normalize.postcodes import ANY_POSTCODE, CA_POSTCODE, UK_POSTCODE, find_postcode
 
 __all__ = [
     "MAX_LOCATION_CHARS",
@@ -124,13 +125,6 @@ _SLASH = re.compile(r"\s*[/\\]\s*")
 # Runs of three or more spaces become two: no rule tells two spaces from more (they read one
 # space, "\s?" or "\s*"), and the separators above scan a run once from each of its positions.
 _SPACE_RUN = re.compile(r"[^\S\t\r\n]{3,}")
-_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
-_CA_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
-_POSTCODES = re.compile(
-    r"(?<![\w%])(?:\d{5}-\d{4}|\d{2}-\d{3}|\d{4}\s?[A-Z]{2}(?![a-z])|\d{3,6}|[A-Z]{1,2}\d[A-Z\d]?)"
-    r"(?![\w%])|\u3012\s*[\d-]+"
-)
-_ANY_POSTCODE = re.compile("|".join(p.pattern for p in (_UK_POSTCODE, _CA_POSTCODE, _POSTCODES)))
 _PIECES = re.compile(r"[,\uff0c\u3001]|" + _DASH.pattern)
 _HAS_DIGIT = re.compile(r"\d").search
 _HAS_BRACKET = re.compile(r"[(\[\uff08]").search
@@ -460,7 +454,7 @@ class LocationResolver:
         if not loc.places and _ISO_ALPHA2.fullmatch(code) and code in self.gaz.country_names:
             return _rated(Location(status="country_only", country_code=code), "country", 0.9)
         if not loc.places and loc.status in ("unresolved", "country_only", "ambiguous"):
-            by_postcode = self._resolve_postcode(text)
+            by_postcode = self._resolve_postcode(text, loc.country_code or hint)
             if by_postcode is not None:
                 return by_postcode
         if not loc.places and loc.status == "unresolved":
@@ -517,20 +511,22 @@ class LocationResolver:
         rated = self._rate(loc, parsed, hint)
         return _rated(rated, rated.match_method, round(rated.location_confidence * 0.8, 3))
 
-    def _resolve_postcode(self, text: str) -> Location | None:
+    def _resolve_postcode(self, text: str, country: str | None) -> Location | None:
         """A string that names no place but a postcode: the postcode's post town
-        (``location_postcodes.csv``), "GU1, Surrey" -> Guildford."""
+        (:mod:`jobatlas.normalize.postcodes`), "GU1, Surrey" -> Guildford; "75009" with the
+        country known (hint FR) -> Paris."""
         if len(text) > _FUZZY_MAX_CHARS or not _HAS_DIGIT(text):
             return None
-        found = _find_postcode(text, _postcode_towns())
+        found = find_postcode(text, country)
         if found is None:
             return None
-        (start, end), (country, city) = found
+        start, end, country, city = found
         index = self.gaz.index_of(city)
         if index is None:
             return None
         name = self.gaz.name[index]
-        parsed, loc = self._resolve_parsed(text[:start] + name + text[end:], country)
+        # "NSW 2000": the town goes in as a part of its own, after what the text says.
+        parsed, loc = self._resolve_parsed(f"{text[:start]}, {name}, {text[end:]}", country)
         if not loc.places or loc.places[0].country_code != country:
             return None
         rated = self._rate(loc, parsed, country)
@@ -723,7 +719,7 @@ class LocationResolver:
             text = self._keep_bracketed_names(text)
             text, asides = _take_asides(text)
             extra = self._read_asides(asides, parsed)
-            text = _squeeze(_ANY_POSTCODE.sub(" ", text))
+            text = _squeeze(ANY_POSTCODE.sub(" ", text))
         offset = 0
         for chunk_text in _BREAK.split(text):
             chunk: list[_Token] = []
@@ -1498,51 +1494,13 @@ def _fuzzy_pools(gaz: Gazetteer) -> dict[str, dict[str, list[str]]]:
     return pools
 
 
-_UK_OUTWARD = re.compile(r"\b([A-Z]{1,2})\d[A-Z\d]?(\s*\d[A-Z]{2})?\b")
-_EIRCODE = re.compile(r"\b([ACDEFHKNPRTVWXY]\d[\dW])(?:\s?[0-9AC-FHKNPRTV-Y]{4})?\b")
-
-
-@lru_cache(maxsize=1)
-def _postcode_towns() -> dict[tuple[str, str], int]:
-    """(country, postcode prefix) -> GeoNames id of its post town."""
-    rows = data_rows("location_postcodes.csv")
-    return {(r["country"], r["prefix"]): int(r["geonameid"]) for r in rows}
-
-
-def _find_postcode(
-    text: str, towns: dict[tuple[str, str], int]
-) -> tuple[tuple[int, int], tuple[str, int]] | None:
-    """The first UK postcode (full, or an outward code standing as a whole comma-separated part),
-    Irish Eircode or Canadian postcode whose prefix is known: its span and (country, town id)."""
-    for m in _EIRCODE.finditer(text):
-        city = towns.get(("IE", m.group(1)))
-        if city is not None and (m.group(0) != m.group(1) or _whole_part(text, m)):
-            return m.span(), ("IE", city)
-    for m in _CA_POSTCODE.finditer(text):
-        city = towns.get(("CA", m.group(0)[0]))
-        if city is not None:
-            return m.span(), ("CA", city)
-    for m in _UK_OUTWARD.finditer(text):
-        city = towns.get(("GB", m.group(1)))
-        if city is not None and (m.group(2) or _whole_part(text, m)):
-            return m.span(), ("GB", city)
-    return None
-
-
-def _whole_part(text: str, m: re.Match[str]) -> bool:
-    """The match is a whole comma-separated part of ``text``."""
-    before = text[: m.start()].rstrip()
-    after = text[m.end() :].lstrip()
-    return (not before or before.endswith(",")) and (not after or after.startswith(","))
-
-
 def _take_asides(text: str) -> tuple[str, list[str]]:
     """Remove bracketed asides and return them; a postcode adds its country as an aside."""
     asides = [m.group(1) for m in _PARENS.finditer(text)]
     text = _PARENS.sub(" ", text)
-    if _UK_POSTCODE.search(text):
+    if UK_POSTCODE.search(text):
         asides.append("GB")
-    if _CA_POSTCODE.search(text):
+    if CA_POSTCODE.search(text):
         asides.append("Canada")  # not "CA", which reads as California
     return text, asides
 
