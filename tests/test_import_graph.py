@@ -39,13 +39,13 @@ floors above it."""
 
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
-    return grimp.build_graph(PACKAGE)
+    return grimp.build_graph(PACKAGE, cache_dir=None)
 
 
 @pytest.fixture(scope="module")
 def runtime_graph() -> grimp.ImportGraph:
     """Without the imports made for type checking only, which cannot loop at run time."""
-    return grimp.build_graph(PACKAGE, exclude_type_checking_imports=True)
+    return grimp.build_graph(PACKAGE, exclude_type_checking_imports=True, cache_dir=None)
 
 
 def _layers() -> list[grimp.Layer]:

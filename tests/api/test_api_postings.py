@@ -17,6 +17,7 @@ from jobatlas.api import Normalized, Ranking, normalize, rank
 from jobatlas.bundled import bundled_postings
 from jobatlas.cli.main import app
 from jobatlas.errors import ConfigError, EmptyInputError, InputError, MissingColumnError
+from jobatlas.report import markdown
 from jobatlas.report.export import csv_header
 
 SAMPLE_ROWS = 1_000
@@ -74,7 +75,11 @@ def test_notebook_polars_to_article_equals_the_cli_report(
     cli_json = (out / "ranking.json").read_text(encoding="utf-8")
     assert ranking.to_dict() == json.loads(cli_json)
     assert ranking.to_json() == cli_json
-    assert article == (out / "article.md").read_text(encoding="utf-8")
+    written = ranking.write(tmp_path / "api")
+    for path in written:  # the same files, byte for byte (report.html and the figures too)
+        assert path.read_bytes() == (out / path.relative_to(tmp_path / "api")).read_bytes()
+    assert {p.name for p in written} >= {"article.md", "ranking.json", "ranking.csv"}
+    assert article == markdown.article(json.loads(cli_json))  # the same text, minus figures
     assert len(ranking.to_dict()["metros"]) >= 5  # a real ranking, not an empty one
 
 

@@ -116,10 +116,14 @@ def test_every_ranking_option_is_in_the_cli_docs() -> None:
         assert choice in docs
 
 
-def test_report_writes_three_files(db: Path, tmp_path: Path) -> None:
+def test_report_writes_the_article_its_figures_the_tables_and_the_page(
+    db: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "report"
     invoke("report", "--db", str(db), "--out", str(out), "--draws", "30", "--seed", "3")
-    assert {p.name for p in out.iterdir()} == {"article.md", "ranking.json", "ranking.csv"}
+    files = {"article.md", "ranking.json", "ranking.csv", "report.html", "figures"}
+    assert {p.name for p in out.iterdir()} == files
+    assert {p.suffix for p in (out / "figures").iterdir()} == {".svg"}
 
 
 CITY_TO_METRO = {

@@ -59,7 +59,7 @@ def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
     for run, seed in enumerate((4, 4, 5)):
         out = tmp_path / str(run)
         write_report(build_ranking(store.con, RankSettings(draws=40, seed=seed)), out)
-        outputs.append({p.name: p.read_bytes() for p in out.iterdir()})
+        outputs.append({str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*.*")})
     assert outputs[0] == outputs[1]
     assert outputs[0]["ranking.json"] != outputs[2]["ranking.json"]
 

@@ -65,10 +65,18 @@ class Ranking:
         return give_back(table, self.family)
 
     def article(self) -> str:
-        """The Markdown article that the CLI writes to article.md."""
+        """The Markdown article, as the CLI writes it to article.md but without the figures it
+        embeds there (they are files: see :meth:`write`)."""
         from jobatlas.report.markdown import article
 
         return article(self.to_dict())
+
+    def write(self, out: str | Path) -> list[Path]:
+        """Write the files ``jobatlas report --out`` writes (article.md and its figures,
+        ranking.json, ranking.csv, report.html) into the folder ``out``; return their paths."""
+        from jobatlas.report.export import write_report
+
+        return write_report(self.result, Path(out), self.top)
 
     def __repr__(self) -> str:
         ranked = self.result.ranked

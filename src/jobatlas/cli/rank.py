@@ -275,7 +275,7 @@ def rank_and_report(
     else:
         print_ranking(report, top, format_)
     if out is not None:
-        for path in write_report(ranking, out, top):
+        for path in write_report(ranking, out, top, note=stderr().print):
             stderr().print(f"wrote {path}")
     return ranking
 
@@ -327,7 +327,7 @@ def report(
     settings = make_settings(**locals())
     with open_existing(db) as store:
         ranking = compute(store, settings)
-    for path in write_report(ranking, out, top):
+    for path in write_report(ranking, out, top, note=stderr().print):
         stderr().print(f"wrote {path}")
 
 

@@ -9,8 +9,10 @@ Schema: docs/ranking_json.md.
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import json
 import math
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from jobatlas.errors import FileFormatError
 from jobatlas.indicators import INDICATORS, Details, MetroResult, OtherRank, Ranking
 from jobatlas.indicators.details import country_name
 from jobatlas.indicators.sensitivity import ASSUMPTIONS, Index
+from jobatlas.report.places import place_fields
 
 SCHEMA = "jobatlas.ranking/2"
 DECIMALS = {i.name: i.decimals for i in INDICATORS}
@@ -266,6 +269,7 @@ def _metro(m: MetroResult, position: int) -> dict[str, Any]:
         "provisional": m.provisional,
         "score": _round(m.score, 1),
         "metro_id": m.metro_id,
+        **place_fields(m.metro_id, m.metro),
         "metro": m.metro,
         "country_code": m.country_code,
         "country": country_name(m.country_code),
@@ -435,8 +439,14 @@ def csv_rows(report: dict[str, Any]) -> list[dict[str, object]]:
     return rows
 
 
-def write_report(ranking: Ranking, out: Path, top: int = 10) -> list[Path]:
-    """Write article.md, ranking.json and ranking.csv into ``out``; return their paths."""
+def write_report(
+    ranking: Ranking, out: Path, top: int = 10, note: Callable[[str], None] | None = None
+) -> list[Path]:
+    """Write article.md (with its figures), ranking.json, ranking.csv and report.html into
+    ``out``; return their paths. Without the ``report`` extra (vl-convert) the figures and
+    report.html are left out, and ``note`` is told why."""
+    from jobatlas.report.figures import write_figures
+    from jobatlas.report.html import write_html
     from jobatlas.report.markdown import article
 
     try:
@@ -445,10 +455,21 @@ def write_report(ranking: Ranking, out: Path, top: int = 10) -> list[Path]:
         raise FileFormatError(f"{out}: cannot create the report folder ({exc.strerror})") from exc
     report = ranking_dict(ranking, top)
     paths = [out / "article.md", out / "ranking.json", out / "ranking.csv"]
-    _write(paths[0], article(report))
+    charts = has_charts()
+    figures = write_figures(report, out) if charts else []
+    _write(paths[0], article(report, figures))
     _write(paths[1], to_json(report))
     write_rows(str(paths[2]), csv_header(), csv_rows(report))
+    if charts:
+        paths.append(write_html(ranking, report, out))
+    elif note is not None:
+        note("report.html and the figures need vl-convert: pip install 'jobatlas[report]'")
     return paths
+
+
+def has_charts() -> bool:
+    """Whether vl-convert (the ``report`` extra), which draws the charts offline, is installed."""
+    return importlib.util.find_spec("vl_convert") is not None
 
 
 def _write(path: Path, text: str) -> None:

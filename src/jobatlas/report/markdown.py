@@ -8,9 +8,21 @@ text, so none of it can become HTML, a link or table structure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
-from jobatlas.sanitize import markdown_link
+from jobatlas.report.facts import (
+    GLOSSARY,
+    distinctive,
+    dominant_country,
+    extremes,
+    headline,
+    outside,
+    the_country,
+)
+from jobatlas.report.places import display_name
+from jobatlas.sanitize import markdown_link, safe_url
 from jobatlas.sanitize import markdown_text as md
 
 Report = dict[str, Any]
@@ -25,6 +37,8 @@ ASSUMPTION_TEXT = {
 }
 #: The column (and label) for the other definition's ranks, by that definition.
 DEFINITION_COLUMN = {"core": "Core only", "core+adjacent": "With adjacent"}
+#: How a paragraph names the other definition's standing.
+DEFINITION_SHORT = {"core": "Core jobs only", "core+adjacent": "With adjacent jobs"}
 DEFINITION_TEXT = {
     "core": "counting only core AI/ML jobs",
     "core+adjacent": "counting adjacent-tier jobs too",
@@ -66,11 +80,17 @@ def _list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def article(report: Report) -> str:
+def article(report: Report, figures: Sequence[tuple[str, str]] = ()) -> str:
+    """The article; ``figures`` are (alt text, relative path) of the images to embed after
+    the introduction (``figures.write_figures`` draws them)."""
     sections = [
-        f"# {md(report['title'])}",
+        f"# {md(headline(report))}",
+        _caveat(report),
+        f"*{GLOSSARY}*",
         _intro(report),
+        "\n\n".join(f"![{md(alt)}]({safe_path(path)})" for alt, path in figures),
         *(_city(m, report) for m in report["metros"][: report["top"]]),
+        _outside(report),
         _samples_table(report),
         _method_note(report),
         _coverage_note(report),
@@ -78,23 +98,38 @@ def article(report: Report) -> str:
     return "\n\n".join(s for s in sections if s) + "\n"
 
 
+def safe_path(path: str) -> str:
+    """A relative file path as a Markdown link target (percent-encoded, no scheme)."""
+    return quote(path, safe="/._-")
+
+
+def name(m: Report) -> str:
+    """The metro as readers know it ("Washington, D.C."), as Markdown text."""
+    return md(m.get("display_name") or display_name(m["metro_id"], m["metro"]))
+
+
+def _caveat(report: Report) -> str:
+    dominant = dominant_country(report)
+    if dominant is None:
+        return ""
+    return (
+        f"**Read this first:** {number(dominant['share_pct'])}% of the located AI/ML postings "
+        f"are in {md(the_country(dominant['country']))}, so this list mostly describes that "
+        "country's market and says little about places the data barely covers; the best "
+        "cities outside it are listed after the main list."
+    )
+
+
 def _intro(report: Report) -> str:
     c = report["coverage"]
     s = report["settings"]
-    countries = [x for x in c["countries"] if x["country_code"]]
-    lead = ""
-    if countries and (countries[0]["share_pct"] or 0) >= 50:
-        lead = (
-            f" {number(countries[0]['share_pct'])}% of the located AI/ML postings are in one "
-            f"country ({md(countries[0]['country'])}), so this list mostly describes that "
-            "country's market and says little about places the data barely covers."
-        )
+    other = DEFINITION_TEXT[report["other_definition"]["definition"]]
     return (
         "Which cities have the most to offer people who work in AI and machine learning? "
         "This list answers from job postings, and only from the postings jobatlas was given: "
         f"{number(c['postings'])} postings dated {c['first_date']} to {c['last_date']}, of "
         f"which {number(c['ai_ml_postings'])} count as AI/ML jobs ({_tiers(c, s)}) and "
-        f"{number(c['ai_ml_in_metros'])} could be placed in a metro area.{lead} Each city gets "
+        f"{number(c['ai_ml_in_metros'])} could be placed in a metro area. Each city gets "
         f"a composite score from {report['profile']['indicators_used']} weighted measures (the "
         f"{md(report['profile']['name'])} profile). Cities are listed by their median rank over "
         f"{number(s['draws'])} Monte Carlo draws that vary the assumptions. A city's rank "
@@ -102,179 +137,227 @@ def _intro(report: Report) -> str:
         f"{number(s['interval_pct'][0])}% of those draws, so a wide interval means the data "
         "cannot place the city precisely. A tier groups neighbouring cities that the draws "
         "cannot tell apart: no city in a tier ranks above another city of the same tier in "
-        f"{number(s['tier_confidence_pct'])}% or more of the draws. The notes at the end say "
-        "how, and what the data does not cover."
+        f"{number(s['tier_confidence_pct'])}% or more of the draws. Each city's paragraph "
+        "opens with its strongest and weakest measure against the other ranked cities "
+        '("2nd of 31": second of the 31 ranked cities with that figure). '
+        f"{other[0].upper()}{other[1:]} gives a second ranking, shown in each paragraph as "
+        f'"{DEFINITION_SHORT[report["other_definition"]["definition"]]}". The notes at the '
+        "end say how, and what the data does not cover."
     )
 
 
 def _tiers(c: Report, s: Report) -> str:
-    core = f"{number(c['core_postings'])} in the core AI/ML tier"
     if s["definition"] == "core":
-        return (
-            f"the core tier only; {number(c['adjacent_postings'])} adjacent-tier jobs left "
-            "out, and shown as a second ranking that counts them"
-        )
+        return f"the core tier only; {number(c['adjacent_postings'])} adjacent-tier jobs left out"
     return (
-        f"{core} and {number(c['adjacent_postings'])} in the adjacent tier of roles that "
-        "often use machine learning without saying so, such as data science; a second "
-        "ranking counting only the core tier is given beside each city"
+        f"{number(c['core_postings'])} in the core AI/ML tier and "
+        f"{number(c['adjacent_postings'])} in the adjacent tier of roles that often use machine "
+        "learning without saying so, such as data science"
     )
 
 
 def _city(m: Report, report: Report) -> str:
+    """A city's paragraph: what stands out first, then its standing and its facts.
+
+    Fixed wording is kept to short phrases between the city's own numbers and names, so no
+    two paragraphs read alike (a test checks that none share a run of more than eight words).
+    """
     parts = [
-        f"### {m['position']}. {md(m['metro'])}, {md(m['country'])}",
-        _standing(m, report["settings"]),
-        _other_definition(m, report),
-        _provisional(m, report["settings"]),
-        _volume(m),
+        notable(m, report),
+        _standing(m, report),
+        _provisional(m),
+        _volume(m, {ind for ind, _, _ in extremes(m, report)}),
         _salary(m["indicators"], m["salary"], report["settings"]["min_sample"]),
-        _employers(m),
-        _skills_and_titles(m),
-        _missing(m, report),
+        _employers(m, report),
+        _skills_and_titles(m, report),
+        _missing(m),
     ]
-    return "\n\n".join([parts[0], " ".join(p for p in parts[1:] if p)])
+    heading = f"### {m['position']}. {name(m)}, {md(m['country'])}"
+    return heading + "\n\n" + " ".join(p for p in parts if p)
 
 
-def _standing(m: Report, s: Report) -> str:
-    if m["interval"] is None:
-        return f"Rank {m['rank']} (score {number(m['score'])})."
-    low, high = m["interval"]
-    interval_pct = s["interval_pct"]
-    return (
-        f"Median rank {number(m['median_rank'])}, with a "
-        f"{number(interval_pct[0])}{EN_DASH}{number(interval_pct[1])}% interval of "
-        f"{low}{EN_DASH}{high} (tier {m['tier']}); on the baseline settings alone it scores "
-        f"{number(m['score'])} and ranks {m['rank']}."
+def _measure(indicator: str, value: float | int) -> str:
+    v = number(value)
+    return {
+        "ai_ml_postings": f"{v} AI/ML postings",
+        "ai_ml_share": f"AI/ML share {v}%",
+        "ai_ml_per_million": f"{v} AI/ML postings per million people",
+        "salary_usd_median": f"median pay ${v}",
+        "employers": f"{v} employers",
+        "top3_share": f"employer spread, top three {v}%",
+        "growth": f"AI/ML share change {'+' if value > 0 else ''}{v}%",
+    }[indicator]
+
+
+def notable(m: Report, report: Report) -> str:
+    """The city's strongest and weakest measure against the other ranked cities (plain text:
+    labels and numbers only, nothing from postings)."""
+    found = extremes(m, report)
+    if not found:
+        return ""
+    labels = ("Strongest", "Weakest")
+    return " ".join(
+        f"{label}: {_measure(ind, m['indicators'][ind])} ({ordinal(place)} of {of})."
+        for label, (ind, place, of) in zip(labels, found, strict=False)
     )
 
 
-def _other_definition(m: Report, report: Report) -> str:
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _standing(m: Report, report: Report) -> str:
     other = m["other_definition"]
-    how = DEFINITION_TEXT[report["other_definition"]["definition"]]
+    short = DEFINITION_SHORT[report["other_definition"]["definition"]]
     if other is None:
-        return f"{how[0].upper()}{how[1:]}, it would not have the evidence to be ranked."
-    if other["median_rank"] is None:
-        return f"{how[0].upper()}{how[1:]}, it ranks {other['rank']}."
-    low, high = other["interval"]
+        beside = f"{short}: not ranked."
+    elif other["interval"] is None:
+        beside = f"{short}: rank {other['rank']}."
+    else:
+        low, high = other["interval"]
+        beside = f"{short}: {number(other['median_rank'])} ({low}{EN_DASH}{high})."
+    if m["interval"] is None:
+        return f"Rank {m['rank']}, score {number(m['score'])}. {beside}"
+    low, high = m["interval"]
     return (
-        f"{how[0].upper()}{how[1:]}, its median rank is {number(other['median_rank'])} "
-        f"({low}{EN_DASH}{high})."
+        f"Median rank {number(m['median_rank'])}, interval {low}{EN_DASH}{high}, tier "
+        f"{m['tier']}; baseline score {number(m['score'])}, rank {m['rank']}. {beside}"
     )
 
 
-def _provisional(m: Report, s: Report) -> str:
+def _provisional(m: Report) -> str:
     if not m["provisional"]:
         return ""
-    return (
-        "Its place is provisional: resampling the postings, it keeps the "
-        f"{number(s['min_postings'])} AI/ML postings and {number(s['min_employers'])} "
-        f"employers needed to be ranked in only {number(m['p_meets_thresholds_pct'])}% of "
-        "the draws."
-    )
+    return f"Its place is provisional ({number(m['p_meets_thresholds_pct'])}% of draws qualify)."
 
 
-def _missing(m: Report, report: Report) -> str:
-    """Which weighted indicators the city has no value for, and why (the evidence rule)."""
+def _missing(m: Report) -> str:
+    """The weighted indicators the city is scored without (the method note says why)."""
     missing = set(m["missing_indicators"])
-    n = number(report["settings"]["min_sample"])
     reasons = []
     if {"salary_usd_median", "salary_ppp_median"} & missing:
-        reasons.append(f"pay (fewer than {n} usable salaries)")
-    if "growth" in missing and report["coverage"]["growth"]["computed"]:
-        reasons.append(f"growth (fewer than {n} AI/ML postings in a half-year)")
+        reasons.append(f"pay ({number(m['salary']['n'])} usable salaries)")
+    if "growth" in missing:
+        reasons.append("growth")
     if "ai_ml_per_million" in missing:
-        reasons.append("postings per resident (no population known)")
-    if not reasons:
-        return ""
-    return (
-        f"Its score leaves out {_list(reasons)}; that weight is shared among its other indicators."
-    )
+        reasons.append("postings per resident (population unknown)")
+    return f"Scored without {_list(reasons)}." if reasons else ""
 
 
-def _volume(m: Report) -> str:
+def _volume(m: Report, said: set[str]) -> str:
+    """Postings, share, density and growth, less what the paragraph's lead already said."""
     ind = m["indicators"]
     text = (
-        f"The data holds {number(ind['ai_ml_postings'])} AI/ML postings here, "
-        f"{number(ind['ai_ml_share'])}% of the {number(m['all_postings'])} postings located in "
-        "the metro"
+        f"{number(ind['ai_ml_postings'])} AI/ML postings, {number(ind['ai_ml_share'])}% of "
+        f"{number(m['all_postings'])} located here"
     )
-    if ind["ai_ml_per_million"] is not None:
-        text += f" ({number(ind['ai_ml_per_million'])} per million residents)"
-    if ind["growth"] is not None:
+    if ind["ai_ml_per_million"] is not None and "ai_ml_per_million" not in said:
+        text += f", {number(ind['ai_ml_per_million'])} per million people"
+    if ind["growth"] is not None and "growth" not in said:
         sign = "+" if ind["growth"] > 0 else ""
-        text += (
-            f"; the AI/ML share of its postings changed by {sign}{number(ind['growth'])}% from "
-            "the previous six months to the last six"
-        )
+        text += f"; share change {sign}{number(ind['growth'])}% on the prior half-year"
     return text + "."
 
 
 def _salary(ind: Report, sal: Report, min_sample: int) -> str:
     excluded = sal["excluded_estimated"] + sal["excluded_implausible"]
     note = (
-        f" ({number(sal['excluded_estimated'])} estimated and "
-        f"{number(sal['excluded_implausible'])} implausible salaries left out)"
+        f"; {number(sal['excluded_estimated'])} estimated, "
+        f"{number(sal['excluded_implausible'])} implausible left out"
         if excluded
         else ""
     )
     if ind["salary_usd_median"] is None:
         if sal["n"]:
             return (
-                f"Only {number(sal['n'])} posted salaries could be used, fewer than the "
-                f"{number(min_sample)} a median needs{note}."
+                f"Too few salaries for a median: {number(sal['n'])} of {number(min_sample)}{note}."
             )
-        return f"No posted salary could be used{note}."
+        return f"No usable posted salary{note}."
     local = ""
     if sal["local_currency"] and sal["local_currency"] != "USD":
         local = f"{_money(sal['local_median'], md(sal['local_currency']))}, or "
     text = (
-        f"The median posted salary is {local}{_money(ind['salary_usd_median'])} a year "
-        f"over {number(sal['n'])} salaries (middle half {_money(sal['usd_p25'])}{EN_DASH}"
-        f"{_money(sal['usd_p75'])})"
+        f"Pay: {local}{_money(ind['salary_usd_median'])} median over "
+        f"{number(sal['n'])} salaries (middle half {_money(sal['usd_p25'])}{EN_DASH}"
+        f"{_money(sal['usd_p75'])}{note})"
     )
-    if ind["salary_ppp_median"] is not None:
-        text += f", {number(ind['salary_ppp_median'])} in purchasing-power dollars"
-    return text + note + "."
-
-
-def _employers(m: Report) -> str:
-    ind = m["indicators"]
-    top = [f"{md(e['name'])} ({number(e['postings'])})" for e in m["top_employers"][:3]]
-    text = f"{number(ind['employers'])} employers posted AI/ML jobs"
-    if top:
-        text += f"; the most active were {_list(top)}"
-    if ind["top3_share"] is not None:
-        text += f", and the top three held {number(ind['top3_share'])}% of the postings"
+    ppp = ind["salary_ppp_median"]
+    if ppp is not None and ppp != ind["salary_usd_median"]:
+        text += f", {number(ppp)} in purchasing-power dollars"
     return text + "."
 
 
-def _skills_and_titles(m: Report) -> str:
+def _employers(m: Report, report: Report) -> str:
+    ind = m["indicators"]
+    top = [f"{md(e['name'])} ({number(e['postings'])})" for e in m["top_employers"][:3]]
+    text = f"{number(ind['employers'])} employers"
+    if top:
+        text += f"; most active {_list(top)}"
+    if ind["top3_share"] is not None:
+        text += f", top three {number(ind['top3_share'])}%"
+    own = distinctive(m, report, "top_employers", "name")
+    own = [x for x in own if x not in {e["name"] for e in m["top_employers"][:3]}]
+    if own:
+        text += f". Leading only here: {_list([md(x) for x in own[:3]])}"
+    return text + "."
+
+
+def _skills_and_titles(m: Report, report: Report) -> str:
     skills = [f"{md(s['skill'])} ({number(s['postings'])})" for s in m["top_skills"][:4]]
-    titles = [f"“{md(t['title'])}”" for t in m["top_titles"][:2]]
     out = []
     if skills:
-        out.append(f"Skills named most often: {_list(skills)}.")
+        out.append(f"Skills: {_list(skills)}.")
+    own_skills = distinctive(m, report, "top_skills", "skill")
+    if own_skills:
+        out.append(f"Unusual among listed cities: {_list([md(x) for x in own_skills[:3]])}.")
+    titles = distinctive(m, report, "top_titles", "title")
     if titles:
-        out.append(f"Typical titles: {_list(titles)}.")
+        out.append(f"Titles seen here: {_list([f'“{md(x)}”' for x in titles[:2]])}.")
     return " ".join(out)
 
 
+def _outside(report: Report) -> str:
+    dominant, others = outside(report)
+    if dominant is None or not others:
+        return ""
+    where = md(the_country(dominant["country"]))
+    lines = [f"## Outside {where}", ""]
+    for m in others:
+        interval = m["interval"]
+        rank = (
+            f"median rank {number(m['median_rank'])}, interval {interval[0]}{EN_DASH}{interval[1]}"
+            if interval
+            else f"rank {m['rank']}"
+        )
+        lines.append(
+            f"- {name(m)}, {md(m['country'])}: number {m['position']} of the list ({rank}), "
+            f"{number(m['indicators']['ai_ml_postings'])} AI/ML postings."
+        )
+    return "\n".join(lines)
+
+
 def _samples_table(report: Report) -> str:
+    """Three sample postings per listed city; the link column only if some posting has one."""
+    listed = report["metros"][: report["top"]]
+    samples = [(m, s) for m in listed for s in m["samples"][:3]]
+    linked = any(safe_url(s["url"]) for _, s in samples)
+    head = "| # | City | Title | Employer | Posted | Salary (USD) |"
     lines = [
         "## Sample AI/ML job posts",
         "",
-        "| # | City | Title | Employer | Posted | Salary (USD) | Link |",
-        "|---|---|---|---|---|---|---|",
+        head + (" Link |" if linked else ""),
+        "|---|---|---|---|---|---|" + ("---|" if linked else ""),
     ]
-    for m in report["metros"][: report["top"]]:
-        for s in m["samples"][:3]:
-            link = markdown_link("posting", s["url"], "no link in source")
-            lines.append(
-                f"| {m['position']} | {md(m['metro'])} | {md(s['title'])} | "
-                f"{md(s['company'] or 'not named')} | {md(s['posted_date'] or 'n/a')} | "
-                f"{_money(s['salary_usd']) if s['salary_usd'] is not None else '-'} | {link} |"
-            )
+    for m, s in samples:
+        link = f" {markdown_link('posting', s['url'], 'no link in source')} |" if linked else ""
+        lines.append(
+            f"| {m['position']} | {name(m)} | {md(s['title'])} | "
+            f"{md(s['company'] or 'not named')} | {md(s['posted_date'] or 'n/a')} | "
+            f"{_money(s['salary_usd']) if s['salary_usd'] is not None else '-'} |{link}"
+        )
+    if samples and not linked:
+        lines += ["", "The sources give no links to these postings."]
     return "\n".join(lines)
 
 
