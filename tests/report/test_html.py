@@ -205,3 +205,22 @@ def test_without_vl_convert_the_page_and_figures_are_skipped_with_a_note(
     assert not (tmp_path / "report.html").exists() and not (tmp_path / "figures").exists()
     assert notes and "jobatlas[report]" in notes[0]
     assert "figures/" not in (tmp_path / "article.md").read_text(encoding="utf-8")
+
+
+def test_max_per_country_lists_a_world_tour_without_changing_ranks() -> None:
+    result = world_ranking().result
+    full = ranking_dict(result, 10)
+    tour = ranking_dict(result, 10, max_per_country=1)
+    countries = [full["metros"][p - 1]["country_code"] for p in tour["listed"]]
+    assert len(countries) == len(set(countries)) == tour["top"] > 1
+    assert tour["listed"] == sorted(tour["listed"])  # best first, global positions kept
+    assert tour["metros"] == full["metros"]  # the ranking itself is the same
+    assert "at most 1 per country" in tour["title"]
+    # every metro skipped ranks below the listed one of its country
+    first_of = {full["metros"][p - 1]["country_code"]: p for p in tour["listed"]}
+    for m in full["metros"][: tour["listed"][-1]]:
+        assert m["position"] >= first_of[m["country_code"]]
+    from jobatlas.report.markdown import article
+
+    text = article(tour)
+    assert all(f"{full['metros'][p - 1]['metro']}" in text for p in tour["listed"])

@@ -153,3 +153,14 @@ def test_the_article_explains_intervals_and_tiers_in_a_sentence_each(
     intro = (out / "article.md").read_text(encoding="utf-8").split("\n### ")[0]
     assert "A city's rank interval is the range its rank stays within" in intro
     assert "A tier groups neighbouring cities that the draws cannot tell apart" in intro
+
+
+def test_each_metro_carries_its_postings_per_month(ranking: Ranking) -> None:
+    report = json.loads(json.dumps(ranking_dict(ranking)))
+    for m in report["metros"]:
+        months = [r["month"] for r in m["monthly_postings"]]
+        assert months == sorted(set(months)) and all(len(x) == 7 for x in months)
+        counts = [r["ai_ml_postings"] for r in m["monthly_postings"]]
+        assert all(c > 0 for c in counts)
+        assert sum(counts) <= m["ai_ml_postings_listed"]
+    assert any(m["monthly_postings"] for m in report["metros"])

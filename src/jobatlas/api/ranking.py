@@ -33,19 +33,27 @@ class Ranking:
     """A ranking of metros, with rank intervals, tiers and the evidence behind each.
 
     ``result`` is the full ``jobatlas.indicators.Ranking`` (draws included); ``top`` is how
-    many metros the title and the article cover.
+    many metros the title and the article cover, at most ``max_per_country`` of one country
+    when that is set.
     """
 
-    def __init__(self, result: indicators.Ranking, top: int, family: Family) -> None:
+    def __init__(
+        self,
+        result: indicators.Ranking,
+        top: int,
+        family: Family,
+        max_per_country: int | None = None,
+    ) -> None:
         self.result = result
         self.top = top
         self.family = family
+        self.max_per_country = max_per_country
 
     def to_dict(self) -> dict[str, Any]:
         """Everything the reports show, rounded as shown: what the CLI writes to ranking.json."""
         from jobatlas.report.export import ranking_dict
 
-        return ranking_dict(self.result, self.top)
+        return ranking_dict(self.result, self.top, self.max_per_country)
 
     def to_json(self) -> str:
         """ranking.json, byte for byte."""
@@ -76,7 +84,7 @@ class Ranking:
         ranking.json, ranking.csv, report.html) into the folder ``out``; return their paths."""
         from jobatlas.report.export import write_report
 
-        return write_report(self.result, Path(out), self.top)
+        return write_report(self.result, Path(out), self.top, None, self.max_per_country)
 
     def __repr__(self) -> str:
         ranked = self.result.ranked
@@ -92,6 +100,7 @@ def rank(
     seed: int | None = 7,
     *,
     top: int = 10,
+    max_per_country: int | None = None,
     definition: str = "core+adjacent",
     since: dt.date | str | None = None,
     until: dt.date | str | None = None,
@@ -110,7 +119,8 @@ def rank(
     give the rank intervals and tiers (0: none) from ``seed`` (None: a random one);
     ``definition`` is ``core+adjacent`` or ``core``; ``since`` and ``until`` bound the posting
     dates (a date, ``YYYY-MM-DD`` or ``YYYY-MM``); a metro is ranked with at least
-    ``min_postings`` AI/ML postings from ``min_employers`` employers.
+    ``min_postings`` AI/ML postings from ``min_employers`` employers; the title and the
+    article cover the first ``top``, at most ``max_per_country`` of one country when set.
 
     >>> rows = [
     ...     {"title": title, "company": f"Firm {i}", "location": city, "posted_at": "2024-05-02"}
@@ -140,6 +150,8 @@ def rank(
     )
     if top < 1:
         raise ConfigError(f"top must be 1 or more, not {top}")
+    if max_per_country is not None and max_per_country < 1:
+        raise ConfigError(f"max_per_country must be 1 or more, not {max_per_country}")
     given = isinstance(postings, Normalized)
     normalized = postings if given else normalize(postings, mapping)
     try:
@@ -155,7 +167,7 @@ def rank(
     finally:
         if not given:
             normalized.close()
-    return Ranking(result, top, normalized.family)
+    return Ranking(result, top, normalized.family, max_per_country)
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:

@@ -22,6 +22,7 @@ from jobatlas.cli.rank import (
     DEFINITION,
     DRAWS,
     LEGACY_ADJACENT,
+    MAX_PER_COUNTRY,
     MIN_EMPLOYERS,
     MIN_POSTINGS,
     NORMALISATION,
@@ -221,6 +222,7 @@ def run(
         Path, typer.Option(help="Folder for article.md, ranking.csv and ranking.json.")
     ] = Path("report"),
     top: int = TOP,
+    max_per_country: int | None = MAX_PER_COUNTRY,
     format_: Format = FORMAT,
     profile: str = PROFILE,
     profiles_file: Path | None = PROFILES_FILE,
@@ -248,5 +250,12 @@ def run(
             raise JobatlasError("some inputs could not be read", hint="see the errors above")
         stderr().print(_normalize_line(normalize(store)))
         rank_and_report(
-            store, out=out, top=top, draws=draws, seed=seed, settings=settings, format_=format_
+            store,
+            out=out,
+            top=top,
+            max_per_country=max_per_country,
+            draws=draws,
+            seed=seed,
+            settings=settings,
+            format_=format_,
         )

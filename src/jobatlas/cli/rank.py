@@ -58,6 +58,12 @@ DB_OPTION = typer.Option(
     None, "--db", envvar=DB_ENV, help="Store file [default: ./jobatlas.duckdb]."
 )
 TOP = typer.Option(10, "--top", min=1, help="How many metros to show.")
+MAX_PER_COUNTRY = typer.Option(
+    None,
+    "--max-per-country",
+    min=1,
+    help="List at most N metros of one country (a world-tour list); ranks are unchanged.",
+)
 PROFILE = typer.Option(
     "balanced", "--profile", help="Weight profile: balanced, job_seeker, employer, or one of yours."
 )
@@ -258,6 +264,7 @@ def rank_and_report(
     *,
     out: Path | None = None,
     top: int = 10,
+    max_per_country: int | None = None,
     draws: int = 2000,
     seed: int | None = None,
     console: Console | None = None,
@@ -269,13 +276,14 @@ def rank_and_report(
     The ranking goes to ``console`` (stdout) in ``format_``; the "wrote" lines to stderr."""
     chosen = replace(settings or RankSettings(), draws=draws, seed=seed)
     ranking = compute(store, chosen)
-    report = ranking_dict(ranking, top)
+    report = ranking_dict(ranking, top, max_per_country)
     if format_ is Format.table:
         print_table(report, top, console or stdout())
     else:
         print_ranking(report, top, format_)
     if out is not None:
-        for path in write_report(ranking, out, top, note=stderr().print):
+        paths = write_report(ranking, out, top, stderr().print, max_per_country)
+        for path in paths:
             stderr().print(f"wrote {path}")
     return ranking
 
@@ -284,6 +292,7 @@ def rank_and_report(
 def rank(
     db: Path | None = DB_OPTION,
     top: int = TOP,
+    max_per_country: int | None = MAX_PER_COUNTRY,
     format_: Format = FORMAT,
     profile: str = PROFILE,
     profiles_file: Path | None = PROFILES_FILE,
@@ -302,7 +311,7 @@ def rank(
     settings = make_settings(**locals())
     with open_existing(db) as store:
         ranking = compute(store, settings)
-    print_ranking(ranking_dict(ranking, top), top, format_)
+    print_ranking(ranking_dict(ranking, top, max_per_country), top, format_)
 
 
 @app.command()
@@ -310,6 +319,7 @@ def report(
     out: Path = OUT,
     db: Path | None = DB_OPTION,
     top: int = TOP,
+    max_per_country: int | None = MAX_PER_COUNTRY,
     profile: str = PROFILE,
     profiles_file: Path | None = PROFILES_FILE,
     draws: int = DRAWS,
@@ -327,7 +337,7 @@ def report(
     settings = make_settings(**locals())
     with open_existing(db) as store:
         ranking = compute(store, settings)
-    for path in write_report(ranking, out, top, note=stderr().print):
+    for path in write_report(ranking, out, top, stderr().print, max_per_country):
         stderr().print(f"wrote {path}")
 
 

@@ -73,6 +73,8 @@ class Details:
     top_skills: list[tuple[str, int]] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
     sources: list[tuple[str, int]] = field(default_factory=list)
+    monthly: list[tuple[str, int]] = field(default_factory=list)
+    """(YYYY-MM, AI/ML postings dated that month), months with none left out, in order."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -129,6 +131,7 @@ def load_details(
         _skills(con, scope, settings.examples, details)
         _samples(con, scope, settings.examples, details)
         _sources(con, scope, details, settings.dominance)
+        _monthly(con, scope, details)
     finally:
         con.execute("DROP TABLE IF EXISTS jobatlas_rank_keys")
         con.execute(f"DROP TABLE IF EXISTS {SCOPE_TABLE}")
@@ -324,6 +327,16 @@ def _sources(
         details[metro].sources.append((str(channel), int(n)))
     for d in details.values():
         _dominance_warnings(d, dominance, several_sources=channels > 1)
+
+
+def _monthly(con: duckdb.DuckDBPyConnection, scope: str, details: dict[str, Details]) -> None:
+    """AI/ML postings per month of their posting date (undated postings are not counted)."""
+    rows = con.execute(
+        f"SELECT metro_id, strftime(posted_date, '%Y-%m') AS month, count(*) AS n {scope} "
+        "AND posted_date IS NOT NULL GROUP BY ALL ORDER BY metro_id, month"
+    ).fetchall()
+    for metro, month, n in rows:
+        details[metro].monthly.append((str(month), int(n)))
 
 
 def _dominance_warnings(d: Details, dominance: float, several_sources: bool) -> None:

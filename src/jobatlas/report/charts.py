@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
+from jobatlas.report.facts import listed
 from jobatlas.sanitize import one_line
 
 Spec = dict[str, Any]
@@ -177,7 +178,7 @@ def salaries(report: Report) -> Spec | None:
             "p75": m["salary"]["usd_p75"],
             "n": m["salary"]["n"],
         }
-        for m in report["metros"][: report["top"]]
+        for m in listed(report)
         if m["indicators"]["salary_usd_median"] is not None
     ]
     if not rows:
@@ -235,8 +236,32 @@ def _bars(rows: list[dict[str, Any]], title: str) -> Spec:
     }
 
 
+def _months(m: Report) -> Spec | None:
+    rows = [
+        {"month": r["month"], "postings": r["ai_ml_postings"]}
+        for r in m.get("monthly_postings", [])
+    ]
+    if not rows:
+        return None
+    return {
+        "title": "AI/ML postings per month",
+        "width": 220,
+        "height": 120,
+        "data": {"values": rows},
+        "mark": {"type": "bar", "color": "#6baed6"},
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": None},
+            "y": {"field": "postings", "type": "quantitative", "title": "AI/ML postings"},
+            "tooltip": [
+                {"field": "month", "title": "Month"},
+                {"field": "postings", "title": "AI/ML postings"},
+            ],
+        },
+    }
+
+
 def city_profile(m: Report) -> Spec | None:
-    """A listed city's top employers and most named skills, side by side."""
+    """A listed city's top employers, most named skills and postings per month, side by side."""
     employers = [
         {"name": label(e["name"], 32), "postings": e["postings"]} for e in m["top_employers"][:8]
     ]
@@ -248,9 +273,12 @@ def city_profile(m: Report) -> Spec | None:
         for rows, title in ((employers, "Top employers"), (skills, "Skills named"))
         if rows
     ]
+    months = _months(m)
+    if months is not None:
+        parts.append(months)
     if not parts:
         return None
     return {
-        **_base(f"Top employers and skills of {label(name(m))}"),
+        **_base(f"Top employers, skills and postings per month of {label(name(m))}"),
         "hconcat": parts,
     }

@@ -43,24 +43,46 @@ def month_label(day: date | None) -> tuple[str | None, str | None]:
     return f"{day.year:04d}-{day.month:02d}", day.strftime("%B %Y")
 
 
-def title(ranking: Ranking, top: int) -> str:
-    shown = min(top, len(ranking.ranked))
+def title(ranking: Ranking, top: int, max_per_country: int | None = None) -> str:
+    shown = len(listed_positions(ranking, top, max_per_country))
     _, label = month_label(ranking.coverage.last_date)
+    cap = f", at most {max_per_country} per country" if max_per_country else ""
     return (
-        f"Top {shown} cities in the world for AI and Machine Learning jobs "
+        f"Top {shown} cities in the world for AI and Machine Learning jobs{cap} "
         f"(as of {label or 'no dated postings'})"
     )
 
 
-def ranking_dict(ranking: Ranking, top: int = 10) -> dict[str, Any]:
+def listed_positions(ranking: Ranking, top: int, max_per_country: int | None) -> list[int]:
+    """Positions (1-based) of the metros the reports list: the first ``top`` ranked ones, at
+    most ``max_per_country`` of one country when that is set (a world-tour list)."""
+    out: list[int] = []
+    per_country: dict[str, int] = {}
+    for position, m in enumerate(ranking.ranked, start=1):
+        if len(out) == top:
+            break
+        seen = per_country.get(m.country_code, 0)
+        if max_per_country is not None and seen >= max_per_country:
+            continue
+        per_country[m.country_code] = seen + 1
+        out.append(position)
+    return out
+
+
+def ranking_dict(
+    ranking: Ranking, top: int = 10, max_per_country: int | None = None
+) -> dict[str, Any]:
     """Everything the reports show, rounded as shown; serialised as ranking.json."""
     month, label = month_label(ranking.coverage.last_date)
     ranked = ranking.ranked
+    positions = listed_positions(ranking, top, max_per_country)
     return {
         "schema": SCHEMA,
         "generator": f"jobatlas {_version()}",
-        "title": title(ranking, top),
-        "top": min(top, len(ranked)),
+        "title": title(ranking, top, max_per_country),
+        "top": len(positions),
+        "max_per_country": max_per_country,
+        "listed": positions,
         "as_of": {"month": month, "label": label},
         "settings": _settings(ranking),
         "profile": _profile(ranking),
@@ -306,6 +328,7 @@ def _metro(m: MetroResult, position: int) -> dict[str, Any]:
             for s in d.samples
         ],
         "sources": [{"source": n, "postings": c} for n, c in d.sources],
+        "monthly_postings": [{"month": mo, "ai_ml_postings": c} for mo, c in d.monthly],
         "warnings": list(d.warnings),
     }
 
@@ -440,7 +463,11 @@ def csv_rows(report: dict[str, Any]) -> list[dict[str, object]]:
 
 
 def write_report(
-    ranking: Ranking, out: Path, top: int = 10, note: Callable[[str], None] | None = None
+    ranking: Ranking,
+    out: Path,
+    top: int = 10,
+    note: Callable[[str], None] | None = None,
+    max_per_country: int | None = None,
 ) -> list[Path]:
     """Write article.md (with its figures), ranking.json, ranking.csv and report.html into
     ``out``; return their paths. Without the ``report`` extra (vl-convert) the figures and
@@ -453,7 +480,7 @@ def write_report(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FileFormatError(f"{out}: cannot create the report folder ({exc.strerror})") from exc
-    report = ranking_dict(ranking, top)
+    report = ranking_dict(ranking, top, max_per_country)
     paths = [out / "article.md", out / "ranking.json", out / "ranking.csv"]
     charts = has_charts()
     figures = write_figures(report, out) if charts else []

@@ -40,6 +40,16 @@ def period(report: Report) -> str:
     return first if first == last else f"{first}\u2013{last}"
 
 
+def listed(report: Report) -> list[Report]:
+    """The metros the reports list, in order: ranking.json's ``listed`` positions (the first
+    ``top``, at most ``max_per_country`` of one country when that was asked for)."""
+    positions = report.get("listed")
+    if positions is None:  # a ranking.json written before the key existed
+        return list(report["metros"][: report["top"]])
+    by_position = {m["position"]: m for m in report["metros"]}
+    return [by_position[p] for p in positions]
+
+
 def headline(report: Report) -> str:
     """The title, naming the data's coverage when one country dominates it."""
     top = report["top"]
@@ -47,8 +57,10 @@ def headline(report: Report) -> str:
     years = period(report)
     if dominant is None or not years:
         return str(report["title"])
+    most = report.get("max_per_country")
+    cap = f", at most {most} per country" if most else ""
     return (
-        f"Top {top} cities for AI and Machine Learning jobs in {years} postings, "
+        f"Top {top} cities for AI and Machine Learning jobs{cap} in {years} postings, "
         f"{dominant['share_pct']}% from {the_country(dominant['country'])}"
     )
 
@@ -113,10 +125,9 @@ def extremes(m: Report, report: Report) -> list[tuple[str, int, int]]:
 def distinctive(m: Report, report: Report, key: str, field: str) -> list[str]:
     """Names in the city's top list ``key`` (field ``field``) that lead in no other listed city
     (among the first five of each)."""
-    listed = report["metros"][: report["top"]]
     elsewhere = {
         str(x[field]).casefold()
-        for other in listed
+        for other in listed(report)
         if other["metro_id"] != m["metro_id"]
         for x in other[key][:5]
     }

@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from jobatlas.errors import ConfigError, FileFormatError
 from jobatlas.report import charts
-from jobatlas.report.facts import GLOSSARY, dominant_country, headline, outside, the_country
+from jobatlas.report.facts import (
+    GLOSSARY,
+    dominant_country,
+    headline,
+    listed,
+    outside,
+    the_country,
+)
 from jobatlas.report.markdown import notable, number
 from jobatlas.report.places import with_places
 from jobatlas.sanitize import html_text as h
@@ -68,7 +75,7 @@ def render_html(ranking: Ranking, report: Report) -> str:
             _weights(report),
             _table(report),
             _figures(report, specs),
-            *(_city(m, report) for m in report["metros"][: report["top"]]),
+            *(_city(m, report) for m in listed(report)),
             _footer(report),
         ]
     )
@@ -119,7 +126,7 @@ def chart_specs(report: Report) -> dict[str, Any]:
         "map": charts.world_map(report, charts.world_outline()),
         "salaries": charts.salaries(report),
     }
-    for m in report["metros"][: report["top"]]:
+    for m in listed(report):
         specs[f"city-{m['position']}"] = charts.city_profile(m)
     return {k: v for k, v in specs.items() if v is not None}
 
@@ -204,7 +211,7 @@ def _coverage(report: Report) -> str:
     )
     warnings = "".join(
         f"<li><strong>{h(charts.name(m))}</strong>: {h('; '.join(m['warnings']))}</li>"
-        for m in report["metros"][: report["top"]]
+        for m in listed(report)
         if m["warnings"]
     )
     dominant = dominant_country(report)
@@ -373,6 +380,10 @@ def _city(m: Report, report: Report) -> str:
             [f"{h(s['skill'])} ({number(s['postings'])})" for s in m["top_skills"][:6]],
         ),
         ("Titles", [f"{h(t['title'])} ({number(t['postings'])})" for t in m["top_titles"][:3]]),
+        (
+            "AI/ML postings per month",
+            [f"{h(r['month'])}: {number(r['ai_ml_postings'])}" for r in m["monthly_postings"]],
+        ),
     ]
     lines = "".join(f"<li>{f}</li>" for f in facts)
     lines += "".join(f"<li>{name}: {', '.join(items)}</li>" for name, items in lists if items)
@@ -380,7 +391,8 @@ def _city(m: Report, report: Report) -> str:
     if charts.city_profile(m) is not None:
         chart = (
             f'<div class="chart" data-chart="city-{m["position"]}" role="img" '
-            f'aria-label="Bar charts of the employers and skills listed above"></div>'
+            f'aria-label="Bar charts of the employers, skills and monthly postings listed above">'
+            "</div>"
         )
     return f"""<section class="city" id="city-{m["position"]}">
 <h3>{m["position"]}. {h(charts.name(m))}, {h(m["country"])}</h3>

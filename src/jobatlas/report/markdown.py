@@ -18,6 +18,7 @@ from jobatlas.report.facts import (
     dominant_country,
     extremes,
     headline,
+    listed,
     outside,
     the_country,
 )
@@ -89,7 +90,7 @@ def article(report: Report, figures: Sequence[tuple[str, str]] = ()) -> str:
         f"*{GLOSSARY}*",
         _intro(report),
         "\n\n".join(f"![{md(alt)}]({safe_path(path)})" for alt, path in figures),
-        *(_city(m, report) for m in report["metros"][: report["top"]]),
+        *(_city(m, report) for m in listed(report)),
         _outside(report),
         _samples_table(report),
         _method_note(report),
@@ -339,8 +340,7 @@ def _outside(report: Report) -> str:
 
 def _samples_table(report: Report) -> str:
     """Three sample postings per listed city; the link column only if some posting has one."""
-    listed = report["metros"][: report["top"]]
-    samples = [(m, s) for m in listed for s in m["samples"][:3]]
+    samples = [(m, s) for m in listed(report) for s in m["samples"][:3]]
     linked = any(safe_url(s["url"]) for _, s in samples)
     head = "| # | City | Title | Employer | Posted | Salary (USD) |"
     lines = [
@@ -460,7 +460,7 @@ def _coverage_note(report: Report) -> str:
         "data roles, say). A city the sources barely search cannot rank high, whatever its "
         "real market.",
     ]
-    warned = [m for m in report["metros"][: report["top"]] if m["warnings"]]
+    warned = [m for m in listed(report) if m["warnings"]]
     for m in warned:
         lines.append(f"- {md(m['metro'])}: " + "; ".join(md(w) for w in m["warnings"]) + ".")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from jobatlas.report.facts import listed
 from jobatlas.report.markdown import (
     ASSUMPTION_TEXT,
     DEFINITION_COLUMN,
@@ -48,7 +49,7 @@ def ranking_table(report: Report, top: int = 10) -> Table:
         table.add_column(name, justify=justify, no_wrap=True, min_width=width)
     # One line per metro: long titles are cut with an ellipsis, never wrapped.
     table.add_column("Sample titles", no_wrap=True, overflow="ellipsis", max_width=50)
-    for m in report["metros"][:top]:
+    for m in listed(report)[:top]:
         ind = m["indicators"]
         interval = f"{m['interval'][0]}{EN_DASH}{m['interval'][1]}" if m["interval"] else "-"
         cells = (
