@@ -4,15 +4,22 @@ A row's identity is the md5 of its full record plus its occurrence number among
 identical records of the same input, so re-ingesting a file (or a copy of it) adds
 nothing while genuinely repeated rows inside one file are all kept (normalize then
 marks the copies as duplicates). Collected postings are keyed by (source, source id).
+
+Rows go into ``raw_postings`` as the reader yields them, in chunks, while the next chunk is
+read; the repeats are numbered and the rows already stored taken out afterwards, on the ids
+and hashes alone, in the same transaction (docs/schema.md, benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from queue import Full, Queue
+from typing import cast
 
 import duckdb
 import pyarrow as pa
@@ -90,16 +97,15 @@ def ingest_file(
         readers = [r for r in (table.fast_batches, table.batches) if r is not None]
         for attempt, read in enumerate(readers, start=1):
             with progress(f"ingest {Path(table.path).name}", table.size) as advance:
-                failure: list[BaseException] = []
-                reader = pa.RecordBatchReader.from_batches(
-                    table.schema, _capturing(read(advance), failure)
-                )
+                batches = _read_ahead(read(advance))
                 try:
-                    _insert_table(store, reader, table, schema, run_id, result, failure)
+                    _insert_table(store, batches, table, schema, run_id, result)
                     break
                 except FastPathFailed:
                     if attempt == len(readers):
                         raise
+                finally:
+                    batches.close()  # stops the reading thread before the bar closes
         stats.rows_in = result.rows_read
         stats.rows_out = result.added
         stats.rows_rejected = result.malformed
@@ -107,93 +113,178 @@ def ingest_file(
     return result
 
 
+CHUNK_ROWS = 200_000
+"""Rows handed to DuckDB per insert: an in-memory Arrow table it scans on every core."""
+
+
 def _insert_table(
     store: Store,
-    reader: pa.RecordBatchReader,
+    batches: Iterator[pa.RecordBatch],
     table: Table,
     schema: Schema,
     run_id: int,
     result: IngestResult,
-    failure: list[BaseException],
 ) -> None:
+    """Insert the file's rows chunk by chunk, in one transaction; a reader error (bad input,
+    or the fast reader giving up) rolls it back and propagates as it is."""
     record = ", ".join(f"{_sql_str(c)}: {q(c)}" for c in table.columns)
-    con = store.con
-    con.register("ingest_input", reader)
+    rows = f"""
+        SELECT $source AS source, {q(ROW)} AS source_row, {q(ERROR)} AS parse_error,
+               CASE WHEN {q(ERROR)} IS NULL THEN to_json({{{record}}})
+                    ELSE json_object('_unparsed', {q(RAW)}) END AS record,
+               {schema.select_list()}
+        FROM ingest_input
+        """
     try:
         with store.transaction():
-            _stage_and_insert(store, table, schema, record, run_id, result)
+            last = _last_raw_id(store)
+            for chunk in _chunks(batches, CHUNK_ROWS):
+                _append(
+                    store,
+                    pa.Table.from_batches(chunk, schema=table.schema),
+                    rows,
+                    {"source": schema.source, "last": last, "run_id": run_id, "origin": table.path},
+                    keyed=False,
+                )
+            _settle(store, last, result, keyed=False)
     except duckdb.Error as exc:
-        if failure and isinstance(failure[0], InputError | FastPathFailed):
-            raise failure[0] from None
         raise StoreError(f"{table.path}: ingest failed ({_first_line(exc)})") from exc
+
+
+def _chunks(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[list[pa.RecordBatch]]:
+    chunk: list[pa.RecordBatch] = []
+    size = 0
+    for batch in batches:
+        chunk.append(batch)
+        size += batch.num_rows
+        if size >= rows:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+_DONE = object()
+
+
+def _read_ahead(
+    batches: Iterator[pa.RecordBatch], depth: int = 4
+) -> Generator[pa.RecordBatch, None, None]:
+    """Read the next batches in a thread while DuckDB stores the previous ones.
+
+    The readers spend most of their time in Arrow and zlib, which release the GIL, so on two
+    cores reading and storing overlap. An error of the reader is raised here, in order; when
+    the consumer stops early the thread stops reading and closes the reader.
+    """
+    queue: Queue[object] = Queue(depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.05)
+                return True
+            except Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # re-raised in the consumer's thread
+            put(exc)
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=work, name="jobatlas-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield cast(pa.RecordBatch, item)
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _last_raw_id(store: Store) -> int:
+    rows = store.con.execute("SELECT coalesce(max(raw_id), 0) FROM raw_postings").fetchall()
+    return int(rows[0][0])
+
+
+def _append(
+    store: Store, arrow: pa.Table, rows: str, params: dict[str, object], *, keyed: bool
+) -> None:
+    """Insert the rows of the query ``rows`` over ``arrow`` (registered as ``ingest_input``)
+    as read: raw_id is the last id stored before this input plus the row number, and
+    content_hash the hash of a first occurrence (``_settle`` numbers the repeats)."""
+    first_hash = (
+        "md5(source || '|' || source_id)" if keyed else "md5(md5(CAST(record AS VARCHAR)) || ':1')"
+    )
+    con = store.con
+    con.register("ingest_input", arrow)
+    try:
+        con.execute(
+            f"""
+            INSERT INTO raw_postings ({_RAW_COLUMNS})
+            SELECT $last + source_row, $run_id, source, $origin, source_row, {first_hash},
+                   $now, record, parse_error, {", ".join(CANONICAL_FIELDS)}
+            FROM ({rows})
+            """,
+            params | {"now": datetime.now()},
+        ).fetchall()
     finally:
         con.unregister("ingest_input")
 
 
-def _capturing(
-    batches: Iterator[pa.RecordBatch], failure: list[BaseException]
-) -> Iterator[pa.RecordBatch]:
-    """Remember an error raised while DuckDB pulls batches, which DuckDB would only stringify."""
-    try:
-        yield from batches
-    except BaseException as exc:
-        failure.append(exc)
-        raise
-
-
-def _stage_and_insert(
-    store: Store, table: Table, schema: Schema, record: str, run_id: int, result: IngestResult
-) -> None:
-    store.con.execute(
-        f"""
-            CREATE OR REPLACE TEMP TABLE ingest_stage AS
-            SELECT ? AS source, {q(ROW)} AS source_row, {q(ERROR)} AS parse_error,
-                   CASE WHEN {q(ERROR)} IS NULL THEN to_json({{{record}}})
-                        ELSE json_object('_unparsed', {q(RAW)}) END AS record,
-                   {schema.select_list()}
-            FROM ingest_input
-            """,
-        [schema.source],
-    )
-    _insert_stage(store, run_id, table.path, result)
-
-
-def _insert_stage(
-    store: Store, run_id: int, origin: str, result: IngestResult, keyed: bool = False
-) -> None:
-    """Move ``ingest_stage`` rows into raw_postings, skipping rows already stored."""
+def _settle(store: Store, last: int, result: IngestResult, *, keyed: bool) -> None:
+    """Give the identical records of this input their occurrence numbers, take out the rows
+    already stored, and count. Works on narrow projections (ids and hashes) of the new rows."""
     con = store.con
-    if keyed:
-        keyed_rows = "SELECT md5(source || '|' || source_id) AS content_hash, * FROM ingest_stage"
-    else:
-        keyed_rows = (
-            "SELECT md5(record_md5 || ':' || row_number() OVER "
-            "(PARTITION BY record_md5 ORDER BY source_row)) AS content_hash, "
-            "* EXCLUDE (record_md5) "
-            "FROM (SELECT md5(CAST(record AS VARCHAR)) AS record_md5, * FROM ingest_stage)"
-        )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ingest_keyed AS {keyed_rows}")
+    new = {"last": last}
     counts = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE parse_error IS NOT NULL) FROM ingest_keyed"
+        "SELECT count(*), count(parse_error) FROM raw_postings WHERE raw_id > $last", new
     ).fetchone()
     assert counts is not None
     result.rows_read, result.malformed = int(counts[0]), int(counts[1])
-    last_id = int(store.scalar("SELECT coalesce(max(raw_id), 0) FROM raw_postings"))
-    inserted = con.execute(
-        f"""
-        INSERT INTO raw_postings ({_RAW_COLUMNS})
-        SELECT ? + row_number() OVER (ORDER BY k.source_row), ?, k.source, ?, k.source_row,
-               k.content_hash, ?, k.record, k.parse_error,
-               {", ".join("k." + f for f in CANONICAL_FIELDS)}
-        FROM ingest_keyed k
-        ANTI JOIN raw_postings r ON r.content_hash = k.content_hash
+    later = """
+        SELECT raw_id, row_number() OVER (PARTITION BY content_hash ORDER BY raw_id) AS k
+        FROM raw_postings WHERE raw_id > $last AND content_hash IN (
+            SELECT content_hash FROM raw_postings WHERE raw_id > $last
+            GROUP BY content_hash HAVING count(*) > 1)
+        """
+    if keyed:  # a collected id given twice is stored once
+        con.execute(
+            f"DELETE FROM raw_postings WHERE raw_id IN (SELECT raw_id FROM ({later}) WHERE k > 1)",
+            new,
+        ).fetchall()
+    else:  # the k-th identical record of this input is told apart by k
+        con.execute(
+            f"""
+            UPDATE raw_postings
+            SET content_hash = md5(md5(CAST(record AS VARCHAR)) || ':' || c.k)
+            FROM ({later}) c WHERE raw_postings.raw_id = c.raw_id AND c.k > 1
+            """,
+            new,
+        ).fetchall()
+    con.execute(
+        """
+        DELETE FROM raw_postings WHERE raw_id IN (
+            SELECT n.raw_id FROM raw_postings n
+            SEMI JOIN (SELECT content_hash FROM raw_postings WHERE raw_id <= $last) o
+              ON o.content_hash = n.content_hash
+            WHERE n.raw_id > $last)
         """,
-        [last_id, run_id, origin, datetime.now()],
-    ).fetchone()
-    result.added = int(inserted[0]) if inserted else 0
+        new,
+    ).fetchall()
+    result.added = int(store.scalar("SELECT count(*) FROM raw_postings WHERE raw_id > ?", [last]))
     result.skipped = result.rows_read - result.added
-    con.execute("DROP TABLE ingest_keyed")
-    con.execute("DROP TABLE ingest_stage")
 
 
 def ingest_records(
@@ -224,23 +315,21 @@ def ingest_records(
         for n in CANONICAL_FIELDS
     }
     arrow = pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in rows.items()})
-    con = store.con
-    con.register("records_input", arrow)
+    select = (
+        "SELECT source, source_row, NULL::VARCHAR AS parse_error, record::JSON AS record, "
+        + ", ".join(CANONICAL_FIELDS)
+        + " FROM ingest_input"
+    )
     try:
         with store.transaction():
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE ingest_stage AS SELECT source, source_row, "
-                "NULL::VARCHAR AS parse_error, record::JSON AS record, "
-                + ", ".join(CANONICAL_FIELDS)
-                + " FROM records_input"
-            )
-            _insert_stage(store, run_id, origin, result, keyed=True)
+            last = _last_raw_id(store)
+            params: dict[str, object] = {"last": last, "run_id": run_id, "origin": origin}
+            _append(store, arrow, select, params, keyed=True)
+            _settle(store, last, result, keyed=True)
     except duckdb.Error as exc:
         raise StoreError(
             f"{origin}: storing collected postings failed ({_first_line(exc)})"
         ) from exc
-    finally:
-        con.unregister("records_input")
     return result
 
 

@@ -1,15 +1,17 @@
-"""The normalize stage, and ``run``, which composes every stage.
+"""The normalize stage (the store's accounting, in ``store.status``, is re-exported here).
 
-Normalisation works on distinct values: DuckDB finds the distinct titles, locations
-and salary inputs among the new raw rows, each is normalised once in Python, and the
-results are joined back in SQL. Every raw row ends in exactly one of ``postings``,
-``quarantine`` or ``duplicates``, in one transaction, so the accounting
-``raw = postings + quarantined + duplicates`` holds at every commit.
+Normalisation works on distinct values and narrow tables: DuckDB numbers the distinct
+titles, locations, salary inputs and employer names among the new raw rows and keys each
+row by those numbers; each distinct value is normalised once in Python; dates, dedupe and
+duplicates are settled on the narrow keys, and the wide raw columns are read once, when the
+postings are written. Every raw row ends in exactly one of ``postings``, ``quarantine`` or
+``duplicates``, in one transaction, so ``raw = postings + quarantined + duplicates`` holds at
+every commit.
 """
 
 from __future__ import annotations
 
-import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +25,18 @@ from jobatlas.models import Location
 from jobatlas.normalize.classify import MAX_TITLE_CHARS
 from jobatlas.progress import progress
 from jobatlas.store.duckdb import UNPROCESSED, RunStats, Store, _first_line
+from jobatlas.store.employers import refresh_employers
+from jobatlas.store.status import Accounting, accounting, quarantine_reasons, runs
+
+__all__ = [
+    "DUPLICATE_WINDOW_DAYS",
+    "Accounting",
+    "NormalizeResult",
+    "accounting",
+    "normalize",
+    "quarantine_reasons",
+    "runs",
+]
 
 DUPLICATE_WINDOW_DAYS = 30
 """Copies of the same job (same employer, title and place) posted within this many days
@@ -53,53 +67,56 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
     rows_in = store.pending_raw()
     stats.rows_in = rows_in
     if rows_in == 0:
+        refresh_employers(con)
         return NormalizeResult(0, 0, 0, 0)
     quarantined = _quarantine(con, run_id)
-    con.execute(
-        # the rows just quarantined already have their disposition
-        f"CREATE OR REPLACE TEMP TABLE usable AS SELECT {_USABLE_COLUMNS} "
-        f"FROM raw_postings r WHERE {UNPROCESSED}"
-    )
-    with progress("normalize", 6) as advance:
+    # the rows just quarantined already have their disposition
+    todo = f"SELECT raw_id FROM raw_postings r WHERE {UNPROCESSED}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE todo AS {todo}")
+    with progress("normalize", 7) as advance:
+        _distinct_inputs(con)
+        advance(1)
         _classify_distinct(con)
         advance(1)
         _locate_distinct(con)
         advance(1)
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE usable_dated AS
-            SELECT u.*, l.* EXCLUDE (location, country_hint, remote_hint),
-                   l.country_code AS place_country,
-                   coalesce(TRY_CAST(u.posted_at AS DATE),
-                            TRY_CAST(left(u.posted_at, 10) AS DATE)) AS posted_date
-            FROM usable u
-            LEFT JOIN norm_location l
-              ON l.location IS NOT DISTINCT FROM u.location
-             AND l.country_hint IS NOT DISTINCT FROM u.country_hint
-             AND l.remote_hint IS NOT DISTINCT FROM u.remote_hint
-            """
-        )
         _salary_distinct(con)
         advance(1)
-        _build_candidates(con, run_id)
-        advance(1)
+        _build_candidates(con)
         duplicates = _mark_duplicates(con, run_id)
         advance(1)
-        postings = _insert_postings(con)
+        postings = _insert_postings(con, run_id)
         _refresh_metros(con)
+        advance(1)
+        grouping = time.perf_counter()
+        refresh_employers(con)
+        stats.detail["employer_grouping_s"] = round(time.perf_counter() - grouping, 3)
         advance(1)
     stats.rows_out = postings
     stats.rows_rejected = quarantined
     stats.detail.update(duplicates=duplicates)
-    stats.detail.update(_dispositions(con))
+    stats.detail.update(_dispositions(con, run_id))
+    for name in _TEMP_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
     return NormalizeResult(rows_in, postings, quarantined, duplicates)
 
 
-# What normalize reads of a raw row: everything but its provenance and the original record.
-_USABLE_COLUMNS = (
-    "raw_id, source, source_id, url, title, company, location, country_hint, remote_hint, "
-    "description, salary_text, salary_min, salary_max, salary_currency, salary_period, "
-    "salary_estimated, posted_at, skills, via"
+_TEMP_TABLES = (
+    "todo",
+    "in_title",
+    "in_location",
+    "in_salary",
+    "in_company",
+    "row_keys",
+    "row_salary",
+    "salary_keys",
+    "norm_title",
+    "norm_location",
+    "location_places",
+    "norm_salary",
+    "salary_rates",
+    "salary_final",
+    "candidates",
 )
 
 
@@ -136,6 +153,58 @@ def _quarantine(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     return _count(con, "SELECT count(*) FROM quarantine WHERE run_id = ?", run_id)
 
 
+# -- distinct inputs ------------------------------------------------------------------------
+
+_NORM_TEXT = "trim(regexp_replace(lower(strip_accents({})), '[^[:alnum:]]+', ' ', 'g'))"
+
+# Each input a normaliser reads, as the raw columns that make its key.
+_INPUTS = {
+    "in_title": ("title", "description"),
+    "in_location": ("location", "country_hint", "remote_hint"),
+    "in_salary": (
+        "salary_text",
+        "salary_min",
+        "salary_max",
+        "salary_currency",
+        "salary_period",
+        "salary_estimated",
+    ),
+    "in_company": ("company",),
+}
+
+
+def _distinct_inputs(con: duckdb.DuckDBPyConnection) -> None:
+    """Number the distinct inputs of the rows to normalise, then key each row by them.
+
+    ``row_keys`` holds one narrow row per raw row (ids of its inputs and its date); the wide
+    raw columns are read again only when the postings are written.
+    """
+    new_rows = "raw_postings r SEMI JOIN todo ON todo.raw_id = r.raw_id"
+    for table, columns in _INPUTS.items():
+        listed = ", ".join(columns)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"SELECT (row_number() OVER ())::INTEGER AS id, {listed} "
+            f"FROM (SELECT DISTINCT {listed} FROM {new_rows})"
+        )
+    joins = "\n".join(
+        f"JOIN {table} ON "
+        + " AND ".join(f"{table}.{c} IS NOT DISTINCT FROM r.{c}" for c in columns)
+        for table, columns in _INPUTS.items()
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE row_keys AS
+        SELECT r.raw_id, in_title.id AS title_id, in_location.id AS location_id,
+               in_salary.id AS salary_in_id, in_company.id AS company_id,
+               coalesce(TRY_CAST(r.posted_at AS DATE),
+                        TRY_CAST(left(r.posted_at, 10) AS DATE)) AS posted_date
+        FROM {new_rows}
+        {joins}
+        """
+    )
+
+
 # -- distinct-value normalisation -----------------------------------------------------------
 
 
@@ -153,14 +222,13 @@ def _register(
 def _classify_distinct(con: duckdb.DuckDBPyConnection) -> None:
     from jobatlas.normalize.classify import classify
 
-    keys = con.execute("SELECT DISTINCT title, description FROM usable").fetchall()
-    out = [classify(t, d) for t, d in keys]
+    keys = con.execute("SELECT id, title, description FROM in_title").fetchall()
+    out = [classify(t, d) for _, t, d in keys]
     _register(
         con,
         "norm_title",
         {
-            "title": (pa.string(), [k[0] for k in keys]),
-            "description": (pa.string(), [k[1] for k in keys]),
+            "title_id": (pa.int32(), [k[0] for k in keys]),
             "ai_ml_tier": (pa.string(), [c.tier for c in out]),
             "ai_ml": (pa.bool_(), [c.ai_ml for c in out]),
             "ai_ml_family": (pa.string(), [c.family for c in out]),
@@ -177,29 +245,13 @@ def _remote(location: Location, hint: str | None) -> str:
 
 
 def _locate_distinct(con: duckdb.DuckDBPyConnection) -> None:
+    """Resolve each distinct (location, country hint, remote hint) once; its places go to
+    ``location_places``, one row per place, ready to be joined to the postings."""
     from jobatlas.normalize.locations import resolve_location
 
-    keys = con.execute("SELECT DISTINCT location, country_hint, remote_hint FROM usable").fetchall()
-    out = [resolve_location(loc, hint) for loc, hint, _ in keys]
+    keys = con.execute("SELECT id, location, country_hint, remote_hint FROM in_location").fetchall()
+    out = [resolve_location(loc, hint) for _, loc, hint, _ in keys]
     primary = [o.primary for o in out]
-    places = [
-        json.dumps(
-            [
-                {
-                    "city": p.city,
-                    "country_code": p.country_code,
-                    "geonameid": p.geonameid,
-                    "metro": p.metro,
-                    "metro_id": p.metro_id,
-                }
-                for p in o.places
-            ],
-            ensure_ascii=False,
-        )
-        if o.places
-        else None
-        for o in out
-    ]
 
     def col(getter: Callable[[Any], Any]) -> list[Any]:
         return [getter(p) if p is not None else None for p in primary]
@@ -208,11 +260,9 @@ def _locate_distinct(con: duckdb.DuckDBPyConnection) -> None:
         con,
         "norm_location",
         {
-            "location": (pa.string(), [k[0] for k in keys]),
-            "country_hint": (pa.string(), [k[1] for k in keys]),
-            "remote_hint": (pa.string(), [k[2] for k in keys]),
+            "location_id": (pa.int32(), [k[0] for k in keys]),
             "location_status": (pa.string(), [o.status for o in out]),
-            "remote": (pa.string(), [_remote(o, k[2]) for o, k in zip(out, keys, strict=True)]),
+            "remote": (pa.string(), [_remote(o, k[3]) for o, k in zip(out, keys, strict=True)]),
             "city": (pa.string(), col(lambda p: p.city)),
             "admin1": (pa.string(), col(lambda p: p.admin1)),
             "country_code": (
@@ -228,7 +278,22 @@ def _locate_distinct(con: duckdb.DuckDBPyConnection) -> None:
             "location_match_method": (pa.string(), [o.match_method for o in out]),
             "location_confidence": (pa.float64(), [o.location_confidence for o in out]),
             "location_truncated": (pa.bool_(), [o.truncated for o in out]),
-            "places": (pa.string(), places),
+        },
+    )
+    places = [(k[0], i, p, len(o.places)) for k, o in zip(keys, out, strict=True)
+              for i, p in enumerate(o.places, start=1)]  # fmt: skip
+    _register(
+        con,
+        "location_places",
+        {
+            "location_id": (pa.int32(), [r[0] for r in places]),
+            "place_index": (pa.int32(), [r[1] for r in places]),
+            "city": (pa.string(), [r[2].city for r in places]),
+            "country_code": (pa.string(), [r[2].country_code for r in places]),
+            "geonameid": (pa.int64(), [r[2].geonameid for r in places]),
+            "metro": (pa.string(), [r[2].metro for r in places]),
+            "metro_id": (pa.string(), [r[2].metro_id for r in places]),
+            "weight": (pa.float64(), [1.0 / r[3] for r in places]),
         },
     )
 
@@ -240,25 +305,37 @@ _SALARY_KEYS = (
     "salary_currency",
     "salary_period",
     "salary_estimated",
-    "place_country",
-)
-_SALARY_KEY_TYPES = (
-    pa.string(),
-    pa.float64(),
-    pa.float64(),
-    pa.string(),
-    pa.string(),
-    pa.bool_(),
-    pa.string(),
 )
 
 
 def _salary_distinct(con: duckdb.DuckDBPyConnection) -> None:
-    """Parse each distinct salary input once, fetch each (currency, country, day)'s rates once,
-    and settle status, USD and PPP figures in SQL — the arithmetic of ``salary.apply_money``."""
+    """Parse each distinct (salary input, country) once, fetch each (currency, country, day)'s
+    rates once, and settle status, USD and PPP figures in SQL — the arithmetic of
+    ``salary.apply_money`` — once per distinct (salary input, country, day)."""
     from jobatlas.normalize.salary import money, parse_salary
 
-    keys = con.execute(f"SELECT DISTINCT {', '.join(_SALARY_KEYS)} FROM usable_dated").fetchall()
+    # each row's salary input with the country its place gives, then numbered once per day
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE row_salary AS
+        SELECT k.raw_id, k.salary_in_id, l.country_code AS place_country, k.posted_date
+        FROM row_keys k JOIN norm_location l ON l.location_id = k.location_id
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE salary_keys AS
+        SELECT (row_number() OVER ())::INTEGER AS salary_id, *
+        FROM (SELECT DISTINCT salary_in_id, place_country, posted_date FROM row_salary)
+        """
+    )
+    keys = con.execute(
+        f"""
+        SELECT s.id, p.place_country, {", ".join("s." + n for n in _SALARY_KEYS)}
+        FROM (SELECT DISTINCT salary_in_id, place_country FROM salary_keys) p
+        JOIN in_salary s ON s.id = p.salary_in_id
+        """
+    ).fetchall()
     out = [
         parse_salary(
             text,
@@ -269,35 +346,29 @@ def _salary_distinct(con: duckdb.DuckDBPyConnection) -> None:
             country=country,
             estimated=bool(estimated),
         )
-        for text, lo, hi, currency, period, estimated, country in keys
+        for _, country, text, lo, hi, currency, period, estimated in keys
     ]
-    columns: dict[str, tuple[pa.DataType, list[Any]]] = {
-        f"k_{name}": (kind, [k[i] for k in keys])
-        for i, (name, kind) in enumerate(zip(_SALARY_KEYS, _SALARY_KEY_TYPES, strict=True))
-    }
-    columns |= {
-        "n_status": (pa.string(), [s.status for s in out]),
-        "n_salary_min": (pa.float64(), [s.min for s in out]),
-        "n_salary_max": (pa.float64(), [s.max for s in out]),
-        "n_salary_currency": (pa.string(), [s.currency for s in out]),
-        "n_salary_period": (pa.string(), [s.period for s in out]),
-        "salary_annual_min": (pa.float64(), [s.annual_min for s in out]),
-        "salary_annual_max": (pa.float64(), [s.annual_max for s in out]),
-        "n_flags": (pa.string(), [";".join(s.flags) or None for s in out]),
-    }
-    _register(con, "norm_salary", columns)
-    join = " AND ".join(f"s.k_{n} IS NOT DISTINCT FROM u.{n}" for n in _SALARY_KEYS)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE usable_salary AS
-        SELECT u.raw_id, u.posted_date, s.* EXCLUDE ({", ".join("k_" + n for n in _SALARY_KEYS)}),
-               u.place_country
-        FROM usable_dated u JOIN norm_salary s ON {join}
-        """
+    _register(
+        con,
+        "norm_salary",
+        {
+            "salary_in_id": (pa.int32(), [k[0] for k in keys]),
+            "place_country": (pa.string(), [k[1] for k in keys]),
+            "n_status": (pa.string(), [s.status for s in out]),
+            "n_salary_min": (pa.float64(), [s.min for s in out]),
+            "n_salary_max": (pa.float64(), [s.max for s in out]),
+            "n_salary_currency": (pa.string(), [s.currency for s in out]),
+            "n_salary_period": (pa.string(), [s.period for s in out]),
+            "salary_annual_min": (pa.float64(), [s.annual_min for s in out]),
+            "salary_annual_max": (pa.float64(), [s.annual_max for s in out]),
+            "n_flags": (pa.string(), [";".join(s.flags) or None for s in out]),
+        },
     )
+    by_salary = """salary_keys k JOIN norm_salary s ON s.salary_in_id = k.salary_in_id
+                   AND s.place_country IS NOT DISTINCT FROM k.place_country"""
     rate_keys = con.execute(
-        "SELECT DISTINCT n_salary_currency, place_country, posted_date FROM usable_salary "
-        "WHERE n_status <> 'none' AND n_salary_currency IS NOT NULL"
+        f"SELECT DISTINCT s.n_salary_currency, k.place_country, k.posted_date FROM {by_salary} "
+        "WHERE s.n_status <> 'none' AND s.n_salary_currency IS NOT NULL"
     ).fetchall()
     rates = [
         money(code, country, posted if isinstance(posted, date) else None)
@@ -318,9 +389,10 @@ def _salary_distinct(con: duckdb.DuckDBPyConnection) -> None:
         },
     )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE salary_final AS
-        SELECT raw_id, n_salary_min, n_salary_max, n_salary_currency, n_salary_period,
+        SELECT salary_id, n_salary_min AS salary_min, n_salary_max AS salary_max,
+               n_salary_currency AS salary_currency, n_salary_period AS salary_period,
                salary_annual_min, salary_annual_max,
                CASE WHEN usd IS NOT NULL THEN round(mid * usd, 2) END AS salary_annual_usd,
                CASE WHEN usd IS NOT NULL THEN round(mid * ppp, 2) END AS salary_annual_ppp,
@@ -332,16 +404,16 @@ def _salary_distinct(con: duckdb.DuckDBPyConnection) -> None:
                CASE WHEN usd IS NOT NULL AND rate_flags IS NOT NULL
                     THEN concat_ws(';', n_flags, rate_flags) ELSE n_flags END AS salary_flags
         FROM (
-            SELECT s.*, r.*,
+            SELECT k.*, s.* EXCLUDE (salary_in_id, place_country), r.*,
                    coalesce(salary_annual_min, salary_annual_max) AS bottom,
                    coalesce(salary_annual_max, salary_annual_min) AS top,
                    (coalesce(salary_annual_min, salary_annual_max)
                     + coalesce(salary_annual_max, salary_annual_min)) / 2 AS mid
-            FROM usable_salary s
+            FROM {by_salary}
             LEFT JOIN salary_rates r
               ON r.currency = s.n_salary_currency
-             AND r.country IS NOT DISTINCT FROM s.place_country
-             AND r.posted_date IS NOT DISTINCT FROM s.posted_date
+             AND r.country IS NOT DISTINCT FROM k.place_country
+             AND r.posted_date IS NOT DISTINCT FROM k.posted_date
              AND s.n_status <> 'none'
         )
         """
@@ -350,32 +422,30 @@ def _salary_distinct(con: duckdb.DuckDBPyConnection) -> None:
 
 # -- assembling postings ---------------------------------------------------------------------
 
-_NORM_TEXT = "trim(regexp_replace(lower(strip_accents({})), '[^[:alnum:]]+', ' ', 'g'))"
 
-
-def _build_candidates(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    company = _NORM_TEXT.format("coalesce(u.company, '')")
-    title = _NORM_TEXT.format("u.title")
-    location = _NORM_TEXT.format("coalesce(u.location, '')")
-    place = f"coalesce(u.metro_id, {location})"
+def _build_candidates(con: duckdb.DuckDBPyConnection) -> None:
+    """Each new row's date and dedupe key: employer, title and place, normalised once per
+    distinct value."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE candidates AS
-        SELECT u.raw_id, {run_id} AS run_id, u.source, u.via, u.source_id, u.url, u.title,
-               u.company, t.ai_ml_tier, t.ai_ml, t.ai_ml_family, t.ai_ml_score, t.ai_ml_evidence,
-               u.location AS location_text, u.location_status, u.remote, u.city, u.admin1,
-               u.country_code, u.geonameid, u.latitude, u.longitude, u.metro, u.metro_id,
-               u.n_places, u.location_match_method, u.location_confidence,
-               u.location_truncated,
-               s.n_salary_min AS salary_min, s.n_salary_max AS salary_max,
-               s.n_salary_currency AS salary_currency, s.n_salary_period AS salary_period,
-               s.salary_annual_min, s.salary_annual_max, s.salary_annual_usd, s.salary_annual_ppp,
-               s.salary_status, s.salary_flags, u.posted_date, u.skills,
-               md5({company} || '|' || {title} || '|' || {place}) AS dedupe_key,
-               u.places
-        FROM usable_dated u
-        JOIN norm_title t ON t.title = u.title AND t.description IS NOT DISTINCT FROM u.description
-        JOIN salary_final s ON s.raw_id = u.raw_id
+        WITH title AS (SELECT id, {_NORM_TEXT.format("title")} AS text FROM in_title),
+             company AS (
+                 SELECT id, {_NORM_TEXT.format("coalesce(company, '')")} AS text FROM in_company),
+             place AS (
+                 SELECT i.id, coalesce(l.metro_id, {_NORM_TEXT.format("coalesce(i.location, '')")})
+                            AS text
+                 FROM in_location i JOIN norm_location l ON l.location_id = i.id)
+        SELECT k.raw_id, k.title_id, k.location_id, k.posted_date, sk.salary_id,
+               md5(company.text || '|' || title.text || '|' || place.text) AS dedupe_key
+        FROM row_keys k
+        JOIN row_salary rs ON rs.raw_id = k.raw_id
+        JOIN salary_keys sk ON sk.salary_in_id = rs.salary_in_id
+         AND sk.place_country IS NOT DISTINCT FROM rs.place_country
+         AND sk.posted_date IS NOT DISTINCT FROM rs.posted_date
+        JOIN title ON title.id = k.title_id
+        JOIN company ON company.id = k.company_id
+        JOIN place ON place.id = k.location_id
         """
     )
 
@@ -390,7 +460,8 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
                    first_value(raw_id) OVER (PARTITION BY url ORDER BY is_new, raw_id) AS first_raw
             FROM (SELECT raw_id, url, false AS is_new FROM postings WHERE url IS NOT NULL
                   UNION ALL
-                  SELECT raw_id, url, true FROM candidates WHERE url IS NOT NULL)
+                  SELECT raw_id, url, true FROM raw_postings SEMI JOIN candidates USING (raw_id)
+                  WHERE url IS NOT NULL)
         ) WHERE is_new AND raw_id <> first_raw
         """,
         [run_id],
@@ -430,29 +501,61 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     return _count(con, "SELECT count(*) FROM duplicates WHERE run_id = ?", run_id)
 
 
-def _insert_postings(con: duckdb.DuckDBPyConnection) -> int:
+def _taken(alias: str, names: str) -> dict[str, str]:
+    return {name: f"{alias}.{name}" for name in names.split()}
+
+
+# Every column of ``postings``, from the raw row (r), the candidate (c) and the normalised
+# title (t), location (l) and salary (s).
+_POSTING_COLUMNS = (
+    {"raw_id": "c.raw_id", "run_id": "$run_id", "location_text": "r.location"}
+    | _taken("r", "source via source_id url title company skills")
+    | _taken("c", "posted_date dedupe_key")
+    | _taken("t", "ai_ml_tier ai_ml ai_ml_family ai_ml_score ai_ml_evidence")
+    | _taken(
+        "l",
+        "location_status remote city admin1 country_code geonameid latitude longitude metro "
+        "metro_id n_places location_match_method location_confidence location_truncated",
+    )
+    | _taken(
+        "s",
+        "salary_min salary_max salary_currency salary_period salary_annual_min "
+        "salary_annual_max salary_annual_usd salary_annual_ppp salary_status salary_flags",
+    )
+)
+
+
+def _insert_postings(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+    """Write the candidates that are not duplicates: the one step that reads wide columns."""
     columns = [
-        r[0]
+        str(r[0])
         for r in con.execute(
             "SELECT column_name FROM information_schema.columns "
             "WHERE table_name = 'postings' ORDER BY ordinal_position"
         ).fetchall()
     ]
-    select = ", ".join(f"c.{c}" for c in columns)
-    # what remains of the candidates once their duplicates are out is what is kept
+    missing = [c for c in columns if c not in _POSTING_COLUMNS]
+    if missing:
+        raise StoreError(f"normalize does not know how to fill postings.{', '.join(missing)}")
     con.execute("DELETE FROM candidates WHERE raw_id IN (SELECT raw_id FROM duplicates)")
-    con.execute(f"INSERT INTO postings ({', '.join(columns)}) SELECT {select} FROM candidates c")
+    con.execute(
+        f"""
+        INSERT INTO postings ({", ".join(columns)})
+        SELECT {", ".join(_POSTING_COLUMNS[c] for c in columns)}
+        FROM candidates c
+        JOIN raw_postings r ON r.raw_id = c.raw_id
+        JOIN norm_title t ON t.title_id = c.title_id
+        JOIN norm_location l ON l.location_id = c.location_id
+        JOIN salary_final s ON s.salary_id = c.salary_id
+        """,
+        {"run_id": run_id},
+    )
     con.execute(
         """
         INSERT INTO posting_places
-        SELECT raw_id, place_index, p->>'city', p->>'country_code', CAST(p->>'geonameid' AS BIGINT),
-               p->>'metro', p->>'metro_id', 1.0 / n
-        FROM (
-            SELECT raw_id, unnest(places::JSON[]) AS p,
-                   generate_subscripts(places::JSON[], 1) AS place_index,
-                   json_array_length(places) AS n
-            FROM candidates WHERE places IS NOT NULL
-        )
+        SELECT c.raw_id, p.place_index, p.city, p.country_code, p.geonameid, p.metro,
+               p.metro_id, p.weight
+        FROM candidates c JOIN location_places p ON p.location_id = c.location_id
         """
     )
     return _count(con, "SELECT count(*) FROM candidates")
@@ -484,56 +587,16 @@ def _refresh_metros(con: duckdb.DuckDBPyConnection) -> None:
         },
     )
     con.execute("INSERT INTO metros SELECT * FROM new_metros")
+    con.execute("DROP TABLE new_metros")
 
 
-def _dispositions(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def _dispositions(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, Any]:
     rows = con.execute(
-        "SELECT 'location_' || location_status, count(*) FROM candidates GROUP BY 1 "
-        "UNION ALL SELECT 'salary_' || salary_status, count(*) FROM candidates GROUP BY 1 "
-        "UNION ALL SELECT 'tier_' || ai_ml_tier, count(*) FROM candidates GROUP BY 1"
+        "SELECT 'location_' || location_status, count(*) FROM postings WHERE run_id = $r "
+        "GROUP BY 1 UNION ALL "
+        "SELECT 'salary_' || salary_status, count(*) FROM postings WHERE run_id = $r "
+        "GROUP BY 1 UNION ALL "
+        "SELECT 'tier_' || ai_ml_tier, count(*) FROM postings WHERE run_id = $r GROUP BY 1",
+        {"r": run_id},
     ).fetchall()
     return {str(k): int(v) for k, v in sorted(rows)}
-
-
-# -- status ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Accounting:
-    raw: int
-    postings: int
-    quarantined: int
-    duplicates: int
-    pending: int
-
-    @property
-    def reconciles(self) -> bool:
-        return self.raw == self.postings + self.quarantined + self.duplicates + self.pending
-
-
-def accounting(store: Store) -> Accounting:
-    c = store.counts()
-    return Accounting(
-        raw=c["raw_postings"],
-        postings=c["postings"],
-        quarantined=c["quarantine"],
-        duplicates=c["duplicates"],
-        pending=store.pending_raw(),
-    )
-
-
-def runs(store: Store, limit: int = 20) -> list[tuple[Any, ...]]:
-    return store.con.execute(
-        "SELECT run_id, stage, status, rows_in, rows_out, rows_rejected, duration_s, "
-        "started_at, detail FROM runs ORDER BY run_id DESC LIMIT ?",
-        [limit],
-    ).fetchall()
-
-
-def quarantine_reasons(store: Store) -> list[tuple[str, int]]:
-    return [
-        (str(r), int(n))
-        for r, n in store.con.execute(
-            "SELECT reason, count(*) FROM quarantine GROUP BY 1 ORDER BY 2 DESC"
-        ).fetchall()
-    ]

@@ -23,10 +23,9 @@ from typing import Any, Literal
 import duckdb
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
 from jobatlas.errors import ConfigError, StoreError
-from jobatlas.normalize.employers import group_employers
+from jobatlas.store.employers import employer_names, employers_current
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -306,26 +305,22 @@ def _register_employers(con: duckdb.DuckDBPyConnection) -> None:
     """The employer of every company name in ``postings``: one key and one display name per
     employer, so "The Home Depot" and "Home Depot" count once (normalize/employers.py).
     Grouping looks at all the store's names together, so it does not depend on the window.
+    Normalize stores the grouping in ``employers``; a store whose postings changed since (or
+    that predates the table) is grouped here, the same way.
     """
-    counts = con.execute(
-        "SELECT company, count(*) FROM postings WHERE company IS NOT NULL GROUP BY company"
-    ).fetchall()
-    employers = group_employers(counts)
-    names = pa.table(
-        {
-            "company": pa.array(list(employers), pa.string()),
-            "employer_key": pa.array([e.key for e in employers.values()], pa.string()),
-            "employer_name": pa.array([e.name for e in employers.values()], pa.string()),
-        }
-    )
-    con.register("jobatlas_employer_names", names)
+    source = "employers"
+    if not employers_current(con):
+        source = "jobatlas_employer_names"
+        con.register(source, employer_names(con))
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {EMPLOYERS_TABLE} AS "
-            "SELECT * FROM jobatlas_employer_names"
+            f"SELECT company, employer_key, employer_name FROM {source} "
+            "WHERE employer_key IS NOT NULL"
         )
     finally:
-        con.unregister("jobatlas_employer_names")
+        if source != "employers":
+            con.unregister(source)
 
 
 def _window(settings: RankSettings, first: date | None, last: date | None) -> Window:
