@@ -82,6 +82,7 @@ def _record(c: Company) -> dict[str, Any]:
         "slug": c.slug,
         "hubs": list(c.hubs),
         "verified": c.verified,
+        "evidence": c.evidence,
         "verified_at": c.verified_at,
         "http_status": c.http_status,
     }
@@ -102,6 +103,7 @@ def companies_list(
     if city:
         entries = [c for c in entries if any(city.lower() == h.lower() for h in c.hubs)]
     verified = sum(c.verified for c in entries)
+    evidenced = sum(c.evidence is not None for c in entries)
     where = path or "the starter list"
 
     def table() -> Any:
@@ -112,7 +114,10 @@ def companies_list(
                 c.name, c.ats, c.slug, ", ".join(c.hubs), ("yes" if c.verified else "no") + checked
             )
         yield shown
-        yield f"{len(entries)} companies ({verified} verified) from {where}"
+        yield (
+            f"{len(entries)} companies ({verified} verified, {evidenced} with public evidence)"
+            f" from {where}"
+        )
 
     emit(format_, [_record(c) for c in entries], table)
 
@@ -130,6 +135,13 @@ def companies_add(
         bool, typer.Option("--verified", help="You checked that the board exists.")
     ] = False,
     note: Annotated[str | None, typer.Option("--note", help="Free text.")] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option(
+            "--evidence",
+            help="Public reference naming the board: a URL, or 'owner/name path' of a repo file.",
+        ),
+    ] = None,
     file: CompanyFile = None,
 ) -> None:
     """Add an employer to your company file."""
@@ -142,6 +154,7 @@ def companies_add(
         verified=verified,
         eu=eu,
         note=note,
+        evidence=evidence,
     )
     companies = add_company(path, entry)
     stderr().print(f"added {entry.name} ({entry.ats}:{entry.slug}); {len(companies)} in {path}")

@@ -1,8 +1,9 @@
 """The company registry: employers with the ATS and board slug of their public job board.
 
 A TOML file of ``[[company]]`` tables (``name``, ``ats``, ``slug``, optional ``hubs``,
-``verified``, ``eu`` for Lever's EU instance, ``note``, and ``verified_at`` and
-``http_status`` from the last ``jobatlas companies verify``). The starter list ships as
+``verified``, ``eu`` for Lever's EU instance, ``note``, ``evidence`` for the public reference
+that names the board, and ``verified_at`` and ``http_status`` from the last
+``jobatlas companies verify``). The starter list ships as
 ``jobatlas/data/companies.toml``; users keep their own copy (``./companies.toml`` unless
 they name another) and edit it by hand or with ``jobatlas companies add|remove|verify``.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -20,14 +22,29 @@ from pathlib import Path
 from typing import Any
 
 from jobatlas.errors import ConfigError
+from jobatlas.sanitize import safe_url
 from jobatlas.sources.base import Board, board
 
 ATS_SOURCES = ("greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee")
 """The sources a registry entry may name: those that collect one company board."""
 BUNDLED = "companies.toml"
 _KEYS = frozenset(
-    {"name", "ats", "slug", "hubs", "verified", "eu", "note", "verified_at", "http_status"}
+    {
+        "name",
+        "ats",
+        "slug",
+        "hubs",
+        "verified",
+        "eu",
+        "note",
+        "evidence",
+        "verified_at",
+        "http_status",
+    }
 )
+# A file in a public repository cited as ``owner/name path`` (optionally ``owner/name@commit``).
+_REPO_FILE = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+(@[0-9a-f]{7,40})? [^\s]+")
+_EVIDENCE_MAX = 300
 USER_FILE = "companies.toml"
 """The user's registry, in the working folder: what ``add`` creates and ``list`` reads."""
 _DEFAULT_HEADER = "# jobatlas company registry (see `jobatlas companies --help`)."
@@ -42,6 +59,10 @@ class Company:
     verified: bool = False
     eu: bool = False
     note: str | None = None
+    evidence: str | None = None
+    """Where the board was found in public: an http(s) URL (a careers page or documentation
+    linking it) or a repository file cited as ``owner/name path``. Provenance only: unlike
+    ``verified`` it says nothing of whether the board answers today."""
     verified_at: str | None = None
     """When ``companies verify`` last had an answer from the board (ISO 8601, UTC)."""
     http_status: int | None = None
@@ -123,6 +144,7 @@ def _company(entry: Any, where: str) -> Company:
         if not isinstance(entry.get(key, False), bool):
             raise ConfigError(f"{where} ({entry['name']}): '{key}' must be true or false")
     note = entry.get("note")
+    evidence = _evidence(entry.get("evidence"), f"{where} ({entry['name']})")
     verified_at = entry.get("verified_at")
     if verified_at is not None and not isinstance(verified_at, str | datetime):
         raise ConfigError(f"{where} ({entry['name']}): 'verified_at' must be a date-time")
@@ -137,9 +159,34 @@ def _company(entry: Any, where: str) -> Company:
         verified=entry.get("verified", False),
         eu=entry.get("eu", False),
         note=note.strip() if isinstance(note, str) and note.strip() else None,
+        evidence=evidence,
         verified_at=_iso(verified_at),
         http_status=status,
     )
+
+
+def _evidence(value: Any, where: str) -> str | None:
+    """The ``evidence`` value, checked: one line that is an http(s) URL or an
+    ``owner/name path`` repository citation, so a reader can follow it."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: 'evidence' must be a non-empty string")
+    text = value.strip()
+    if len(text) > _EVIDENCE_MAX:
+        raise ConfigError(f"{where}: 'evidence' is longer than {_EVIDENCE_MAX} characters")
+    if "://" in text.split(" ", 1)[0]:
+        if " " in text or safe_url(text) is None:
+            raise ConfigError(
+                f"{where}: 'evidence' {text!r} is not an http(s) URL",
+                hint="give an http(s) address with a host",
+            )
+    elif not _REPO_FILE.fullmatch(text):
+        raise ConfigError(
+            f"{where}: 'evidence' {text!r} is neither a URL nor a repository file",
+            hint="give https://... or 'owner/name path/to/file'",
+        )
+    return text
 
 
 def _iso(value: str | datetime | None) -> str | None:
@@ -251,6 +298,8 @@ def _entry(company: Company) -> str:
     lines.append(f"verified = {'true' if company.verified else 'false'}")
     if company.note:
         lines.append(f"note = {_toml(company.note)}")
+    if company.evidence:
+        lines.append(f"evidence = {_toml(company.evidence)}")
     if company.verified_at:
         lines.append(f"verified_at = {_toml(company.verified_at)}")
     if company.http_status is not None:
