@@ -164,3 +164,11 @@ def test_each_metro_carries_its_postings_per_month(ranking: Ranking) -> None:
         assert all(c > 0 for c in counts)
         assert sum(counts) <= m["ai_ml_postings_listed"]
     assert any(m["monthly_postings"] for m in report["metros"])
+
+
+def test_local_salaries_have_quartiles_around_their_median(ranking: Ranking) -> None:
+    report = json.loads(json.dumps(ranking_dict(ranking)))
+    local = [m["salary"] for m in report["metros"] if m["salary"]["local_currency"]]
+    assert local
+    for s in local:
+        assert s["local_p25"] <= s["local_median"] <= s["local_p75"]

@@ -67,6 +67,8 @@ class Details:
     excluded_implausible: int = 0
     local_currency: str | None = None
     local_median: float | None = None
+    local_p25: float | None = None
+    local_p75: float | None = None
     seniority: dict[str, int] = field(default_factory=dict)
     top_employers: list[tuple[str, int]] = field(default_factory=list)
     top_titles: list[tuple[str, int]] = field(default_factory=list)
@@ -156,16 +158,20 @@ def _salary_details(
     for metro, est, imp in rows:
         details[metro].excluded_estimated, details[metro].excluded_implausible = int(est), int(imp)
     local = con.execute(
-        f"""SELECT metro_id, salary_currency, count(*) AS n,
-                   median(coalesce((salary_annual_min + salary_annual_max) / 2,
-                                   salary_annual_min, salary_annual_max)) AS med
-            {scope} AND {SALARY_OK} AND salary_currency IS NOT NULL
-            GROUP BY ALL ORDER BY metro_id, n DESC, salary_currency"""
+        f"""WITH pay AS (
+                SELECT metro_id, salary_currency,
+                       coalesce((salary_annual_min + salary_annual_max) / 2,
+                                salary_annual_min, salary_annual_max) AS annual
+                {scope} AND {SALARY_OK} AND salary_currency IS NOT NULL)
+            SELECT metro_id, salary_currency, count(*) AS n, median(annual),
+                   quantile_cont(annual, 0.25), quantile_cont(annual, 0.75)
+            FROM pay GROUP BY ALL ORDER BY metro_id, n DESC, salary_currency"""
     ).fetchall()
-    for metro, currency, _n, median in local:
+    for metro, currency, _n, median, p25, p75 in local:
         d = details[metro]
         if d.local_currency is None and median is not None:
             d.local_currency, d.local_median = str(currency), float(median)
+            d.local_p25, d.local_p75 = float(p25), float(p75)
 
 
 def _seniority_case() -> str:

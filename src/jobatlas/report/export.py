@@ -311,6 +311,8 @@ def _metro(m: MetroResult, position: int) -> dict[str, Any]:
             "excluded_implausible": d.excluded_implausible,
             "local_currency": d.local_currency,
             "local_median": _round(d.local_median, 0),
+            "local_p25": _round(d.local_p25, 0),
+            "local_p75": _round(d.local_p75, 0),
         },
         "seniority": dict(d.seniority),
         "top_employers": [{"name": n, "postings": c} for n, c in d.top_employers],

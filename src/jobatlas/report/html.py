@@ -362,7 +362,11 @@ def _city(m: Report, report: Report) -> str:
     if ind["salary_usd_median"] is not None:
         local = ""
         if sal["local_currency"] and sal["local_currency"] != "USD":
-            local = f" ({number(sal['local_median'])} {h(sal['local_currency'])})"
+            cur = h(sal["local_currency"])
+            local = (
+                f" ({number(sal['local_median'])} {cur}, middle half "
+                f"{number(sal['local_p25'])}\u2013{number(sal['local_p75'])} {cur})"
+            )
         facts.append(
             f"median posted salary {_usd(ind['salary_usd_median'])}{local}, middle half "
             f"{_usd(sal['usd_p25'])}\u2013{_usd(sal['usd_p75'])} over {number(sal['n'])} "
