@@ -157,18 +157,19 @@ def _quarantine(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
 
 _NORM_TEXT = "trim(regexp_replace(lower(strip_accents({})), '[^[:alnum:]]+', ' ', 'g'))"
 
+_SALARY_KEYS = (
+    "salary_text",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "salary_estimated",
+)
 # Each input a normaliser reads, as the raw columns that make its key.
 _INPUTS = {
     "in_title": ("title", "description"),
     "in_location": ("location", "country_hint", "remote_hint"),
-    "in_salary": (
-        "salary_text",
-        "salary_min",
-        "salary_max",
-        "salary_currency",
-        "salary_period",
-        "salary_estimated",
-    ),
+    "in_salary": _SALARY_KEYS,
     "in_company": ("company",),
 }
 
@@ -298,14 +299,6 @@ def _locate_distinct(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-_SALARY_KEYS = (
-    "salary_text",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "salary_estimated",
-)
 
 
 def _salary_distinct(con: duckdb.DuckDBPyConnection) -> None:
