@@ -299,8 +299,6 @@ def _locate_distinct(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-
-
 def _salary_distinct(con: duckdb.DuckDBPyConnection) -> None:
     """Parse each distinct (salary input, country) once, fetch each (currency, country, day)'s
     rates once, and settle status, USD and PPP figures in SQL — the arithmetic of

