@@ -716,3 +716,18 @@ def test_numeric_postcodes_of_big_cities_name_their_city(
 def test_a_numeric_postcode_needs_its_country() -> None:
     assert resolve_location("75009").status == "unresolved"  # Paris? a US ZIP? a German one?
     assert resolve_location("75009", "US").primary is None
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Uxbridge, Middlesex", "London"),  # Greater London beyond the 17 km radius
+        ("Nepean, ON", "Ottawa"),  # amalgamated in 2001, larger than a tenth of Ottawa
+        ("Miraflores, Lima", "Lima"),  # a district of Lima Metropolitana
+        ("Barton ACT 2600", "Canberra"),  # a suburb of Canberra
+    ],
+)
+def test_listed_parts_of_a_city_are_the_city(text: str, city: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.city == city
+    assert resolve_location("Epsom, Surrey").primary.city == "Epsom"  # type: ignore[union-attr]
