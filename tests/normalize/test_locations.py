@@ -731,3 +731,19 @@ def test_listed_parts_of_a_city_are_the_city(text: str, city: str) -> None:
     place = resolve_location(text).primary
     assert place is not None and place.city == city
     assert resolve_location("Epsom, Surrey").primary.city == "Epsom"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "geonameid"),
+    [
+        ("Newport, Shropshire", 2641595),  # not Newport, Wales, nor on the Isle of Wight
+        ("Newport, Isle of Wight", 2641599),
+        ("Newport, South Wales", 2641598),
+        ("Bangor, County Down", 2656396),  # not Bangor, Gwynedd
+    ],
+)
+def test_a_county_after_a_town_picks_the_town_near_its_county_town(
+    text: str, geonameid: int
+) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.geonameid == geonameid

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 
 from jobatlas.normalize.gazetteer import CityRef, Gazetteer
 from jobatlas.normalize.locations_read import Tier, _tier_set, _Token
-from jobatlas.normalize.locations_tables import _city_covers
+from jobatlas.normalize.locations_tables import (
+    COUNTY_SEAT_KM,
+    _city_covers,
+    _county_seats,
+    distance_km,
+)
 from jobatlas.normalize.metros import Metros
 
 #: Between countries, the most populous candidate wins only by at least this factor.
@@ -69,6 +74,8 @@ class _Chooser:
         cands = group.anchor.cities
         for q in group.quals:
             cands = self._filter_refs(cands, q.tier_sets)
+        if len(cands) > 1:
+            cands = self._near_county_seat(cands, group.quals) or cands
         if cands and group.context is not None:
             cands = self._near(cands, group.context) or cands
         if not cands:
@@ -125,6 +132,21 @@ class _Chooser:
             return refs
         kept = tuple(r for r in refs if self.gaz.country[r >> 1] in countries)
         return kept or refs
+
+    def _near_county_seat(
+        self, refs: tuple[CityRef, ...], quals: list[_Token]
+    ) -> tuple[CityRef, ...]:
+        """ "Newport, Shropshire": among same-named towns, those near the county town of a
+        county given after the name (GeoNames has no counties; ``location_county_seats.csv``)."""
+        seats = _county_seats(self.gaz)
+        countries = {self.gaz.country[r >> 1] for r in refs}
+        for q in quals:
+            seat = next((seats[c, q.key] for c in countries if (c, q.key) in seats), None)
+            if seat is not None:
+                return tuple(
+                    r for r in refs if distance_km(self.gaz, r >> 1, seat) <= COUNTY_SEAT_KM
+                )
+        return ()
 
     def _near(self, refs: tuple[CityRef, ...], context: _Token) -> tuple[CityRef, ...]:
         cores = {self.metros.core_of(r >> 1) for r in context.cities}

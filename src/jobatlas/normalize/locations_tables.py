@@ -1,14 +1,17 @@
 """Tables the location resolver derives from the gazetteer and the bundled data.
 
 Which city covers which (``location_city_parts.csv``: a named part of a city, the towns of a
-city-state, of a city's own division or within its radius), and the names fuzzy matching may
-return. They depend on nothing else, so every resolver of one gazetteer shares them.
+city-state, of a city's own division or within its radius), the town that stands for a county
+(``location_county_seats.csv``), and the names fuzzy matching may return. They depend on
+nothing else, so every resolver of one gazetteer shares them.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, cast
 
+from jobatlas.errors import ConfigError
 from jobatlas.normalize.gazetteer import Gazetteer, data_rows, fold
 
 #: A place within the radius of a city of ``location_city_parts.csv`` is reported as that city
@@ -20,6 +23,9 @@ _EARTH_KM = 6371.0
 #: country known.
 FUZZY_COUNTRY_POPULATION = 15_000
 FUZZY_GLOBAL_POPULATION = 200_000
+
+#: A town given with its county is looked for within this distance of the county town.
+COUNTY_SEAT_KM = 50.0
 
 # Tables derived from the gazetteer and bundled data only, shared by every resolver of one
 # gazetteer (as its Places are): built on first use, never per resolver.
@@ -97,3 +103,32 @@ def _fuzzy_pools(gaz: Gazetteer) -> dict[str, dict[str, list[str]]]:
                 pools.setdefault(scope, {}).setdefault(name[0], []).append(name)
     _DERIVED["fuzzy"] = (gaz, pools)
     return pools
+
+
+def _county_seats(gaz: Gazetteer) -> dict[tuple[str, str], int]:
+    """(country, folded county name) -> the gazetteer index of its county town."""
+    cached = _DERIVED.get("seats")
+    if cached is not None and cached[0] is gaz:
+        return cast(dict[tuple[str, str], int], cached[1])
+    seats: dict[tuple[str, str], int] = {}
+    for row in data_rows("location_county_seats.csv"):
+        seat = gaz.index_of(int(row["seat_geonameid"]))
+        if seat is None:
+            raise ConfigError(
+                f"location_county_seats.csv: no GeoNames city {row['seat_geonameid']} "
+                f"for {row['county']!r}"
+            )
+        seats[row["country"], fold(row["county"])] = seat
+    _DERIVED["seats"] = (gaz, seats)
+    return seats
+
+
+def distance_km(gaz: Gazetteer, a: int, b: int) -> float:
+    """Great-circle distance between gazetteer cities ``a`` and ``b``."""
+    la1, lo1 = math.radians(gaz.latitude[a]), math.radians(gaz.longitude[a])
+    la2, lo2 = math.radians(gaz.latitude[b]), math.radians(gaz.longitude[b])
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
