@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jobatlas.normalize.employers_aliases import DIVISION_WORDS, Alias, alias_for, load_aliases
-from jobatlas.normalize.employers_clean import CACHE_SIZE, has_word, peel, peeled
+from jobatlas.normalize.employers_clean import CACHE_SIZE, has_word, peel
 from jobatlas.normalize.employers_text import (
     DOT_COM,
     MAX_LENGTH,
@@ -75,13 +75,16 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _canonical(text: str) -> str | None:
-    pre_legal, final = peel(text)
+def _canonical_of(pre_legal: str, final: str) -> str | None:
     if not has_word(final):
         return None
     alias = alias_for(pre_legal, final)
     return alias if alias is not None else final
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _canonical(text: str) -> str | None:
+    return _canonical_of(*peel(text))
 
 
 def _as_text(name: object) -> str | None:
@@ -148,6 +151,23 @@ def _key_tokens(name: str) -> tuple[str, ...]:
     """Key words of a name for the join; "TekwissenGroup" reads as "Tekwissen Group"."""
     tokens = fold_tokens(DOT_COM.sub(" ", _CAMEL_TAIL.sub(r" \1", name)))
     return tuple(PLURALS.get(t, t) for t in tokens if t != "and")
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _resolved(
+    pre_legal: str, final: str
+) -> tuple[str, str, tuple[str, ...], tuple[str, ...]] | None:
+    """What ``group_employers`` needs of a peeled name: its canonical name, key, key words, and
+    the key words of the name before aliases; None when it has no key. Cached on the peeled
+    name, which many raw names share ("X (Remote)", "X, Inc.")."""
+    canonical = _canonical_of(pre_legal, final)
+    if canonical is None:
+        return None
+    key = key_of(canonical)
+    if not key:
+        return None
+    key_tokens = _key_tokens(canonical)
+    return canonical, key, key_tokens, key_tokens if final == canonical else _key_tokens(final)
 
 
 def _legal_name_tail(words: tuple[str, ...]) -> bool:
@@ -227,16 +247,16 @@ def group_employers(counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> di
     tokens: dict[str, tuple[str, ...]] = {}
     before_alias: set[tuple[str, ...]] = set()
     for raw, count in items:
-        canonical = canonical_employer(raw)
-        if canonical is None:
+        if not isinstance(raw, str) or not raw.strip():
+            continue  # what ``canonical_employer`` gives None for before peeling
+        found = _resolved(*peel(raw[:MAX_LENGTH]))
+        if found is None:
             continue
-        key = key_of(canonical)
-        if not key:
-            continue
+        canonical, key, key_tokens, final_tokens = found
         raw_canonical[raw] = key
         spellings[key][canonical] += int(count)
-        tokens.setdefault(key, _key_tokens(canonical))
-        before_alias.add(_key_tokens(peeled(raw)))
+        tokens.setdefault(key, key_tokens)
+        before_alias.add(final_tokens)
     joins = _joins(tokens, before_alias)
 
     def root(key: str) -> str:
@@ -255,11 +275,9 @@ def group_employers(counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> di
             chosen[key] = targets[0]
         else:
             chosen[key] = min(names.items(), key=lambda kv: _display_rank(*kv))[0]
-    result = {}
-    for raw, key in raw_canonical.items():
-        top = root(key)
-        result[raw] = Employer(top, chosen[top])
-    return result
+    employers = {key: Employer(key, name) for key, name in chosen.items()}
+    of_key = {key: employers[root(key)] for key in spellings}
+    return {raw: of_key[key] for raw, key in raw_canonical.items()}
 
 
 def display_names(counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> dict[str, str]:

@@ -102,11 +102,15 @@ def _continuation_words() -> frozenset[str]:
 
 def alias_for(pre_legal: str, final: str) -> str | None:
     index = _alias_index()
-    for text in (pre_legal, final):
-        hit = index.exact.get("".join(_alias_tokens(text)))
+    tokens = _alias_tokens(pre_legal)
+    hit = index.exact.get("".join(tokens))
+    if hit is not None:
+        return hit
+    if final != pre_legal:
+        tokens = _alias_tokens(final)
+        hit = index.exact.get("".join(tokens))
         if hit is not None:
             return hit
-    tokens = _alias_tokens(final)
     allowed = _continuation_words()
     joined = ""
     for i, token in enumerate(tokens[: index.longest_brand + 2]):

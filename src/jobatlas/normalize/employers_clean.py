@@ -44,6 +44,25 @@ _DASH_TAIL = re.compile(r"^(?P<head>.+?)\s+-\s+(?P<tail>[^-]+)$")
 _COMMA_TAIL = re.compile(r"^(?P<head>.+?),\s*(?P<tail>[^,]+)$")
 _INVERTED_THE = re.compile(r",\s*the$", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:the|m/s\.?)\s+(?=\S)", re.IGNORECASE)
+_FORMERLY_WORDS = ("formerly", "previously", "now part of", "f/k/a", "fka")
+_FORMERLY_HINT = re.compile("|".join(_FORMERLY_WORDS), re.IGNORECASE)
+
+
+def _may_say_formerly(s: str) -> bool:
+    if s.isascii():  # ASCII: lower() matches exactly what IGNORECASE does, and faster
+        low = s.lower()
+        return (
+            "formerly" in low
+            or "previously" in low
+            or "now part of" in low
+            or "f/k/a" in low
+            or "fka" in low
+        )
+    return _FORMERLY_HINT.search(s) is not None
+
+
+_ALNUM = re.compile(r"[^\W_]")
+_JUNK = ",;:&+/-|"
 _TRAILING_JUNK = re.compile(r"[\s,;:&+/\-|]+$|\s+(?:and|&)$", re.IGNORECASE)
 _LEADING_JUNK = re.compile(r"^[\s,;:&+/\-|.]+")
 _CAREERS = (
@@ -58,6 +77,7 @@ _CAREERS = (
     ("hiring",),
     ("family", "of", "companies"),
 )
+_CAREERS_LAST = frozenset(tail[-1] for tail in _CAREERS)
 _DESCRIPTORS_ANY = frozenset({"holdings", "holding"})
 _DESCRIPTORS_TWO = frozenset(
     {"group", "groups", "groupe", "grupo", "companies", "international", "intl", "worldwide"}
@@ -65,11 +85,30 @@ _DESCRIPTORS_TWO = frozenset(
 
 
 def has_word(text: str) -> bool:
-    return any(c.isalnum() for c in text)
+    """Whether ``text`` has a letter or digit (``[^\\W_]`` is exactly ``str.isalnum``)."""
+    return _ALNUM.search(text) is not None
 
 
 def _initials(words: Iterable[str]) -> str:
     return "".join(w[0] for w in words if w and w[0].isalnum()).upper()
+
+
+def _trim(s: str) -> str:
+    """``s`` stripped, with single spaces, when that leaves a word (what ``_cut_note`` does
+    when its pattern does not match)."""
+    cut = s.strip()
+    return _single_spaced(cut) if cut != s and has_word(cut) else s
+
+
+def _cut_note(s: str, pattern: re.Pattern[str]) -> str:
+    cut = pattern.sub(" ", s).strip()
+    return _single_spaced(cut) if cut != s and has_word(cut) else s
+
+
+def _single_spaced(s: str) -> str:
+    # Every whitespace character but " " is unprintable: no "  " and all printable means
+    # SPACES has nothing to replace.
+    return SPACES.sub(" ", s) if "  " in s or not s.isprintable() else s
 
 
 def _peel_notes(text: str) -> str:
@@ -81,10 +120,15 @@ def _peel_notes(text: str) -> str:
             s = inner  # "(THE VANGUARD GROUP/MALVERN,PA)"
     if len(s) > 2 and s[0] == '"' and s[-1] == '"' and '"' not in s[1:-1]:
         s = s[1:-1].strip()
-    for pattern in (_PARENS, _OPEN_TAIL, _RATING, _FORMERLY, _A_COMPANY, _PIPE, _SEMICOLON):
-        cut = pattern.sub(" ", s).strip()
-        if cut != s and has_word(cut):
-            s = SPACES.sub(" ", cut)
+    # A pattern that needs a character (or words) the name lacks cannot match: it would only
+    # trim. Each test reads the name as the previous cut left it.
+    s = _cut_note(s, _PARENS) if "(" in s or "[" in s or "{" in s else _trim(s)
+    s = _cut_note(s, _OPEN_TAIL) if "(" in s or "[" in s else _trim(s)
+    s = _cut_note(s, _RATING) if "-" in s else _trim(s)
+    s = _cut_note(s, _FORMERLY) if _may_say_formerly(s) else _trim(s)
+    s = _cut_note(s, _A_COMPANY) if "," in s or "-" in s else _trim(s)
+    s = _cut_note(s, _PIPE) if "|" in s else _trim(s)
+    s = _cut_note(s, _SEMICOLON) if ";" in s else _trim(s)
     if "/" in s:
         left, _, right = s.partition("/")
         glued = (left.split() or [""])[-1] + "/" + (right.split() or [""])[0]
@@ -94,14 +138,17 @@ def _peel_notes(text: str) -> str:
             and (norm_token(glued),) not in legal_term_set()
         ):
             s = left.strip()  # "Home Depot / THD", but not "Totvs S/A"
-    s = _peel_dash(s)
-    s = _peel_comma(s)
-    cut = _INVERTED_THE.sub("", s)
-    if cut != s and has_word(cut):
-        s = cut
-    cut = _LEADING.sub("", s)
-    if cut != s and has_word(cut):
-        s = cut
+    if "-" in s:
+        s = _peel_dash(s)
+    if "," in s:
+        s = _peel_comma(s)
+        cut = _INVERTED_THE.sub("", s)
+        if cut != s and has_word(cut):
+            s = cut
+    if s[:1] in ("t", "T", "m", "M"):
+        cut = _LEADING.sub("", s)
+        if cut != s and has_word(cut):
+            s = cut
     return s
 
 
@@ -154,13 +201,14 @@ def _peel_comma(s: str) -> str:
 
 def _peel_words(s: str) -> str:
     """Steps 3 and 4 of the module docstring, once: legal forms and descriptors at the end."""
-    cjk = CJK_LEGAL.sub("", s).strip()
+    # Every CJK form has a non-ASCII character, and every glued form a dash.
+    cjk = (s if s.isascii() else CJK_LEGAL.sub("", s)).strip()
     if cjk != s and has_word(cjk):
         return cjk
     ru = RU_LEGAL.match(s)
     if ru and has_word(ru.group(1)):
         return ru.group(1).strip()
-    glued = GLUED_FORM.sub("", s)
+    glued = GLUED_FORM.sub("", s) if "-" in s else s
     if glued != s and has_word(glued):
         return glued  # "proit-inc"
     tokens = s.split()
@@ -176,7 +224,7 @@ def _peel_words(s: str) -> str:
                 return _TRAILING_JUNK.sub("", " ".join(kept))
         return rest
     folded_last = [norm_token(t) for t in tokens[-3:]]
-    for tail in _CAREERS:
+    for tail in _CAREERS if folded_last and folded_last[-1] in _CAREERS_LAST else ():
         if len(tail) < len(tokens) and tuple(folded_last[-len(tail) :]) == tail:
             return _TRAILING_JUNK.sub("", " ".join(tokens[: -len(tail)]))
     if len(tokens) >= 2 and folded_last[-1] in _DESCRIPTORS_ANY:
@@ -189,35 +237,57 @@ def _peel_words(s: str) -> str:
     return s
 
 
+def _cut_junk(s: str) -> str:
+    first, last = s[:1], s[-1:]
+    if not (
+        (first and (first in _JUNK or first == "." or first.isspace()))
+        or (last and (last in _JUNK or last in "dD" or last.isspace()))
+    ):
+        return s  # neither junk pattern can match (the trailing one ends in junk or "and")
+    cut = _LEADING_JUNK.sub("", _TRAILING_JUNK.sub("", s)).strip()
+    return cut if cut != s and has_word(cut) else s
+
+
+# Each step below shortens the name or ends the peeling, so the result from a name is the
+# result from the next one: caching the intermediate names makes "X (note 1)", "X (note 2)" ...
+# cost one step each once X is known.
 @lru_cache(maxsize=CACHE_SIZE)
+def _notes_fixed(s: str) -> str:
+    """``s`` with notes peeled to a fixed point."""
+    s = _cut_junk(s)
+    t = _peel_notes(s)
+    return s if t == s else _notes_fixed(t)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _after_notes(s: str) -> str:
+    """``_words_fixed(s)`` for ``s`` that ``_peel_notes`` leaves as it is (a name after the
+    notes), without peeling its notes again."""
+    t = _peel_words(s)
+    if t == s:
+        t = _cut_junk(s)
+        if t == s:
+            return s
+    return _words_fixed(t)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _words_fixed(s: str) -> str:
+    """``s`` with legal forms, descriptors and notes peeled to a fixed point."""
+    t = _peel_words(s)
+    if t == s:
+        t = _cut_junk(_peel_notes(s))
+        if t == s:
+            return s
+    return _words_fixed(t)
+
+
 def peel(text: str) -> tuple[str, str]:
     """(name after the notes, name after everything), each a fixed point of its steps.
 
-    Cached: both the display name and the grouping step of ``group_employers`` read it."""
-    s = normalise_text(text[:MAX_LENGTH])[:MAX_LENGTH].strip()
-    for _ in range(len(s) + 1):  # every change shortens the name: a fixed point
-        cut = _LEADING_JUNK.sub("", _TRAILING_JUNK.sub("", s)).strip()
-        if cut != s and has_word(cut):
-            s = cut
-        t = _peel_notes(s)
-        if t == s:
-            break
-        s = t
-    pre_legal = s
-    for _ in range(len(s) + 1):  # every change shortens the name: a fixed point
-        t = _peel_words(s)
-        if t == s:
-            t = _peel_notes(s)
-            cut = _LEADING_JUNK.sub("", _TRAILING_JUNK.sub("", t)).strip()
-            if cut != t and has_word(cut):
-                t = cut
-            if t == s:
-                break
-        s = t
-    return pre_legal, s
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def peeled(text: str) -> str:
-    """The name after the rules and before aliases."""
-    return peel(text[:MAX_LENGTH])[1] if isinstance(text, str) else ""
+    The first step is taken outside the caches, which would otherwise fill with raw names that
+    each occur once; callers cache by raw name where they need to."""
+    s = _cut_junk(normalise_text(text[:MAX_LENGTH])[:MAX_LENGTH].strip())
+    t = _peel_notes(s)
+    pre_legal = s if t == s else _notes_fixed(t)
+    return pre_legal, _after_notes(pre_legal)

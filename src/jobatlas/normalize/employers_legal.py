@@ -129,10 +129,14 @@ CJK_LEGAL = re.compile(
 RU_LEGAL = re.compile(r'^(?:ООО|ОАО|ЗАО|ПАО|АО|OOO|OAO|ZAO|PAO)\s+"?([^"]+)"?$')
 
 
+@lru_cache(maxsize=1 << 16)
 def norm_token(token: str) -> str:
     """A word as cleanco compares it: case-folded, accents and . , - removed."""
-    folded = unicodedata.normalize("NFKD", token.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    if token.isascii():  # nothing to decompose; ASCII case-folds to lower case
+        folded = token.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", token.casefold())
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
     return folded.replace(".", "").replace(",", "").replace("-", "")
 
 

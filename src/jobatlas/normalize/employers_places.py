@@ -95,6 +95,11 @@ def place_names() -> frozenset[tuple[str, ...]]:
     return frozenset(f for f in folded if f and f not in _NOT_PLACES)
 
 
+@lru_cache(maxsize=1)
+def _place_last_words() -> frozenset[str]:
+    return frozenset(place[-1] for place in place_names())
+
+
 def place_suffix(folded: list[str]) -> int:
     """How many words at the end of ``folded`` name a country or region (0 if none)."""
     places = place_names()
@@ -104,11 +109,20 @@ def place_suffix(folded: list[str]) -> int:
     return 0
 
 
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> tuple[str, ...]:
+    return tuple(fold_tokens(word))
+
+
 def _place_words(words: list[str]) -> int:
     """How many whitespace-separated words at the end of ``words`` are a place (0 if none)."""
     places = place_names()
+    # Folding words joined by spaces gives the words' folds one after the other.
+    folds = [_fold_word(w) for w in words[-4:]]
+    if _place_last_words().isdisjoint(f[-1] for f in folds if f):
+        return 0  # no place can end any of the tails
     for size in (4, 3, 2, 1):
-        if size <= len(words) and tuple(fold_tokens(" ".join(words[-size:]))) in places:
+        if size <= len(words) and tuple(t for f in folds[-size:] for t in f) in places:
             return size
     return 0
 

@@ -52,6 +52,7 @@ _TRANSLATE = str.maketrans(
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SPACES = re.compile(r"\s+")
+_COMMA_SPACE = re.compile(r",(?=[^\s\d,])")
 GLUED_FORM = re.compile(r"(?<=[^\W\d_]{2})-(?:inc|llc|ltd|corp|gmbh|plc)\.?$", re.IGNORECASE)
 
 
@@ -69,10 +70,21 @@ def _repair_mojibake(text: str) -> str:
 
 
 def normalise_text(text: str) -> str:
+    if text.isascii() and text.isprintable() and "`" not in text:
+        # Nothing to repair, drop, compose or translate: only commas and spaces to tidy
+        # (equal to ``normalise_any``, which the tests check).
+        if "," in text:
+            text = _COMMA_SPACE.sub(", ", text)
+        return (SPACES.sub(" ", text) if "  " in text else text).strip()
+    return normalise_any(text)
+
+
+def normalise_any(text: str) -> str:
+    """Step 1 of the employers module for any text (``normalise_text`` without its fast path)."""
     text = _repair_mojibake(text).translate(_DROP_CHARS)
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     text = _CONTROL.sub(" ", text.translate(_DROP_CHARS))
-    text = re.sub(r",(?=[^\s\d,])", ", ", text)
+    text = _COMMA_SPACE.sub(", ", text)
     return SPACES.sub(" ", text).strip()
 
 
@@ -97,6 +109,8 @@ def _fold_char(ch: str) -> str:
 
 def fold_tokens(text: str) -> list[str]:
     """Words of ``text``, case-folded and without Latin accents or apostrophes."""
+    if text.isascii():  # ASCII case-folds to lower case and has no special letter
+        return _WORD.findall(text.lower().replace("'", ""))
     s = text.casefold().translate(_FOLD_SPECIAL).replace("'", "")
     if not s.isascii():
         s = "".join(_fold_char(c) if not c.isascii() else c for c in s)

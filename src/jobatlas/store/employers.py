@@ -36,15 +36,20 @@ def employers_current(con: duckdb.DuckDBPyConnection) -> bool:
 def employer_names(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """Every company name of ``postings`` with its postings, employer key and display name
     (both None for a name with no key), grouped now."""
-    counts = [(str(c), int(n)) for c, n in con.execute(_NAME_COUNTS).fetchall()]
-    grouped = group_employers(counts)
-    found = [grouped.get(c) for c, _ in counts]
+    rows: list[tuple[str, int]] = con.execute(_NAME_COUNTS).fetchall()
+    grouped = group_employers(rows)
+    keys: list[str | None] = []
+    names: list[str | None] = []
+    for company, _ in rows:
+        employer = grouped.get(company)
+        keys.append(employer.key if employer else None)
+        names.append(employer.name if employer else None)
     return pa.table(
         {
-            "company": pa.array([c for c, _ in counts], pa.string()),
-            "n_postings": pa.array([n for _, n in counts], pa.int64()),
-            "employer_key": pa.array([e.key if e else None for e in found], pa.string()),
-            "employer_name": pa.array([e.name if e else None for e in found], pa.string()),
+            "company": pa.array([c for c, _ in rows], pa.string()),
+            "n_postings": pa.array([n for _, n in rows], pa.int64()),
+            "employer_key": pa.array(keys, pa.string()),
+            "employer_name": pa.array(names, pa.string()),
         }
     )
 
