@@ -417,3 +417,10 @@ def test_onet_titles_outside_the_ai_occupations_are_almost_never_core() -> None:
     sample = random.Random(3).sample(titles, 15_000)
     core = [t for t in sample if classify(t).tier == "core"]
     assert len(core) / len(sample) < 0.002, core
+
+
+def test_a_value_that_is_not_a_string_is_missing() -> None:
+    from jobatlas.normalize.classify import classify
+
+    assert classify("Machine Learning Engineer", float("nan")).tier == "core"  # type: ignore[arg-type]
+    assert classify(float("nan")).tier == "none"  # type: ignore[arg-type]

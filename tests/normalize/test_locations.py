@@ -747,3 +747,9 @@ def test_a_county_after_a_town_picks_the_town_near_its_county_town(
 ) -> None:
     place = resolve_location(text).primary
     assert place is not None and place.geonameid == geonameid
+
+
+def test_a_value_that_is_not_a_string_is_missing() -> None:
+    assert resolve_location(float("nan")).status == "unresolved"  # type: ignore[arg-type]
+    berlin = resolve_location("Berlin", float("nan")).primary  # type: ignore[arg-type]
+    assert berlin is not None and berlin.city == "Berlin"

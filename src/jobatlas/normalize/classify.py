@@ -320,9 +320,13 @@ def classify(title: str | None, description: str | None = None) -> Classificatio
 
     A title longer than :data:`MAX_TITLE_CHARS` or a description longer than
     :data:`MAX_DESCRIPTION_CHARS` is read up to there, and the evidence says so
-    (``truncated:title``, ``truncated:description``).
+    (``truncated:title``, ``truncated:description``). Anything that is not a string (None,
+    NaN) is a missing value.
     """
-    return default_classifier().classify(title, description)
+    return default_classifier().classify(
+        title if isinstance(title, str) else None,
+        description if isinstance(description, str) else None,
+    )
 
 
 OUTPUT_COLUMNS: tuple[str, ...] = (

@@ -100,7 +100,12 @@ class LocationResolver(_Reader, _Grouper):
         return cls(gaz, load_metros(gaz))
 
     def resolve(self, text: str | None, country_hint: str | None = None) -> Location:
-        if text and len(text) > MAX_LOCATION_CHARS:
+        """Resolve one string; anything that is not a string (None, NaN) is a missing value."""
+        if not isinstance(text, str):
+            return Location(status="unresolved")
+        if not isinstance(country_hint, str):
+            country_hint = None
+        if len(text) > MAX_LOCATION_CHARS:
             loc = self.resolve(text[:MAX_LOCATION_CHARS], country_hint)
             return replace(loc, truncated=True)
         if not text or not text.strip():
