@@ -14,7 +14,7 @@ import pytest
 
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("__main__",),
-    ("cli",),
+    ("cli", "serve"),
     ("api",),
     ("report",),
     ("indicators",),

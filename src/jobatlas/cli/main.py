@@ -16,6 +16,7 @@ from jobatlas.cli import (  # noqa: F401  (each registers its commands)
     pipeline,
     rank,
     salary,
+    serve,
 )
 from jobatlas.cli.app import app, stderr, styled
 from jobatlas.errors import JobatlasError
