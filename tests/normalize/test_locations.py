@@ -753,3 +753,12 @@ def test_a_value_that_is_not_a_string_is_missing() -> None:
     assert resolve_location(float("nan")).status == "unresolved"  # type: ignore[arg-type]
     berlin = resolve_location("Berlin", float("nan")).primary  # type: ignore[arg-type]
     assert berlin is not None and berlin.city == "Berlin"
+
+
+@pytest.mark.parametrize(
+    ("text", "country"), [("Massachusets", "US"), ("Switzerlnd", "CH"), ("Netherland", "NL")]
+)
+def test_a_misspelt_country_or_state_gives_its_country(text: str, country: str) -> None:
+    loc = resolve_location(text)
+    assert (loc.status, loc.country_code, loc.match_method) == ("country_only", country, "fuzzy")
+    assert resolve_location("Hybridd").status == "unresolved"  # nothing close enough

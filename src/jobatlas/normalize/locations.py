@@ -27,7 +27,7 @@ from jobatlas.normalize.gazetteer import CityRef, Gazetteer, fold, load_gazettee
 from jobatlas.normalize.locations_choose import _Outcome
 from jobatlas.normalize.locations_group import CITY_STATES, _Grouper
 from jobatlas.normalize.locations_read import _Parsed, _Reader, _Token
-from jobatlas.normalize.locations_tables import _fuzzy_pools
+from jobatlas.normalize.locations_tables import _fuzzy_areas, _fuzzy_pools
 from jobatlas.normalize.locations_vocab import _HAS_DIGIT
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
 from jobatlas.normalize.postcodes import find_postcode
@@ -64,6 +64,8 @@ OUTPUT_COLUMNS = (
 #: and for shorter ones.
 FUZZY_MIN_SCORE = 84.0
 FUZZY_MIN_SCORE_SHORT = 90.0
+#: A misspelt country or first-level division ("Massachusets") must be this close.
+AREA_FUZZY = 90.0
 #: A fuzzy match's confidence is scaled by this and by its ratio.
 FUZZY_CONFIDENCE = 0.85
 _FUZZY_TOKENS = 2  # unknown tokens tried per string
@@ -156,6 +158,8 @@ class LocationResolver(_Reader, _Grouper):
             fuzzy = self._resolve_fuzzy(text, parsed, hint, loc.country_code)
             if fuzzy is not None:
                 return fuzzy
+        if loc.status == "unresolved" and (area := self._resolve_fuzzy_area(parsed, hint)):
+            return area
         if hint and self._foreign_alias_only(parsed, loc, hint):
             tok = parsed.chunks[0][0]
             found = self._fuzzy_name(tok.key, hint)
@@ -164,6 +168,29 @@ class LocationResolver(_Reader, _Grouper):
                 if fuzzy is not None:
                     return fuzzy
         return self._rate(loc, parsed, hint)
+
+    def _resolve_fuzzy_area(self, parsed: _Parsed, hint: str | None) -> Location | None:
+        """ "Massachusets", "Germnay": one unknown word close to the name of a country or a
+        first-level division (a stricter cutoff than for towns) gives that country only."""
+        if len(parsed.chunks) != 1 or len(parsed.chunks[0]) != 1:
+            return None
+        tok = parsed.chunks[0][0]
+        if tok.cities or tok.is_qualifier or not 6 <= len(tok.key) <= _FUZZY_LEN[1]:
+            return None
+        names = _fuzzy_areas(self.gaz).get(tok.key[:1])
+        if not names:
+            return None
+        from rapidfuzz import fuzz, process  # imported on the first misspelling only
+
+        found = process.extractOne(tok.key, names, scorer=fuzz.ratio, score_cutoff=AREA_FUZZY)
+        if found is None:
+            return None
+        parsed2, loc = self._resolve_parsed(found[0], hint)
+        if loc.status != "country_only" or loc.country_code is None:
+            return None
+        rated = self._rate(loc, parsed2, hint)
+        confidence = rated.location_confidence * (found[1] / 100.0) * FUZZY_CONFIDENCE
+        return _rated(rated, "fuzzy", round(confidence, 3))
 
     def _foreign_alias_only(self, parsed: _Parsed, loc: Location, hint: str) -> bool:
         """ "Glasow" with hint GB: one bare word that only another country's alternate name

@@ -132,3 +132,18 @@ def distance_km(gaz: Gazetteer, a: int, b: int) -> float:
         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
     )
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _fuzzy_areas(gaz: Gazetteer) -> dict[str, list[str]]:
+    """First letter -> folded names of countries and first-level divisions (Latin script)."""
+    cached = _DERIVED.get("fuzzy_areas")
+    if cached is not None and cached[0] is gaz:
+        return cast(dict[str, list[str]], cached[1])
+    names = {n for n in gaz.countries if n.isascii()}
+    names |= {n for n, regions in gaz.regions.items() if n.isascii() and any(r[2] for r in regions)}
+    pools: dict[str, list[str]] = {}
+    for name in sorted(names):
+        if len(name) >= 6:
+            pools.setdefault(name[0], []).append(name)
+    _DERIVED["fuzzy_areas"] = (gaz, pools)
+    return pools
