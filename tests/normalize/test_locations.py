@@ -762,3 +762,10 @@ def test_a_misspelt_country_or_state_gives_its_country(text: str, country: str) 
     loc = resolve_location(text)
     assert (loc.status, loc.country_code, loc.match_method) == ("country_only", country, "fuzzy")
     assert resolve_location("Hybridd").status == "unresolved"  # nothing close enough
+
+
+def test_a_generic_place_word_after_a_town_is_that_town() -> None:
+    place = resolve_location("Linthicum Heights, MD").primary
+    assert place is not None and (place.city, place.metro) == ("Linthicum", "Baltimore")
+    shaker = resolve_location("Shaker Heights, OH").primary  # a town of that full name stays
+    assert shaker is not None and shaker.city == "Shaker Heights"

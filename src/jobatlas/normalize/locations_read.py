@@ -28,6 +28,7 @@ from jobatlas.normalize.locations_vocab import (
     _OTHERS,
     _PARENS,
     _PIECES,
+    _PLACE_WORD,
     _SLASH,
     _STRIP,
     _TRAILING_CODE,
@@ -428,6 +429,9 @@ class _Reader:
         m = _UNIT_SUFFIX.match(key)  # "Clinton Twp", "Paris 9e Arrondissement", "Dublin 2"
         if m and (refs := self._lookup(m.group(1) + " township") or self._lookup(m.group(1))):
             return tuple(r for r in refs if not r & 1)  # main names only: not "Area 51"
+        m = _PLACE_WORD.match(key)  # "Linthicum Heights", "Annapolis Junction": the town's area
+        if m and (refs := tuple(r for r in self._lookup(m.group(1)) if not r & 1)):
+            return refs
         if key and not key.isascii():
             m = _CJK_DIVISION.match(key.replace(" ", ""))
             if m and (refs := self._prefix_lookup(m.group(2))):

@@ -44,6 +44,8 @@ _COMPASS = frozenset({"north", "south", "east", "west", "mid", "central", "upper
 _UNIT_SUFFIX = re.compile(
     r"^(.+?) (?:twp|township|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
 )
+# A generic place word after a town's name: the area around the town ("Linthicum Heights").
+_PLACE_WORD = re.compile(r"^(.+?) (?:heights|junction|village|station)$")
 # A Japanese prefecture (都道府県) or Chinese province (省) written before the city, no space.
 _JP_PREFECTURE = re.compile(r"^[^\x00-\x7f]{1,3}[府県]$")
 _CJK_DIVISION = re.compile(r"^([^\x00-\x7f]{1,4}?[都道府県省])([^\x00-\x7f]{2,})$")
