@@ -7,7 +7,6 @@ The figures come from ``indicators.build_ranking``; ``Ranking.to_dict`` is ``ran
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from jobatlas.api.frames import Family, give_back
 from jobatlas.api.postings import Normalized, normalize
 from jobatlas.errors import ConfigError, EmptyInputError
+from jobatlas.indicators.metrics import parse_day
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -140,8 +140,8 @@ def rank(
         profiles_file=Path(profiles_file) if profiles_file is not None else None,
         draws=draws,
         seed=seed,
-        since=_day(since, end=False),
-        until=_day(until, end=True),
+        since=parse_day(since, end=False),
+        until=parse_day(until, end=True),
         definition=cast("Definition", _choice("definition", definition, DEFINITIONS)),
         min_postings=min_postings,
         min_employers=min_employers,
@@ -174,16 +174,3 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ConfigError(f"unknown {name} {value!r}", hint="use " + " or ".join(allowed))
     return value
-
-
-def _day(value: dt.date | str | None, *, end: bool) -> dt.date | None:
-    """A date, or ``YYYY-MM-DD``, or ``YYYY-MM``: the month's first day, or last if ``end``."""
-    if value is None or isinstance(value, dt.date):
-        return value.date() if isinstance(value, dt.datetime) else value
-    try:
-        if len(value) == 7:
-            year, month = int(value[:4]), int(value[5:7])
-            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ConfigError(f"not a date: {value!r}", hint="use YYYY-MM-DD or YYYY-MM") from exc

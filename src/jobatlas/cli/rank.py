@@ -5,13 +5,11 @@ Option parsing and output only; the work is in ``jobatlas.indicators`` and ``job
 
 from __future__ import annotations
 
-import calendar
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -30,7 +28,7 @@ from jobatlas.config import DB_ENV, db_path
 from jobatlas.csvio import read_rows, write_rows
 from jobatlas.errors import ConfigError, InputError, JobatlasError, StoreError
 from jobatlas.indicators import Ranking, RankSettings, build_ranking
-from jobatlas.indicators.metrics import Definition
+from jobatlas.indicators.metrics import Definition, parse_day
 from jobatlas.indicators.rank import kendall_tau_b, spearman
 from jobatlas.report.export import csv_header, csv_rows, ranking_dict, to_json, write_report
 from jobatlas.report.markdown import EN_DASH, number
@@ -101,20 +99,6 @@ OUT = typer.Option(
 AGGREGATION = typer.Option(
     AggregationChoice.arithmetic, "--aggregation", help="How indicators combine."
 )
-
-
-def parse_day(text: str | None, *, end: bool) -> date | None:
-    """YYYY-MM-DD, or YYYY-MM meaning the month's first (``end`` False) or last day."""
-    if not text:
-        return None
-    try:
-        if len(text) == 7:
-            year, month = int(text[:4]), int(text[5:7])
-            day = calendar.monthrange(year, month)[1] if end else 1
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(f"not a date: {text!r}", hint="use YYYY-MM-DD or YYYY-MM") from exc
 
 
 def definition_of(definition: DefinitionChoice, legacy: bool | None) -> Definition:

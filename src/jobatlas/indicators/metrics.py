@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -63,6 +63,22 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 INDICATOR_NAMES: tuple[str, ...] = tuple(i.name for i in INDICATORS)
 COLUMN = {name: k for k, name in enumerate(INDICATOR_NAMES)}
+
+
+def parse_day(value: date | str | None, *, end: bool) -> date | None:
+    """A date, or ``YYYY-MM-DD``, or ``YYYY-MM`` meaning the month's first day (its last with
+    ``end``): how ``--since``/``--until`` and the API's ``since``/``until`` are read."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    if not value:
+        return None
+    try:
+        if len(value) == 7:
+            year, month = int(value[:4]), int(value[5:7])
+            return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"not a date: {value!r}", hint="use YYYY-MM-DD or YYYY-MM") from exc
 
 
 @dataclass(frozen=True)
