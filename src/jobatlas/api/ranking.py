@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, cast
 from jobatlas.api.frames import Family, give_back
 from jobatlas.api.postings import Normalized, normalize
 from jobatlas.errors import ConfigError, EmptyInputError
-from jobatlas.indicators.metrics import parse_day
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -134,6 +133,7 @@ def rank(
     '# Top 2 cities in the world for AI and Machine Learning jobs (as of May 2024)'
     """
     from jobatlas.indicators import RankSettings, build_ranking
+    from jobatlas.indicators.metrics import parse_day
 
     settings = RankSettings(
         profile=profile,
