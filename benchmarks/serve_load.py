@@ -8,8 +8,9 @@ It starts `jobatlas serve` on a free local port and measures:
 - the time from starting the process to the first answered request (GET /api/postings),
   and to the first ranking (GET /api/ranking, computed on that first call);
 - ``--requests`` GET /api/ranking (cached), ``--requests`` GET /api/postings over 60 URLs
-  (metros, text queries, tiers, pages; answered from the cache after the first time) and
-  ``--requests`` GET /api/postings each with a URL of its own (every answer a query), from
+  (metros, text queries, tiers, pages; answered from the cache after the first time),
+  ``--requests`` GET /api/postings each with a URL of its own (metro, tier, page size), and
+  ``--requests`` text searches each with a URL of its own (word, metro or none, page), from
   ``--clients`` concurrent keep-alive connections: latency percentiles as the clients see
   them, requests per second, and errors (non-200 answers);
 - POST /api/ranking with custom weights and 1,000 draws, a few times (each computed anew).
@@ -144,6 +145,23 @@ def distinct_postings_paths(base: str, total: int) -> list[str]:
     ]
 
 
+def distinct_search_paths(base: str, total: int) -> list[str]:
+    """``total`` different text searches (word x metro or none x page), each a scan of the
+    title and employer of the metro's postings, or of all of them."""
+    metros = [m["metro_id"] for m in httpx.get(f"{base}/api/ranking", timeout=60).json()["metros"]]
+    words = (*QUERIES, "senior", "analyst", "python")
+    combos = (
+        {"q": word, "metro": metro, "page": page}
+        for page in range(1, 1001)
+        for metro in ("", *metros)
+        for word in words
+    )
+    return [
+        "/api/postings?" + urlencode({k: v for k, v in c.items() if v})
+        for c, _ in zip(combos, range(total), strict=False)
+    ]
+
+
 def custom_rankings(base: str, times: int) -> list[float]:
     seconds = []
     for i in range(times):
@@ -176,6 +194,10 @@ def main() -> None:
                 ("GET /api/ranking (cached)", ["/api/ranking"]),
                 ("GET /api/postings (60 URLs, cached after the first)", postings_paths(base)),
                 ("GET /api/postings (every URL new)", distinct_postings_paths(base, args.requests)),
+                (
+                    "GET /api/postings (every URL a new text search)",
+                    distinct_search_paths(base, args.requests),
+                ),
             ):
                 r = asyncio.run(hammer(port, paths, args.requests, args.clients))
                 print(

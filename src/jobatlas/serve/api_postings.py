@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -26,7 +25,7 @@ Tier = StrEnum("Tier", {t: t for t in TIERS})  # type: ignore[misc]
 Seniority = StrEnum("Seniority", {s: s for s in SENIORITY_LEVELS})  # type: ignore[misc]
 
 
-def posting_filter(
+async def posting_filter(
     metro: Annotated[str | None, Query(max_length=100, description="A metro id.")] = None,
     q: Annotated[
         str | None, Query(max_length=MAX_QUERY, description="Text in the title or employer.")
@@ -63,8 +62,8 @@ async def get_postings(
     page: Page = 1,
     page_size: PageSize = 20,
 ) -> Response:
-    found = await app.postings(chosen, page, page_size)
-    return Response(json.dumps(found, ensure_ascii=False), media_type="application/json")
+    found = await app.postings_json(chosen, page, page_size)
+    return Response(found, media_type="application/json")
 
 
 @router.get("/postings/{raw_id}", summary="One posting: raw record, fields and evidence")

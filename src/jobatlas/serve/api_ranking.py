@@ -21,7 +21,7 @@ JSON = "application/json"
 RANKING_DOC = "The ranking as ranking.json holds it (docs/ranking_json.md)."
 
 
-def ranking_key(
+async def ranking_key(
     profile: Annotated[
         str, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Weight profile.")
     ] = "balanced",

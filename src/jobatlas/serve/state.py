@@ -1,13 +1,12 @@
-"""What every route reads: the store and the ranking cache, held on the app."""
+"""What every route reads: the store, the postings' listing and the rankings, on the app."""
 
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -15,45 +14,50 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
-from jobatlas.serve.postings import PostingFilter, page_of_postings
+from jobatlas.serve.listing import Postings
+from jobatlas.serve.postings import PostingFilter
 from jobatlas.serve.ranking import RankingCache, RankingKey, Served
 from jobatlas.serve.store import ReadOnlyStore
 
 DAY_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
 _DAY = re.compile(DAY_PATTERN)
-
-
-PAGE_CACHE = 4096
-"""Pages of postings kept: the store is read-only while served, so a page stays true."""
+T = TypeVar("T")
 
 
 @dataclass
 class ServeState:
     store: ReadOnlyStore
     rankings: RankingCache
-    _pages: OrderedDict[tuple[PostingFilter, int, int], dict[str, Any]] = field(
-        default_factory=OrderedDict
-    )
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    listing: Postings = field(init=False)
     _queries: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(2))
-    """Postings queries at once: more only trade the GIL back and forth (two cores here)."""
+    """Pages computed at once: more only trade the GIL back and forth (two cores here)."""
+
+    def __post_init__(self) -> None:
+        self.listing = Postings(self.store)
 
     async def postings(self, chosen: PostingFilter, page: int, page_size: int) -> dict[str, Any]:
-        """A page of postings, from the cache or the store (in a thread)."""
-        key = (chosen, page, page_size)
-        with self._lock:
-            found = self._pages.get(key)
-            if found is not None:
-                self._pages.move_to_end(key)
-                return found
-        found = await anyio.to_thread.run_sync(
-            page_of_postings, self.store, chosen, page, page_size, limiter=self._queries
+        """A page of postings (``serve.listing``)."""
+        return await self._page(self.listing.page, chosen, page, page_size)
+
+    async def postings_json(self, chosen: PostingFilter, page: int, page_size: int) -> str:
+        """The same page as JSON text."""
+        return await self._page(self.listing.page_json, chosen, page, page_size)
+
+    async def _page(
+        self,
+        answer: Callable[[PostingFilter, int, int], T],
+        chosen: PostingFilter,
+        page: int,
+        page_size: int,
+    ) -> T:
+        """A quick page from memory is answered in the event loop, cheaper than a trip to
+        a thread; a long text search, the first page (which loads the listing) and a store
+        queried page by page go to a thread."""
+        if self.listing.quick(chosen):
+            return answer(chosen, page, page_size)
+        return await anyio.to_thread.run_sync(
+            answer, chosen, page, page_size, limiter=self._queries
         )
-        with self._lock:
-            self._pages[key] = found
-            while len(self._pages) > PAGE_CACHE:
-                self._pages.popitem(last=False)
-        return found
 
     async def served(self, key: RankingKey) -> Served:
         """The ranking for ``key``: straight from the cache, else computed in a thread."""
@@ -63,7 +67,7 @@ class ServeState:
         return await run_in_threadpool(self.rankings.get, key)
 
 
-def state(request: Request) -> ServeState:
+async def state(request: Request) -> ServeState:
     found: ServeState = request.app.state.jobatlas
     return found
 
