@@ -14,6 +14,8 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
+from jobatlas.errors import ConfigError
+from jobatlas.indicators.metrics import parse_day as read_day
 from jobatlas.serve.listing import Postings
 from jobatlas.serve.postings import PostingFilter
 from jobatlas.serve.ranking import RankingCache, RankingKey, Served
@@ -73,21 +75,15 @@ async def state(request: Request) -> ServeState:
 
 
 def parse_day(text: str | None, field: str, *, end: bool) -> date | None:
-    """YYYY-MM-DD, or YYYY-MM meaning its first (or, with ``end``, last) day; a bad date is
-    a 422 naming ``field``."""
+    """YYYY-MM-DD, or YYYY-MM meaning its first (or, with ``end``, last) day, read as the CLI
+    reads ``--since``/``--until``; a bad date is a 422 naming ``field``."""
     if not text:
         return None
     try:
         if not _DAY.match(text):
-            raise ValueError(text)
-        if len(text) == 7:
-            first = date(int(text[:4]), int(text[5:7]), 1)
-            if not end:
-                return first
-            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            return date.fromordinal(following.toordinal() - 1)
-        return date.fromisoformat(text)
-    except ValueError as exc:
+            raise ConfigError(f"not a date: {text!r}")
+        return read_day(text, end=end)
+    except ConfigError as exc:
         raise RequestValidationError(
             [
                 {
