@@ -12,7 +12,6 @@ every commit.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -245,40 +244,41 @@ def _remote(location: Location, hint: str | None) -> str:
     return location.remote
 
 
+# The Arrow type of each column of ``normalize.locations.posting_location_columns``.
+_LOCATION_TYPES = {
+    "location_status": pa.string(),
+    "remote": pa.string(),
+    "city": pa.string(),
+    "admin1": pa.string(),
+    "country_code": pa.string(),
+    "geonameid": pa.int64(),
+    "latitude": pa.float64(),
+    "longitude": pa.float64(),
+    "metro": pa.string(),
+    "metro_id": pa.string(),
+    "n_places": pa.int32(),
+    "location_match_method": pa.string(),
+    "location_confidence": pa.float64(),
+    "location_truncated": pa.bool_(),
+}
+
+
 def _locate_distinct(con: duckdb.DuckDBPyConnection) -> None:
     """Resolve each distinct (location, country hint, remote hint) once; its places go to
     ``location_places``, one row per place, ready to be joined to the postings."""
-    from jobatlas.normalize.locations import resolve_location
+    from jobatlas.normalize.locations import posting_location_columns, resolve_location
 
     keys = con.execute("SELECT id, location, country_hint, remote_hint FROM in_location").fetchall()
     out = [resolve_location(loc, hint) for _, loc, hint, _ in keys]
-    primary = [o.primary for o in out]
-
-    def col(getter: Callable[[Any], Any]) -> list[Any]:
-        return [getter(p) if p is not None else None for p in primary]
-
+    rows = [posting_location_columns(o) for o in out]
+    for row, o, k in zip(rows, out, keys, strict=True):
+        row["remote"] = _remote(o, k[3])
     _register(
         con,
         "norm_location",
         {
             "location_id": (pa.int32(), [k[0] for k in keys]),
-            "location_status": (pa.string(), [o.status for o in out]),
-            "remote": (pa.string(), [_remote(o, k[3]) for o, k in zip(out, keys, strict=True)]),
-            "city": (pa.string(), col(lambda p: p.city)),
-            "admin1": (pa.string(), col(lambda p: p.admin1)),
-            "country_code": (
-                pa.string(),
-                [o.primary.country_code if o.primary else o.country_code for o in out],
-            ),
-            "geonameid": (pa.int64(), col(lambda p: p.geonameid)),
-            "latitude": (pa.float64(), col(lambda p: p.latitude)),
-            "longitude": (pa.float64(), col(lambda p: p.longitude)),
-            "metro": (pa.string(), col(lambda p: p.metro)),
-            "metro_id": (pa.string(), col(lambda p: p.metro_id)),
-            "n_places": (pa.int32(), [len(o.places) for o in out]),
-            "location_match_method": (pa.string(), [o.match_method for o in out]),
-            "location_confidence": (pa.float64(), [o.location_confidence for o in out]),
-            "location_truncated": (pa.bool_(), [o.truncated for o in out]),
+            **{name: (kind, [r[name] for r in rows]) for name, kind in _LOCATION_TYPES.items()},
         },
     )
     places = [(k[0], i, p, len(o.places)) for k, o in zip(keys, out, strict=True)

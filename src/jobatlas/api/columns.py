@@ -112,7 +112,7 @@ def locate(locations: Any, country_hints: Any = None) -> Any:
     >>> [(r["location_status"], r["metro"], r["country_code"]) for r in rows]
     [('resolved', 'Berlin', 'DE'), ('remote', None, 'US'), ('unresolved', None, None)]
     """
-    from jobatlas.normalize.locations import resolve_location
+    from jobatlas.normalize.locations import posting_location_columns, resolve_location
 
     main, other = read_columns(locations, "locations", {"country_hints": country_hints})
     hints = other["country_hints"] or [None] * len(main.values)
@@ -121,7 +121,6 @@ def locate(locations: Any, country_hints: Any = None) -> Any:
     def work(key: tuple[str | None, str | None]) -> dict[str, Any]:
         location, hint = key
         found = resolve_location(location, hint)
-        p = found.primary
         places = [
             {
                 "city": x.city,
@@ -133,20 +132,7 @@ def locate(locations: Any, country_hints: Any = None) -> Any:
             for x in found.places
         ]
         return {
-            "location_status": found.status,
-            "remote": found.remote,
-            "city": p.city if p else None,
-            "admin1": p.admin1 if p else None,
-            "country_code": p.country_code if p else found.country_code,
-            "geonameid": p.geonameid if p else None,
-            "latitude": p.latitude if p else None,
-            "longitude": p.longitude if p else None,
-            "metro": p.metro if p else None,
-            "metro_id": p.metro_id if p else None,
-            "n_places": len(found.places),
-            "location_match_method": found.match_method,
-            "location_confidence": found.location_confidence,
-            "location_truncated": found.truncated,
+            **posting_location_columns(found),
             "places": json.dumps(places, ensure_ascii=False) if places else None,
         }
 

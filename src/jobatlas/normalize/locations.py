@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from jobatlas.models import Location, LocationStatus, Place
 from jobatlas.normalize.gazetteer import CityRef, Gazetteer, fold, load_gazetteer
@@ -40,6 +41,7 @@ __all__ = [
     "get_resolver",
     "location_columns",
     "naive_baseline",
+    "posting_location_columns",
     "resolve_location",
 ]
 
@@ -455,6 +457,29 @@ def get_resolver() -> LocationResolver:
 def resolve_location(text: str | None, country_hint: str | None = None) -> Location:
     """Resolve one location string; ``country_hint`` is an ISO alpha-2 code or a country name."""
     return get_resolver().resolve(text, country_hint)
+
+
+def posting_location_columns(loc: Location) -> dict[str, Any]:
+    """The location columns of the store's ``postings`` table (docs/schema.md) for ``loc``:
+    the first place fills the single-place ones, the country is the place's or else the
+    location's own."""
+    p = loc.primary
+    return {
+        "location_status": loc.status,
+        "remote": loc.remote,
+        "city": p.city if p else None,
+        "admin1": p.admin1 if p else None,
+        "country_code": p.country_code if p else loc.country_code,
+        "geonameid": p.geonameid if p else None,
+        "latitude": p.latitude if p else None,
+        "longitude": p.longitude if p else None,
+        "metro": p.metro if p else None,
+        "metro_id": p.metro_id if p else None,
+        "n_places": len(loc.places),
+        "location_match_method": loc.match_method,
+        "location_confidence": loc.location_confidence,
+        "location_truncated": loc.truncated,
+    }
 
 
 def location_columns(loc: Location) -> dict[str, object]:
