@@ -4,7 +4,7 @@ The postings are synthetic: rows of the bundled real file resampled with replace
 with the employer name suffixed and the posting date shifted at random so that most
 are not copies of each other. They are for timing only, never for reporting.
 
-    python benchmarks/pipeline.py --rows 1000000 [--compare]
+    python benchmarks/pipeline.py --rows 1000000 [--compare] [--keep DIR]
 
 ``--compare`` also runs the pandas analyst script (``analyst_baseline.py``) on the same
 file in the same process and prints how many times faster jobatlas's ingest + normalize is.
@@ -66,19 +66,30 @@ def main() -> None:
     parser.add_argument(
         "--compare", action="store_true", help="also time the pandas analyst baseline"
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the synthetic file in this folder and reuse it in later runs (same rows "
+        "and seed), so that alternated runs read the same bytes and skip the synthesis",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "synthetic.csv.gz"
-        t0 = time.perf_counter()
-        synthesise(args.rows, data, args.seed)
-        print(f"synthesised {args.rows:,} rows in {time.perf_counter() - t0:.1f} s (synthetic)")
+        folder = args.keep or Path(tmp)
+        data = folder / f"synthetic-{args.rows}-{args.seed}.csv.gz"
+        if not data.exists():
+            t0 = time.perf_counter()
+            synthesise(args.rows, data, args.seed)
+            print(f"synthesised {args.rows:,} rows in {time.perf_counter() - t0:.1f} s (synthetic)")
+        peaks = {"start": peak_mb()}
         with Store.open(Path(tmp) / "bench.duckdb") as store:
             t0, c0 = time.perf_counter(), time.process_time()
             ingested = ingest_file(store, data)
             t_ingest, c_ingest = time.perf_counter() - t0, time.process_time() - c0
+            peaks["ingest"] = peak_mb()
             t0, c0 = time.perf_counter(), time.process_time()
             result = normalize(store)
             t_norm, c_norm = time.perf_counter() - t0, time.process_time() - c0
+            peaks["normalize"] = peak_mb()
             detail = store.scalar("SELECT detail FROM runs WHERE stage = 'normalize'")
             grouping = float(json.loads(detail or "{}").get("employer_grouping_s", 0.0))
             t0, c0 = time.perf_counter(), time.process_time()
@@ -86,6 +97,7 @@ def main() -> None:
 
             ranking = build_ranking(store.con, RankSettings(draws=args.draws, seed=args.seed))
             t_rank, c_rank = time.perf_counter() - t0, time.process_time() - c0
+            peaks["rank"] = peak_mb()
         peak = peak_mb()
         print("wall time, then CPU time of every thread (the steadier figure on a shared machine)")
         print(
@@ -106,7 +118,10 @@ def main() -> None:
             f"rank      {t_rank:7.2f} s  ({args.draws} draws, {len(ranking.ranked)} metros ranked; "
             f"CPU {c_rank:.2f} s)"
         )
-        print(f"peak memory (max RSS) {peak:,.0f} MB")
+        print(
+            f"peak memory (max RSS) {peak:,.0f} MB; the process's peak so far at the end of "
+            + ", ".join(f"{stage} {mb:,.0f} MB" for stage, mb in peaks.items())
+        )
         if args.compare:
             from analyst_baseline import analyse
 

@@ -1,4 +1,4 @@
-"""Ingest as issue #13 rebuilt it: rows stream into raw_postings chunk by chunk, then the
+"""Ingest as issue #13 rebuilt it: rows stream into raw_postings in one statement, then the
 repeats get their occurrence numbers and the rows already stored are taken out."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 import jobatlas.ingest as ingest_module
+import jobatlas.sources.files as files_module
 from jobatlas.ingest import ingest_file, ingest_records
 from jobatlas.models import RawPosting
 from jobatlas.store.duckdb import Store
@@ -44,20 +45,26 @@ def test_a_file_with_more_copies_of_a_row_adds_only_the_new_copies(
     assert (again.added, again.skipped) == (0, 5)
 
 
-def test_chunked_ingest_stores_the_same_rows_as_one_chunk(
+def test_many_small_batches_store_the_same_rows_as_one_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Ids and hashes depend on the rows, not on how the reader cut them into batches."""
     path = write_csv(tmp_path / "jobs.csv", _rows("a", "b", "a", "c", "a", "d", "b"))
     query = "SELECT raw_id, source_row, content_hash, record, title FROM raw_postings ORDER BY 1"
     with Store.open(tmp_path / "one.duckdb") as one:
         ingest_file(one, path)
         expected = one.con.execute(query).fetchall()
-    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 2)
+    table = ingest_module.open_table(path, "utf-8")
+    monkeypatch.setattr(files_module, "BATCH_ROWS", 2)
+    monkeypatch.setattr(
+        ingest_module, "open_table", lambda *a, **k: _replace(table, fast_batches=None)
+    )
     with Store.open(tmp_path / "many.duckdb") as many:
         result = ingest_file(many, path)
         assert many.con.execute(query).fetchall() == expected
         assert _hashes_unique(many)
     assert (result.rows_read, result.added) == (7, 7)
+    assert len(list(table.batches(lambda n: None))) == 4
 
 
 def test_a_collected_id_given_twice_in_one_batch_is_stored_once(store: Store) -> None:
@@ -106,7 +113,7 @@ def test_read_ahead_closes_the_reader_when_the_consumer_stops_early() -> None:
 def test_a_reader_error_mid_file_stores_nothing(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rows of the chunks already inserted are rolled back with the rest."""
+    """The rows the statement already took are rolled back with the rest."""
     from jobatlas.errors import InputError
 
     path = write_csv(tmp_path / "jobs.csv", _rows(*"abcdef"))
@@ -118,7 +125,6 @@ def test_a_reader_error_mid_file_stores_nothing(
             yield batch.slice(0, 3)
             raise InputError("damaged after three rows")
 
-    monkeypatch.setattr(ingest_module, "CHUNK_ROWS", 1)
     monkeypatch.setattr(
         ingest_module, "open_table", lambda *a, **k: _replace(table, fast_batches=failing)
     )

@@ -5,9 +5,10 @@ identical records of the same input, so re-ingesting a file (or a copy of it) ad
 nothing while genuinely repeated rows inside one file are all kept (normalize then
 marks the copies as duplicates). Collected postings are keyed by (source, source id).
 
-Rows go into ``raw_postings`` as the reader yields them, in chunks, while the next chunk is
-read; the repeats are numbered and the rows already stored taken out afterwards, on the ids
-and hashes alone, in the same transaction (docs/schema.md, benchmarks/README.md).
+Rows go into ``raw_postings`` as the reader yields them, in one statement over the stream of
+batches, while the next batches are read; the repeats are numbered and the rows already
+stored taken out afterwards, on the ids and hashes alone, in the same transaction
+(docs/schema.md, benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -113,10 +114,6 @@ def ingest_file(
     return result
 
 
-CHUNK_ROWS = 200_000
-"""Rows handed to DuckDB per insert: an in-memory Arrow table it scans on every core."""
-
-
 def _insert_table(
     store: Store,
     batches: Iterator[pa.RecordBatch],
@@ -125,8 +122,12 @@ def _insert_table(
     run_id: int,
     result: IngestResult,
 ) -> None:
-    """Insert the file's rows chunk by chunk, in one transaction; a reader error (bad input,
-    or the fast reader giving up) rolls it back and propagates as it is."""
+    """Insert the file's rows in one statement over the stream of batches, in one
+    transaction; a reader error (bad input, or the fast reader giving up) rolls it back and
+    propagates as it is.
+
+    One statement, not one per chunk: DuckDB then compresses and writes the row groups on
+    every core at once, which is most of an ingest's work."""
     record = ", ".join(f"{_sql_str(c)}: {q(c)}" for c in table.columns)
     rows = f"""
         SELECT $source AS source, {q(ROW)} AS source_row, {q(ERROR)} AS parse_error,
@@ -135,33 +136,29 @@ def _insert_table(
                {schema.select_list()}
         FROM ingest_input
         """
+    failed: list[BaseException] = []
+    stream = pa.RecordBatchReader.from_batches(table.schema, _noting(batches, failed))
     try:
         with store.transaction():
             last = _last_raw_id(store)
-            for chunk in _chunks(batches, CHUNK_ROWS):
-                _append(
-                    store,
-                    pa.Table.from_batches(chunk, schema=table.schema),
-                    rows,
-                    {"source": schema.source, "last": last, "run_id": run_id, "origin": table.path},
-                    keyed=False,
-                )
+            params = {"source": schema.source, "last": last, "run_id": run_id}
+            _append(store, stream, rows, params | {"origin": table.path}, keyed=False)
             _settle(store, last, result, keyed=False)
     except duckdb.Error as exc:
+        if failed:  # DuckDB wraps the reader's own error: give it back as it was raised
+            raise failed[0] from None
         raise StoreError(f"{table.path}: ingest failed ({_first_line(exc)})") from exc
 
 
-def _chunks(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[list[pa.RecordBatch]]:
-    chunk: list[pa.RecordBatch] = []
-    size = 0
-    for batch in batches:
-        chunk.append(batch)
-        size += batch.num_rows
-        if size >= rows:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
+def _noting(
+    batches: Iterator[pa.RecordBatch], failed: list[BaseException]
+) -> Iterator[pa.RecordBatch]:
+    """The batches, noting the reader's error (not the generator's closing) on its way out."""
+    try:
+        yield from batches
+    except Exception as exc:
+        failed.append(exc)
+        raise
 
 
 _DONE = object()
@@ -219,7 +216,12 @@ def _last_raw_id(store: Store) -> int:
 
 
 def _append(
-    store: Store, arrow: pa.Table, rows: str, params: dict[str, object], *, keyed: bool
+    store: Store,
+    arrow: pa.Table | pa.RecordBatchReader,
+    rows: str,
+    params: dict[str, object],
+    *,
+    keyed: bool,
 ) -> None:
     """Insert the rows of the query ``rows`` over ``arrow`` (registered as ``ingest_input``)
     as read: raw_id is the last id stored before this input plus the row number, and

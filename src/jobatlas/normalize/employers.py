@@ -67,6 +67,7 @@ __all__ = [
     "MAX_LENGTH",
     "Alias",
     "Employer",
+    "EmployerGrouping",
     "canonical_employer",
     "display_names",
     "employer_key",
@@ -226,6 +227,55 @@ def _display_rank(spelling: str, count: int) -> tuple[int, int, int, str]:
     return (shouting or lower, -count, len(spelling), spelling)
 
 
+class EmployerGrouping:
+    """``group_employers`` in two steps, for callers that stream their names: ``add`` each
+    raw name with its postings (it returns the name's own key, before any join), then
+    ``employers`` gives every key seen its employer. Only what the keys need is kept, not
+    the raw names, so a store's names can be read in batches."""
+
+    def __init__(self) -> None:
+        self._aliases = {row.canonical for row in load_aliases()}
+        self._spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        self._tokens: dict[str, tuple[str, ...]] = {}
+        self._before_alias: set[tuple[str, ...]] = set()
+
+    def add(self, raw: object, count: int) -> str | None:
+        """Count one raw name; its key, or None for a name with none."""
+        if not isinstance(raw, str) or not raw.strip():
+            return None  # what ``canonical_employer`` gives None for before peeling
+        found = _resolved(*peel(raw[:MAX_LENGTH]))
+        if found is None:
+            return None
+        canonical, key, key_tokens, final_tokens = found
+        self._spellings[key][canonical] += int(count)
+        self._tokens.setdefault(key, key_tokens)
+        self._before_alias.add(final_tokens)
+        return key
+
+    def employers(self) -> dict[str, Employer]:
+        """Each key given by ``add`` mapped to its employer, using all names together."""
+        joins = _joins(self._tokens, self._before_alias)
+
+        def root(key: str) -> str:
+            seen = 0
+            while key in joins and seen < 8:
+                key, seen = joins[key], seen + 1
+            return key
+
+        grouped: dict[str, Counter[str]] = defaultdict(Counter)
+        for key, names in self._spellings.items():
+            grouped[root(key)].update(names)
+        chosen: dict[str, str] = {}
+        for key, names in grouped.items():
+            targets = sorted(n for n in names if n in self._aliases)
+            if targets:
+                chosen[key] = targets[0]
+            else:
+                chosen[key] = min(names.items(), key=lambda kv: _display_rank(*kv))[0]
+        employers = {key: Employer(key, name) for key, name in chosen.items()}
+        return {key: employers[root(key)] for key in self._spellings}
+
+
 def group_employers(counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> dict[str, Employer]:
     """Each raw name mapped to its employer (key and display name), using all names together.
 
@@ -241,43 +291,10 @@ def group_employers(counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> di
     punctuation only) are left out.
     """
     items = counts.items() if isinstance(counts, Mapping) else counts
-    aliases = {row.canonical for row in load_aliases()}
-    raw_canonical: dict[str, str] = {}
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    tokens: dict[str, tuple[str, ...]] = {}
-    before_alias: set[tuple[str, ...]] = set()
-    for raw, count in items:
-        if not isinstance(raw, str) or not raw.strip():
-            continue  # what ``canonical_employer`` gives None for before peeling
-        found = _resolved(*peel(raw[:MAX_LENGTH]))
-        if found is None:
-            continue
-        canonical, key, key_tokens, final_tokens = found
-        raw_canonical[raw] = key
-        spellings[key][canonical] += int(count)
-        tokens.setdefault(key, key_tokens)
-        before_alias.add(final_tokens)
-    joins = _joins(tokens, before_alias)
-
-    def root(key: str) -> str:
-        seen = 0
-        while key in joins and seen < 8:
-            key, seen = joins[key], seen + 1
-        return key
-
-    grouped: dict[str, Counter[str]] = defaultdict(Counter)
-    for key, names in spellings.items():
-        grouped[root(key)].update(names)
-    chosen: dict[str, str] = {}
-    for key, names in grouped.items():
-        targets = sorted(n for n in names if n in aliases)
-        if targets:
-            chosen[key] = targets[0]
-        else:
-            chosen[key] = min(names.items(), key=lambda kv: _display_rank(*kv))[0]
-    employers = {key: Employer(key, name) for key, name in chosen.items()}
-    of_key = {key: employers[root(key)] for key in spellings}
-    return {raw: of_key[key] for raw, key in raw_canonical.items()}
+    grouping = EmployerGrouping()
+    keys = {raw: key for raw, count in items if (key := grouping.add(raw, count)) is not None}
+    of_key = grouping.employers()
+    return {raw: of_key[key] for raw, key in keys.items()}
 
 
 def display_names(counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> dict[str, str]:

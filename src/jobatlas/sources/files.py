@@ -7,7 +7,8 @@ and ``__raw`` holds its text, so ingest can store it and normalize can quarantin
 CSV has one truth, the careful reader (Python's ``csv``, strict): records end at CR, LF or
 CRLF, and a record that fails to parse is quarantined by its first physical line only, the
 lines after it being read again, so a stray quote never swallows good rows. Arrow's reader
-is only a faster way to the same rows: it is used on files that pass ``_strict_csv``.
+is only a faster way to the same rows: it gives up on any file outside ``_StrictCheck``'s
+grammar, checked on the bytes it reads.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
@@ -325,8 +327,6 @@ def _open_csv(
         yield builder.flush()
 
     def fast_batches(advance: Callable[[float], None]) -> Iterator[pa.RecordBatch]:
-        if not _strict_csv(opener, delimiter):
-            raise FastPathFailed
         yield from _arrow_csv(where, columns, opener, delimiter, advance)
 
     # Arrow reads UTF-8 only here, and it keeps the blank lines of a one-column file that the
@@ -376,43 +376,73 @@ def _dedupe_names(header: list[str]) -> list[str]:
     return names
 
 
-def _strict_grammar(delimiter: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """Patterns for complete records with their line ends, and for a last unended record."""
-    d = re.escape(delimiter.encode())
-    quoted = rb'"[^"]*+(?:""[^"]*+)*+"'
-    plain = rb'[^"%s\r\n][^%s\r\n]*+' % (d, d)
-    record = rb"(?:%s|%s)?+(?:%s(?:%s|%s)?+)*+" % (quoted, plain, d, quoted, plain)
-    return re.compile(rb"(?:%s(?:\r\n|\r|\n))*+" % record), re.compile(record)
+class _StrictCheck:
+    """Whether the bytes fed in, in order, are CSV in the grammar on which Arrow's reader and
+    the careful one give the same rows: a field is either quoted, its quotes doubled and its
+    closing quote followed by a delimiter or a line end, or unquoted and not starting with a
+    quote (later quotes are text). Arrow is lenient where ``csv`` is strict (text after a
+    closing quote, a quote never closed), so on other files it can merge rows.
+
+    Only quotes can break the grammar, so one pattern runs over everything between them at
+    the speed of a character-class scan, and the text kept between two feeds is at most one
+    unfinished quoted field plus one byte of context. A quoted field longer than Arrow's
+    block says no, which bounds it. Encoding is Arrow's to check: it refuses invalid UTF-8
+    in any field, and every byte outside the ASCII delimiters, quotes and line ends is in a
+    field."""
+
+    def __init__(self, delimiter: str) -> None:
+        d = re.escape(delimiter.encode())
+        text = rb'[^"]++|(?<![%s\r\n])"' % d  # a quote inside an unquoted field is text
+        quoted = rb'"[^"]*+(?:""[^"]*+)*+"'
+        self._more = re.compile(rb"(?:%s|%s(?=[%s\r\n]))*+" % (text, quoted, d))
+        self._last = re.compile(rb"(?:%s|%s(?=[%s\r\n]|\Z))*+" % (text, quoted, d))
+        self._pending = b"\n"  # the byte before the text still to check: a field starts
+        self._head = b""
+        self._start = True
+        self.ok = True
+
+    def feed(self, chunk: bytes) -> bool:
+        """Check the next bytes; empty bytes mark the end of the file."""
+        final = not chunk
+        if self._start:  # the byte-order mark is not text (Arrow skips it too)
+            self._head += chunk
+            if not final and len(self._head) < len(codecs.BOM_UTF8):
+                return self.ok
+            chunk, self._head, self._start = self._head.removeprefix(codecs.BOM_UTF8), b"", False
+        text = self._pending + chunk
+        found = (self._last if final else self._more).match(text, 1)
+        assert found is not None  # it matches the empty string too
+        if final:
+            self.ok = self.ok and found.end() == len(text)
+        else:
+            self._pending = text[found.end() - 1 :]
+            self.ok = self.ok and len(self._pending) <= _ARROW_BLOCK
+        return self.ok
 
 
-def _strict_csv(opener: Callable[[], tuple[IO[bytes], IO[bytes]]], delimiter: str) -> bool:
-    """Whether the file is UTF-8 in the CSV grammar on which Arrow's reader and the careful one
-    give the same rows: a field is either quoted, its quotes doubled and its closing quote
-    followed by a delimiter or a line end, or unquoted and not starting with a quote. Arrow
-    is lenient where ``csv`` is strict (text after a closing quote, a quote never closed), so
-    on other files it can merge rows. A record longer than Arrow's block also says no, which
-    bounds what this check holds in memory."""
-    records, last = _strict_grammar(delimiter)
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    stream, raw = opener()
-    with raw, stream:
-        pending = b""
-        start = True
-        while True:
-            try:
-                chunk = stream.read(1 << 20)
-                utf8.decode(chunk, final=not chunk)
-            except (OSError, EOFError, zlib.error, UnicodeDecodeError):
-                return False
-            if not chunk:
-                return last.fullmatch(pending) is not None
-            pending += chunk.removeprefix(codecs.BOM_UTF8) if start else chunk
-            start = False
-            complete = records.match(pending)
-            assert complete is not None  # it matches the empty string too
-            pending = pending[complete.end() :]
-            if len(pending) > _ARROW_BLOCK:
-                return False
+class _CheckedStream:
+    """The decompressed bytes as Arrow reads them, each read also fed to ``_StrictCheck``,
+    so the file is decoded once and checked while its rows are stored."""
+
+    def __init__(self, stream: IO[bytes], check: _StrictCheck) -> None:
+        self._stream = stream
+        self._check = check
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        if not self._check.feed(chunk):
+            raise FastPathFailed
+        return chunk
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def _arrow_csv(
@@ -423,15 +453,18 @@ def _arrow_csv(
     advance: Callable[[float], None],
 ) -> Iterator[pa.RecordBatch]:
     """Arrow's C++ CSV reader: many times faster than ``csv``, but it cannot say which row
-    was bad or keep it, so any invalid row, encoding or I/O error ends it. The header is
-    read as a first row and dropped, as Arrow's ``skip_rows`` counts lines, not records."""
+    was bad or keep it, so any invalid row, encoding or I/O error ends it, and so does a
+    file outside ``_StrictCheck``'s grammar (found while reading: the caller stores the rows
+    in one transaction and rolls them back). The header is read as a first row and dropped,
+    as Arrow's ``skip_rows`` counts lines, not records."""
 
     stream, raw = opener()
+    check = _StrictCheck(delimiter)
     row, seen, header = 0, 0, True
     with raw, stream:
         try:
             reader = pa_csv.open_csv(
-                stream,
+                _CheckedStream(stream, check),
                 read_options=pa_csv.ReadOptions(
                     encoding="utf8", column_names=columns, block_size=_ARROW_BLOCK
                 ),
@@ -447,7 +480,7 @@ def _arrow_csv(
                     batch, header = batch.slice(1), False
                 n = batch.num_rows
                 extra = [
-                    pa.array(range(row + 1, row + n + 1), type=pa.int64()),
+                    pa.array(np.arange(row + 1, row + n + 1, dtype=np.int64)),
                     pa.nulls(n, type=pa.string()),
                     pa.nulls(n, type=pa.string()),
                 ]
@@ -460,7 +493,7 @@ def _arrow_csv(
                 )
         except (pa.ArrowException, OSError, EOFError, zlib.error) as exc:
             raise FastPathFailed from exc
-    if row == 0:
+    if row == 0 or not check.ok:
         raise FastPathFailed
 
 

@@ -1,6 +1,6 @@
 """The ``employers`` table: the employer of every company name in ``postings``.
 
-``normalize.employers.group_employers`` looks at all of a store's names together (a bare
+``normalize.employers`` groups all of a store's names together (a bare
 name joins a longer one only when nothing else starts with it; the display name is the
 spelling with the most postings), so the table is rebuilt over every name whenever
 normalize adds postings, and each name is canonicalised there once instead of at every
@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from jobatlas.normalize.employers import group_employers
+from jobatlas.normalize.employers import EmployerGrouping
 
 _NAME_COUNTS = "SELECT company, count(*) AS n FROM postings WHERE company IS NOT NULL GROUP BY 1"
 
@@ -33,23 +34,44 @@ def employers_current(con: duckdb.DuckDBPyConnection) -> bool:
     return row is not None and row[0] == 0
 
 
+_BATCH = 100_000
+
+
 def employer_names(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """Every company name of ``postings`` with its postings, employer key and display name
-    (both None for a name with no key), grouped now."""
-    rows: list[tuple[str, int]] = con.execute(_NAME_COUNTS).fetchall()
-    grouped = group_employers(rows)
-    keys: list[str | None] = []
-    names: list[str | None] = []
-    for company, _ in rows:
-        employer = grouped.get(company)
-        keys.append(employer.key if employer else None)
-        names.append(employer.name if employer else None)
+    (both None for a name with no key), grouped now.
+
+    The names are read in batches and only their keys kept beside them, in Arrow; the
+    employers of the keys are then looked up in bulk. Holding every raw name in Python
+    dictionaries took about 500 MB for the 838,000 names of a 5M-row store
+    (benchmarks/README.md)."""
+    grouping = EmployerGrouping()
+    batches: list[pa.RecordBatch] = []
+    result = con.execute(_NAME_COUNTS)
+    while rows := result.fetchmany(_BATCH):
+        batches.append(
+            pa.record_batch(
+                [
+                    pa.array([company for company, _ in rows], pa.string()),
+                    pa.array([n for _, n in rows], pa.int64()),
+                    pa.array([grouping.add(c, n) for c, n in rows], pa.string()),
+                ],
+                names=["company", "n_postings", "own_key"],
+            )
+        )
+    employers = grouping.employers()
+    schema = pa.schema(
+        [("company", pa.string()), ("n_postings", pa.int64()), ("own_key", pa.string())]
+    )
+    rows = pa.Table.from_batches(batches, schema=schema)
+    at = pc.index_in(rows.column("own_key"), value_set=pa.array(list(employers), pa.string()))
+    found = list(employers.values())
     return pa.table(
         {
-            "company": pa.array([c for c, _ in rows], pa.string()),
-            "n_postings": pa.array([n for _, n in rows], pa.int64()),
-            "employer_key": pa.array(keys, pa.string()),
-            "employer_name": pa.array(names, pa.string()),
+            "company": rows.column("company"),
+            "n_postings": rows.column("n_postings"),
+            "employer_key": pa.array([e.key for e in found], pa.string()).take(at),
+            "employer_name": pa.array([e.name for e in found], pa.string()).take(at),
         }
     )
 
