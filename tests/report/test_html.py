@@ -224,3 +224,19 @@ def test_max_per_country_lists_a_world_tour_without_changing_ranks() -> None:
 
     text = article(tour)
     assert all(f"{full['metros'][p - 1]['metro']}" in text for p in tour["listed"])
+
+
+def test_a_prefetched_bundle_is_the_one_the_page_gets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("vl_convert")
+    from jobatlas.report import html
+
+    monkeypatch.setenv("JOBATLAS_CACHE_DIR", str(tmp_path))
+    prefetch = html.prefetch_vega_bundle()
+    assert prefetch is not None
+    bundle = html.vega_bundle()  # waits for the prefetch rather than bundling twice
+    prefetch.join(timeout=60)
+    cached = list(tmp_path.glob("vega-bundle-*.js"))
+    assert len(cached) == 1 and cached[0].read_text(encoding="utf-8") == bundle
+    assert "vegaEmbed" in bundle

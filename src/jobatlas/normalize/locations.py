@@ -29,7 +29,7 @@ from jobatlas.normalize.locations_choose import _Outcome
 from jobatlas.normalize.locations_group import CITY_STATES, _Grouper
 from jobatlas.normalize.locations_read import _Parsed, _Reader, _Token
 from jobatlas.normalize.locations_tables import _fuzzy_areas, _fuzzy_pools
-from jobatlas.normalize.locations_vocab import _HAS_DIGIT
+from jobatlas.normalize.locations_vocab import _HAS_DIGIT, _vocab
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
 from jobatlas.normalize.postcodes import find_postcode
 
@@ -148,6 +148,8 @@ class LocationResolver(_Reader, _Grouper):
         # so does a city's own abbreviation ("LA").
         if not loc.places and _ISO_ALPHA2.fullmatch(code) and code in self.gaz.country_names:
             return _rated(Location(status="country_only", country_code=code), "country", 0.9)
+        if not loc.places and hint and fold(code) in _vocab().national:  # "Nationwide", GB
+            return _rated(Location(status="country_only", country_code=hint), "hint", 0.8)
         if not loc.places and loc.status in ("unresolved", "country_only", "ambiguous"):
             by_postcode = self._resolve_postcode(text, loc.country_code or hint)
             if by_postcode is not None:
@@ -272,15 +274,22 @@ class LocationResolver(_Reader, _Grouper):
         """
         if len(text) > _FUZZY_MAX_CHARS:
             return None
+        named = {t.country for chunk in parsed.chunks for t in chunk if t.country}
+        regions = {
+            r[0] for chunk in parsed.chunks for t in chunk if t.is_qualifier for r in t.regions
+        }
         unknown = [
             t
             for chunk in parsed.chunks
             for t in chunk
-            if not (t.cities or t.is_qualifier) and _FUZZY_LEN[0] <= len(t.key) <= _FUZZY_LEN[1]
+            if _FUZZY_LEN[0] <= len(t.key) <= _FUZZY_LEN[1]
+            and not t.is_qualifier
+            and (not t.cities or self._only_elsewhere(t, named | regions))
         ]
         if not unknown or len(unknown) > _FUZZY_TOKENS:
             return None
-        scope = country or hint
+        # "Bournmouth, Dorset": a division of one country names the country to search
+        scope = country or hint or (next(iter(regions)) if len(regions) == 1 else None)
         fixed, worst = text, 100.0
         for tok in unknown:
             found = self._fuzzy_name(tok.key, scope)
@@ -297,6 +306,13 @@ class LocationResolver(_Reader, _Grouper):
         rated = self._rate(loc, parsed2, hint)
         confidence = rated.location_confidence * (worst / 100.0) * FUZZY_CONFIDENCE
         return _rated(rated, "fuzzy", round(confidence, 3))
+
+    def _only_elsewhere(self, tok: _Token, countries: set[str]) -> bool:
+        """ "Johannesberg, South Africa": a name known only as towns outside the countries the
+        text names (a German village) may be a misspelling of a town of those countries."""
+        return bool(countries) and all(
+            self.gaz.country[r >> 1] not in countries for r in tok.cities
+        )
 
     def _fuzzy_name(self, key: str, country: str | None) -> tuple[str, float] | None:
         # Misspellings keep the first letter ("Sheffeild", "Torronto"); requiring it keeps

@@ -20,7 +20,7 @@ from jobatlas.normalize.locations_tables import (
     _county_seats,
     distance_km,
 )
-from jobatlas.normalize.metros import Metros
+from jobatlas.normalize.metros import Metros, footprint_km
 
 #: Between countries, the most populous candidate wins only by at least this factor.
 DECISIVE_RATIO = 3.0
@@ -192,7 +192,12 @@ class _Chooser:
             return city  # named by an alternate name: a town in its own right, kept
         core = self.metros.core_of(city)
         named = {r >> 1 for r in group.context.cities}
-        return core if core in named else city
+        if core not in named:
+            return city
+        # A district lies inside its city; a town of its own beyond the city's footprint
+        # ("Eschborn, Frankfurt", "Sant Cugat, Barcelona") stays itself.
+        inside = distance_km(self.gaz, city, core) <= footprint_km(self.gaz.population[core])
+        return core if inside else city
 
     def _is_core_of(self, group: _Group, tok: _Token, *, main_names: bool = False) -> bool:
         """Whether ``tok`` names the core city of a metro the group's city may lie in.
@@ -261,5 +266,7 @@ def _group_countries(group: _Group, hint: str | None) -> frozenset[str]:
             continue
         tier = next((t for t in tiers if any(c == hint for c, _ in t)), tiers[0])
         countries = frozenset(c for c, _ in tier)
+        if hint in countries:  # "Midlands" with hint GB: England's, not Zimbabwe's province
+            countries = frozenset((hint,))
         out = countries if out is None else out & countries
     return out or frozenset()

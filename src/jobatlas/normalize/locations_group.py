@@ -24,6 +24,11 @@ FOREIGN_CITY_OVER_REGION_POPULATION = 1_000_000
 #: "Whitefield, Bengaluru": a name known only as places of other countries smaller than this,
 #: before a town, is a part of that town (Whitefield, Greater Manchester is not meant).
 PART_ELSEWHERE_POPULATION = 100_000
+#: "Buckhead, Atlanta", "Midtown, Atlanta": a name known only as villages of this size or less
+#: outside the metro of a big city named next (one of ``BIG_CITY_POPULATION`` or more) is a
+#: neighbourhood of that city, not a second place.
+NEIGHBOURHOOD_POPULATION = 20_000
+BIG_CITY_POPULATION = 500_000
 #: City-states whose bare name is the city, not the country.
 CITY_STATES = frozenset({"SG", "HK", "MO", "MC", "GI", "VA"})
 
@@ -78,7 +83,7 @@ class _Chunk:
         out: list[_Token] = []
         for j in range(i + 1, len(self.tokens)):
             t = self.tokens[j]
-            if not (t.is_qualifier or t.admin_marked) or len(out) == _MAX_QUALIFIERS:
+            if not (t.is_qualifier or t.admin_marked) or t.listed or len(out) == _MAX_QUALIFIERS:
                 break
             if t.is_qualifier:
                 out.append(t)
@@ -106,7 +111,7 @@ class _Grouper(_Chooser):
         for i, tok in enumerate(tokens):
             if tok.slash_group >= 0 and tok.slash_group in consumed:
                 continue
-            if current is not None and current.anchor is not None:
+            if current is not None and current.anchor is not None and not tok.listed:
                 if self._attach(current, tok, chunk, consumed):
                     continue
                 if not tok.cities or tok.admin_marked:
@@ -192,9 +197,23 @@ class _Grouper(_Chooser):
                 return False
         if not tok.cities:
             return True
-        towns = {gaz.country[r >> 1] for r in nxt.cities if not r & 1}
-        return bool(towns) and all(
+        towns = {gaz.country[r >> 1] for r in nxt.cities if not r & 1} or {
+            gaz.country[r >> 1]
+            for r in nxt.cities  # "Bangalore" names Bengaluru by alias only
+        }
+        if towns and all(
             gaz.country[r >> 1] not in towns and gaz.population[r >> 1] < PART_ELSEWHERE_POPULATION
+            for r in tok.cities
+        ):
+            return True
+        big_cores = {
+            self.metros.core_of(r >> 1)
+            for r in nxt.cities
+            if not r & 1 and gaz.population[r >> 1] >= BIG_CITY_POPULATION
+        }
+        return bool(big_cores) and all(
+            gaz.population[r >> 1] <= NEIGHBOURHOOD_POPULATION
+            and self.metros.core_of(r >> 1) not in big_cores
             for r in tok.cities
         )
 
@@ -222,7 +241,7 @@ class _Grouper(_Chooser):
             return "city" if city_ok else "qualifier"
         countries = {r[0] for r in tok.regions}
         pop = self._best_population(tok, first, countries)
-        only_countries = all(q.country and not q.regions for q in quals)
+        only_countries = all(q.country for q in quals)  # "Esch-sur-Alzette, Luxembourg"
         county = not any(r[2] for r in tok.regions)  # "Falkirk, Scotland": a council area
         small = only_countries or county
         floor = CITY_OVER_NAMED_REGION_POPULATION if small else CITY_OVER_REGION_POPULATION

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from jobatlas.models import Remote
 from jobatlas.normalize.gazetteer import CityRef, Constraint, Gazetteer, Region, fold
@@ -19,12 +19,14 @@ from jobatlas.normalize.locations_vocab import (
     _BREAK,
     _CJK_DIVISION,
     _CODE,
+    _EAST_ASIAN,
     _HAS_BRACKET,
     _HAS_DIGIT,
     _HAS_RADIUS_WORD,
     _INNER_HYPHEN,
     _JP_PREFECTURE,
     _N_PLACES,
+    _NUMBERED_PART,
     _OTHERS,
     _PARENS,
     _PIECES,
@@ -42,6 +44,8 @@ from jobatlas.normalize.locations_vocab import (
     _strip_town,
     _stronger,
     _take_asides,
+    _unit_country,
+    _unwrap_near,
     _unwrap_radius,
     _vocab,
 )
@@ -86,6 +90,7 @@ class _Token:
     countries: frozenset[str] = frozenset()
     paren: bool = False
     slash_group: int = -1
+    listed: bool = False  # starts an item of a list written with words: "A or B", "A e B"
 
 
 def _make_token(
@@ -164,7 +169,13 @@ class _Parsed:
     chunks: list[list[_Token]] = field(default_factory=list)
 
 
-def _copy(tok: _Token, *, paren: bool | None = None, slash_group: int | None = None) -> _Token:
+def _copy(
+    tok: _Token,
+    *,
+    paren: bool | None = None,
+    slash_group: int | None = None,
+    listed: bool | None = None,
+) -> _Token:
     """A copy of a (cached, shared) token with its position flags changed."""
     return _Token(
         tok.text,
@@ -182,6 +193,7 @@ def _copy(tok: _Token, *, paren: bool | None = None, slash_group: int | None = N
         tok.countries,
         tok.paren if paren is None else paren,
         tok.slash_group if slash_group is None else slash_group,
+        tok.listed if listed is None else listed,
     )
 
 
@@ -228,6 +240,8 @@ class _Reader:
         text = _squeeze(text)
         if _HAS_RADIUS_WORD(text):
             text = _unwrap_radius(text)
+        if " " in text:
+            text = _unwrap_near(text)
         if "+" in text:
             text, n = _OTHERS.subn(" ", text)
             parsed.multi = n > 0
@@ -291,14 +305,18 @@ class _Reader:
             return _Piece()
         if key in _vocab().multi or _N_PLACES.match(key):
             return _Piece(multi=True)
-        if key in _vocab().noise or key.replace(" ", "").isdigit():
+        if key in _vocab().noise or key.replace(" ", "").isdigit() or _NUMBERED_PART.match(key):
             return _Piece()
         if "-" in text and peels < _MAX_PEELS and (tagged := self._split_tag(text, peels + 1)):
             return tagged
         whole = self._analyse(text, key)
         if whole.cities or whole.is_qualifier:
             return _Piece((whole,))
-        found = self._split_words(text, peels) or self._split_slash(text, peels)
+        found = (
+            self._split_words(text, peels)
+            or self._split_slash(text, peels)
+            or self._split_east_asian(text, peels)
+        )
         if found is None and peels < _MAX_PEELS:
             found = self._split_arrangement(key, peels + 1) or self._split_code(text, peels + 1)
         return found or _Piece((whole,))
@@ -307,12 +325,24 @@ class _Reader:
         """A part of a piece: from the cache, unless ends were cut off on the way to it."""
         return self._read(part) if peels == 0 else self._read_uncached(part, peels)
 
+    def _split_east_asian(self, text: str, peels: int) -> _Piece | None:
+        """ "경기도 성남시 분당구": a Korean, Japanese or Chinese address names the province first
+        and the district last; read from the smallest part, as "Bundang-gu, Seongnam, Gyeonggi"."""
+        parts = text.split()
+        if len(parts) < 2 or not _EAST_ASIAN.search(text):
+            return None
+        return _concat(self._reread(p, peels) for p in reversed(parts))
+
     def _split_words(self, text: str, peels: int) -> _Piece | None:
         """ "NYC or Remote", "Berlin & Munich" (but "Town and Country" is one name)."""
         parts = [p for p in _WORD_SEP.split(text) if p.strip()]
         if len(parts) < 2:
             return None
         pieces = [self._reread(p, peels) for p in parts]
+        for n, piece in enumerate(pieces[1:], 1):  # each item is a place of its own
+            if piece.tokens:
+                head = _copy(piece.tokens[0], listed=True)
+                pieces[n] = replace(piece, tokens=(head, *piece.tokens[1:]))
         out = _concat(pieces)
         heads = tuple(
             p.tokens[0]
@@ -385,7 +415,10 @@ class _Reader:
         town = _strip_town(key)
         stripped = town if _UNIT_SUFFIX.match(town) else _strip_admin(town)
         if town != key and town == stripped:  # "City of Cape Town", "Borough of Poole"
-            cities = tuple(dict.fromkeys((*cities, *self._lookup(town))))
+            named = self._lookup(town)
+            if not named and town.endswith("s"):  # "Göteborgs stad": a Nordic genitive
+                named = self._lookup(town[:-1])
+            cities = tuple(dict.fromkeys((*cities, *named)))
         if not cities and stripped == town:
             cities = self._city_refs(text, key)
         elif not cities and (bare := _strip_affixes(key)) != key:
@@ -397,6 +430,7 @@ class _Reader:
                 gaz.regions.get(stripped, ())
                 or gaz.regions.get(_strip_compass(stripped), ())
                 or self._areas_named_after(stripped)
+                or tuple((c, "", False) for c in (_unit_country(key),) if c)
             )
             return _make_token(text, stripped, regions=regions, admin_marked=True)
         return _make_token(text, key)
@@ -418,7 +452,7 @@ class _Reader:
         stripped = _strip_affixes(key)
         if stripped != key and (refs := self._lookup(stripped)):
             return refs
-        if _INNER_HYPHEN.search(text):
+        if _INNER_HYPHEN.search(text) and not _WORD_SEP.search(text):  # not "Paris ou X-Y"
             for part in text.split("-"):
                 part_key = fold(part)
                 refs = self._lookup(part_key) or self._lookup(_strip_affixes(part_key))

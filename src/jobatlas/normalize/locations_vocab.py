@@ -47,8 +47,15 @@ _UNIT_SUFFIX = re.compile(
 # A generic place word after a town's name: the area around the town ("Linthicum Heights").
 _PLACE_WORD = re.compile(r"^(.+?) (?:heights|junction|village|station)$")
 # A Japanese prefecture (都道府県) or Chinese province (省) written before the city, no space.
+# Hangul, kana and CJK ideographs: scripts whose addresses run from the largest unit down.
+_EAST_ASIAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _JP_PREFECTURE = re.compile(r"^[^\x00-\x7f]{1,3}[府県]$")
 _CJK_DIVISION = re.compile(r"^([^\x00-\x7f]{1,4}?[都道府県省])([^\x00-\x7f]{2,})$")
+# A numbered part of a town or a building ("Sector 62", "Phase 2", "Suite 400"): no place.
+_NUMBERED_PART = re.compile(
+    r"^(?:sector|phase|block|plot|unit|floor|suite|building|bldg|tower|zone|gate)\s*"
+    r"(?:no\.?\s*)?\d+[a-z]?$"
+)
 _N_PLACES = re.compile(r"^\d+\s*(?:locations?|offices|cities|sites)$")
 _CODE = re.compile(r"^[A-Za-z]{2,3}$")
 _CONNECTORS = ("based in", "anywhere in", "within", "across", "from", "in", "only", "ok", "for")
@@ -63,10 +70,13 @@ class _Vocab:
     arrangement_head: re.Pattern[str]
     arrangement_tail: re.Pattern[str]
     multi: frozenset[str]
+    national: frozenset[str]  # "Nationwide": anywhere in the country the source is about
     affix_head: re.Pattern[str]
     affix_tail: re.Pattern[str]
     admin: re.Pattern[str]
     admin_words: frozenset[str]
+    unit_country: dict[str, str]  # folded unit word -> the one country that uses it
+    unit_word: re.Pattern[str]
     town: re.Pattern[str]
     noise: frozenset[str]
 
@@ -74,8 +84,12 @@ class _Vocab:
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
     by_kind: dict[str, list[str]] = {}
+    unit_country: dict[str, str] = {}
     for row in data_rows("location_words.csv"):
         by_kind.setdefault(row["kind"], []).append(fold(row["phrase"]))
+        if row.get("country"):
+            unit_country[fold(row["phrase"])] = row["country"]
+    units = _alternation(unit_country)
     arrangement: dict[str, Remote] = {}
     for kind in ("onsite", "hybrid", "remote"):
         arrangement.update((p, kind) for p in by_kind.get(kind, []))
@@ -88,10 +102,13 @@ def _vocab() -> _Vocab:
         arrangement_head=re.compile(rf"^({phrases})(?: |$)"),
         arrangement_tail=re.compile(rf" ({phrases})$"),
         multi=frozenset(by_kind.get("multi", [])),
+        national=frozenset(by_kind.get("national", [])),
         affix_head=re.compile(rf"^(?:(?:{prefixes}) )+"),
         affix_tail=re.compile(_run_at_end(by_kind["suffix"])),
         admin=re.compile(rf"^(?:(?:{admin}) )+|{_run_at_end(by_kind['admin'])}"),
         admin_words=frozenset(by_kind["admin"]),
+        unit_country=unit_country,
+        unit_word=re.compile(rf"^({units}) | ({units})$"),
         town=re.compile(rf"^(?:(?:{town}) )+|{_run_at_end(by_kind['town'])}"),
         noise=frozenset(by_kind.get("noise", [])),
     )
@@ -137,6 +154,18 @@ _RADIUS_PHRASE = (
 _HAS_RADIUS_WORD = re.compile(r"within|distance|preferred|preferably", re.I).search
 _RADIUS_BRACKET = re.compile(r"[(\[]([^()\[\]]*?)\b" + _RADIUS_PHRASE + r"([^()\[\]]*)[)\]]", re.I)
 _RADIUS = re.compile(r"\b" + _RADIUS_PHRASE + r"|\b(?:preferred|preferably)\b", re.I)
+
+
+# "Eschborn bei Frankfurt", "Witney nr Oxford", "Valbonne près de Nice": the town, then the
+# city it is near, read as "Eschborn, Frankfurt".
+_NEAR = re.compile(
+    r"\s+(?:bei|nahe|near|nr\.?|close to|près de|pres de|proche de|cerca de|vicino a|nabij)\s+",
+    re.I,
+)
+
+
+def _unwrap_near(text: str) -> str:
+    return _NEAR.sub(", ", text)
 
 
 def _unwrap_radius(text: str) -> str:
@@ -185,6 +214,13 @@ def _strip_admin(key: str) -> str:
     -> "" (a division word alone names no place)."""
     vocab = _vocab()
     return "" if key in vocab.admin_words else vocab.admin.sub("", key)
+
+
+def _unit_country(key: str) -> str | None:
+    """The country whose unit word heads or ends ``key``: "rhein sieg kreis" -> "DE"."""
+    vocab = _vocab()
+    m = vocab.unit_word.search(key)
+    return vocab.unit_country[m.group(1) or m.group(2)] if m else None
 
 
 def _arrangement(key: str) -> tuple[Remote, str] | None:

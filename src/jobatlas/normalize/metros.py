@@ -49,12 +49,16 @@ if TYPE_CHECKING:
 from jobatlas.normalize.gazetteer import (
     Gazetteer,
     build_key,
+    city_index_key,
     data_rows,
     data_text,
     fold_uncached,
     read_cached,
     write_cached,
 )
+from jobatlas.normalize.gazetteer_cache import content_key
+from jobatlas.normalize.metros_index import shipped_metros
+from jobatlas.normalize.metros_us import CITY_COUNTIES, METRO_COUNTIES, msa_parents
 
 CORE_MIN_POPULATION = 50_000
 RADIUS_KM = 46.0
@@ -71,6 +75,10 @@ STANDALONE_EXPONENT = 0.35
 #: further than functional urban areas elsewhere, so there a core reaches further and its radius
 #: grows more slowly with its size, and the standalone test does not apply.
 COUNTY_METROS = ("US",)
+#: Countries whose official metros take in every town that commutes to the core (US MSAs,
+#: Canadian CMAs): there the standalone test does not apply, and a town of 50,000 people next
+#: to a big core is part of its metro (Airdrie in Calgary's, Coquitlam in Vancouver's).
+COMMUTING_METROS = (*COUNTY_METROS, "CA")
 COUNTY_RADIUS_KM = 55.0
 COUNTY_RADIUS_EXPONENT = 0.15
 #: People per km² assumed to turn a core's population into its own footprint.
@@ -79,7 +87,7 @@ CORE_DENSITY = 5000.0
 #: taken as GeoNames sections of the core city (boroughs, districts), not separate towns.
 SECTION_SHARE = 0.5
 #: Bump when the rule's code changes, so cached assignments are rebuilt.
-RULE_VERSION = 7
+RULE_VERSION = 8
 _EARTH_KM = 6371.0
 
 
@@ -197,20 +205,29 @@ def load_overrides() -> list[Override]:
 
 
 def load_metros(gaz: Gazetteer) -> Metros:
-    """Metros for ``gaz``, from the cache file when there is one, else computed (and cached)."""
-    params = f"{CORE_MIN_POPULATION},{RADIUS_KM},{RADIUS_EXPONENT},{DOMINANCE},{TWIN_SHARE}"
-    params += f",{STANDALONE_KM},{STANDALONE_EXPONENT},{COUNTY_METROS},{COUNTY_RADIUS_KM}"
-    params += f",{COUNTY_RADIUS_EXPONENT}"
-    params += f",{CORE_DENSITY},{SECTION_SHARE},{RULE_VERSION}"
-    key = build_key((data_text("metro_overrides.csv"), params, str(len(gaz))))
+    """Metros for ``gaz``: from the cache file, else as shipped in the package when it was built
+    from the same inputs, else computed; cached for the next run."""
+    shipped_key = metros_key(gaz)
+    key = build_key((shipped_key,))
     cached = read_cached("metros", key)
     if cached is not None:
         core = array("q")
         core.frombytes(cached[0])
         return Metros(gaz, core, cached[1])
-    metros = assign_metros(gaz, load_overrides())
+    shipped = shipped_metros(shipped_key)
+    metros = Metros(gaz, *shipped) if shipped else assign_metros(gaz, load_overrides())
     write_cached("metros", key, (metros.core.tobytes(), metros._population))
     return metros
+
+
+def metros_key(gaz: Gazetteer) -> str:
+    """What the assignment depends on besides the code: the city index, the rule, the tables."""
+    params = f"{CORE_MIN_POPULATION},{RADIUS_KM},{RADIUS_EXPONENT},{DOMINANCE},{TWIN_SHARE}"
+    params += f",{STANDALONE_KM},{STANDALONE_EXPONENT},{COUNTY_METROS},{COMMUTING_METROS}"
+    params += f",{COUNTY_RADIUS_KM},{COUNTY_RADIUS_EXPONENT}"
+    params += f",{CORE_DENSITY},{SECTION_SHARE},{RULE_VERSION}"
+    tables = [data_text(name) for name in ("metro_overrides.csv", CITY_COUNTIES, METRO_COUNTIES)]
+    return content_key(city_index_key(), params, *tables, str(len(gaz)))
 
 
 def assign_metros(gaz: Gazetteer, overrides: list[Override]) -> Metros:
@@ -258,6 +275,7 @@ class _Geo:
         ids = {c: n for n, c in enumerate(sorted(set(gaz.country)))}
         self.country = np.array([ids[c] for c in gaz.country], dtype=np.int32)
         self.county_based = np.isin(np.array(gaz.country), COUNTY_METROS)
+        self.commuting_based = np.isin(np.array(gaz.country), COMMUTING_METROS)
 
     def distance(self, a: NDArray[np.int64], b: NDArray[np.int64] | int) -> NDArray[np.float64]:
         """Great-circle distances in km between cities ``a`` and ``b`` (haversine)."""
@@ -299,7 +317,7 @@ def _rule_parents(gaz: Gazetteer) -> list[int]:
     standalone = (
         (pop_city >= CORE_MIN_POPULATION)
         & (dist >= STANDALONE_KM * (pop_core / 1e6) ** STANDALONE_EXPONENT)
-        & ~county_based
+        & ~geo.commuting_based[city]
     )
     dominant = (pop_core >= DOMINANCE * pop_city) & ~part_of & ~standalone
     _assign_strongest(parent, city[dominant], core[dominant], pull[dominant])
@@ -311,6 +329,8 @@ def _rule_parents(gaz: Gazetteer) -> list[int]:
     unclaimed = np.array([parent[i] == i for i in city.tolist()], dtype=bool)
     twin = unclaimed & ~part_of & (dist <= TWIN_SHARE * radius) & ((pop_core > pop_city) | section)
     _assign_strongest(parent, city[twin], core[twin], pull[twin])
+    for us_city, msa_core in msa_parents(gaz).items():
+        parent[us_city] = msa_core
     return parent
 
 

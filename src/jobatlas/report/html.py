@@ -12,11 +12,14 @@ string can close its ``<script>`` element.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import tempfile
+import threading
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -149,12 +152,36 @@ def _asset(name: str) -> str:
     return resources.files("jobatlas.report").joinpath("assets", name).read_text("utf-8")
 
 
+_BUNDLING = threading.Lock()
+
+
+def prefetch_vega_bundle() -> threading.Thread | None:
+    """Start bundling in a background thread, so that a page written later in this process
+    finds the bundle ready (vl-convert releases the GIL while it bundles); without vl-convert,
+    nothing happens."""
+    if importlib.util.find_spec("vl_convert") is None:
+        return None
+
+    def bundle() -> None:
+        with contextlib.suppress(ConfigError):  # the page's own call reports it
+            vega_bundle()
+
+    thread = threading.Thread(target=bundle, name="vega-bundle", daemon=True)
+    thread.start()
+    return thread
+
+
 def vega_bundle() -> str:
     """Vega, Vega-Lite and vega-embed as one script, from vl-convert (no network).
 
     vl-convert takes about two seconds to bundle them, so the bundle is kept in the jobatlas
     cache folder, one file per vl-convert version.
     """
+    with _BUNDLING:  # one bundling at a time: a prefetch in progress is waited for
+        return _vega_bundle()
+
+
+def _vega_bundle() -> str:
     try:
         import vl_convert
     except ImportError as exc:

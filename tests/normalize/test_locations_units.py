@@ -1,0 +1,219 @@
+"""Administrative units, numbered parts of towns and area names in location strings."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from jobatlas.normalize import locations_eval
+from jobatlas.normalize.locations import resolve_location
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Rhein-Sieg-Kreis", "DE"),  # a unit word one country uses, on a name GeoNames lacks
+        ("Landkreis Darmstadt-Dieburg", "DE"),
+        ("Gemeente Haarlemmermeer", "NL"),
+        ("Durham County, NC", "US"),  # a US county by its full name
+        ("Fairfax County", "US"),
+        ("Orleans Parish", "US"),
+    ],
+)
+def test_divisions_named_by_their_unit_are_country_only(text: str, country: str) -> None:
+    loc = resolve_location(text)
+    assert (loc.status, loc.country_code, loc.places) == ("country_only", country, ())
+
+
+def test_a_county_that_names_a_borough_is_still_the_borough() -> None:
+    place = resolve_location("Kings County, NY").primary  # an alias of Brooklyn
+    assert place is not None and (place.city, place.metro) == ("Brooklyn", "New York City")
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Göteborgs Stad", "Gothenburg"),  # a Nordic genitive before the unit word
+        ("Stockholms kommun", "Stockholm"),
+        ("Københavns Kommune", "Copenhagen"),
+        ("Malmö stad", "Malmö"),
+    ],
+)
+def test_a_towns_own_council_in_the_genitive_is_the_town(text: str, city: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Sector 62, Noida, Uttar Pradesh", "Noida"),
+        ("Phase 2, Hinjewadi, Pune", "Pune"),
+        ("Sector 5, Bucharest", "Bucharest"),
+        ("Suite 400, Austin, TX", "Austin"),
+    ],
+)
+def test_numbered_parts_of_a_town_are_no_place(text: str, city: str) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
+
+
+def test_a_numbered_part_alone_names_nothing() -> None:
+    assert resolve_location("Block 7").places == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Rhein-Main", "Frankfurt am Main"),
+        ("Puget Sound, WA", "Seattle"),
+        ("Valley of the Sun, AZ", "Phoenix"),
+        ("Chicagoland", "Chicago"),
+    ],
+)
+def test_area_names_that_stand_for_a_city(text: str, city: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "metro"),
+    [
+        ("Airdrie, AB", "Calgary"),  # Canadian CMAs take in their commuter towns
+        ("Coquitlam, BC", "Vancouver"),
+        ("Ajax, Ontario", "Toronto"),
+        ("Hamilton, ON", "Hamilton"),  # a CMA of its own (an override)
+        ("Burlington, ON", "Hamilton"),
+        ("Darmstadt, Germany", "Darmstadt"),  # elsewhere a town with its own centre stays one
+    ],
+)
+def test_canadian_towns_join_their_census_metropolitan_area(text: str, metro: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.metro == metro
+
+
+@pytest.mark.parametrize(
+    ("text", "cities"),
+    [
+        ("Palo Alto or San Francisco", ["Palo Alto", "San Francisco"]),  # one metro, two places
+        ("Paris ou Boulogne-Billancourt", ["Paris", "Boulogne-Billancourt"]),
+        ("Milano e Roma", ["Milan", "Rome"]),  # both also provinces: list items, not qualifiers
+        ("Cambridge, MA or Boston, MA", ["Cambridge", "Boston"]),
+    ],
+)
+def test_items_of_a_list_written_with_words_are_places_of_their_own(
+    text: str, cities: list[str]
+) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "multi" and [p.city for p in loc.places] == cities
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "metro"),
+    [
+        ("Canary Wharf", "London", "London"),  # business districts (location_aliases.csv)
+        ("Pangyo", "Seongnam-si", "Seoul"),  # in Seongnam, not in Seoul
+        ("Raffles Place, Singapore", "Singapore", "Singapore"),
+        ("North York, ON", "Toronto", "Toronto"),  # amalgamated into Toronto in 1998
+        ("Buckhead, Atlanta, GA", "Atlanta", "Atlanta"),  # GeoNames: a village in Oregon
+        ("Midtown, Atlanta", "Atlanta", "Atlanta"),  # GeoNames: a village in Tennessee
+    ],
+)
+def test_neighbourhoods_and_districts_are_their_city(text: str, city: str, metro: str) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "resolved" and loc.primary is not None
+    assert (loc.primary.city, loc.primary.metro) == (city, metro)
+
+
+def test_a_town_of_its_own_before_a_big_city_is_still_a_list() -> None:
+    loc = resolve_location("Springfield, Boston")  # Springfield, MA: 150,000 people
+    assert loc.status == "multi" and [p.city for p in loc.places] == ["Springfield", "Boston"]
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "metro"),
+    [
+        ("Eschborn bei Frankfurt", "Eschborn", "Frankfurt am Main"),
+        ("Remote near Boston", "Boston", "Boston"),
+        ("Near North Side, Chicago", "Chicago", "Chicago"),  # "Near" starting a name stays
+    ],
+)
+def test_a_town_near_a_city_is_read_as_town_then_city(text: str, city: str, metro: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and (place.city, place.metro) == (city, metro)
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("경기도 성남시 분당구", "Seongnam-si"),  # province, city, district: read from the end
+        ("广东省 深圳市 南山区", "Shenzhen"),
+        ("神奈川県 横浜市", "Yokohama"),
+    ],
+)
+def test_east_asian_addresses_written_with_spaces(text: str, city: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.city == city
+
+
+def test_a_town_named_like_its_canton_before_its_country_is_the_town() -> None:
+    place = resolve_location("Esch-sur-Alzette, Luxembourg").primary
+    assert place is not None and (place.city, place.country_code) == ("Esch-sur-Alzette", "LU")
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Bournmouth, Dorset", "Bournemouth"),  # the county names the country to search
+        ("Johannesberg, South Africa", "Johannesburg"),  # not the German village
+        ("Johannesberg, Gauteng", "Johannesburg"),
+    ],
+)
+def test_misspellings_searched_in_the_country_the_text_names(text: str, city: str) -> None:
+    loc = resolve_location(text)
+    assert loc.primary is not None and loc.primary.city == city and loc.match_method == "fuzzy"
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Eschborn bei Frankfurt am Main", "Eschborn"),  # beyond Frankfurt's own footprint
+        ("Sant Cugat del Vallès, Barcelona", "Sant Cugat del Vallès"),
+        ("Maslak, Istanbul", "Istanbul"),  # a district inside the city
+        ("Whitefield, Bangalore", "Bengaluru"),  # the city named by an alternate name
+    ],
+)
+def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, city: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.city == city
+
+
+def test_the_fresh_labels_hold() -> None:
+    path = Path(__file__).resolve().parents[1] / "data" / "locations_fresh_labels.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        labels = locations_eval.labels_from_rows(list(csv.DictReader(fh)))
+    scores = locations_eval.score(labels, locations_eval.predict_jobatlas(labels))
+    assert len(labels) == 200
+    assert scores.city_accuracy is not None and scores.city_accuracy >= 0.94
+    assert scores.status_accuracy >= 0.95
+    assert scores.metro_accuracy is not None and scores.metro_accuracy >= 0.95
+    assert scores.wrong_country_rate <= 0.005
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "status", "country"),
+    [
+        ("Midlands", "GB", "country_only", "GB"),  # also a province of Zimbabwe
+        ("Midlands", None, "ambiguous", None),
+        ("Victoria", "AU", "country_only", "AU"),
+        ("Nationwide", "GB", "country_only", "GB"),  # anywhere in the source's country
+        ("Nationwide", None, "unresolved", None),
+    ],
+)
+def test_a_region_or_national_word_takes_the_hints_country(
+    text: str, hint: str | None, status: str, country: str | None
+) -> None:
+    loc = resolve_location(text, hint)
+    assert (loc.status, loc.country_code) == (status, country)
