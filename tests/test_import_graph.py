@@ -20,14 +20,14 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("indicators",),
     ("collect",),
     ("ingest", "pipeline"),
-    ("store",),
+    ("store", "engines"),
     ("normalize",),
     ("sources",),
     ("errors", "models", "config", "sanitize", "csvio", "progress", "bundled", "data"),
 )
 """The bottom floor is one floor whose modules may import each other (csvio uses errors)."""
 
-SIBLINGS = frozenset({("ingest", "pipeline")})
+SIBLINGS = frozenset({("ingest", "pipeline"), ("store", "engines")})
 """Floors whose members are independent of each other."""
 
 PACKAGE = "jobatlas"

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,7 +40,7 @@ from jobatlas.cli.rank import (
     rank_and_report,
 )
 from jobatlas.config import DB_ENV, db_path
-from jobatlas.errors import JobatlasError
+from jobatlas.errors import ConfigError, JobatlasError
 from jobatlas.ingest import IngestResult, ingest_paths
 from jobatlas.pipeline import NormalizeResult, accounting, normalize, quarantine_reasons, runs
 from jobatlas.sources.schemas import parse_mapping
@@ -131,19 +132,81 @@ def ingest(
         raise typer.Exit(1)
 
 
+class EngineChoice(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 @app.command("normalize")
-def normalize_cmd(db: DbOption = None) -> None:
+def normalize_cmd(
+    db: DbOption = None,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(help="duckdb: into the store; spark: through Spark, as Parquet in --out."),
+    ] = EngineChoice.duckdb,
+    out: Annotated[
+        Path | None, typer.Option(help="New folder for the Spark engine's Parquet output.")
+    ] = None,
+    raw: Annotated[
+        str | None,
+        typer.Option(help="Raw rows as Parquet (path or URI) for Spark, instead of the store's."),
+    ] = None,
+    master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[2]",
+) -> None:
     """Turn new raw rows into postings (AI/ML tier, metro, salary), quarantine or duplicates."""
+    if engine is EngineChoice.spark:
+        _normalize_spark(db, out, raw, master)
+        return
     with open_store(db) as store:
         stderr().print(_normalize_line(normalize(store)))
+
+
+def _normalize_spark(db: Path | None, out: Path | None, raw: str | None, master: str) -> None:
+    from jobatlas.engines.raw import export_raw
+    from jobatlas.engines.spark import normalize_spark, require_spark, spark_session
+
+    if out is None:
+        raise ConfigError("--engine spark writes Parquet files", hint="give --out NEW_FOLDER")
+    if out.exists() and any(out.iterdir()):
+        raise ConfigError(f"{out} is not empty", hint="give --out a new or empty folder")
+    require_spark()
+    out.mkdir(parents=True, exist_ok=True)
+    if raw is None:
+        raw = str(out / "raw.parquet")
+        with open_store(db) as store:
+            export_raw(store.con, raw)
+    result = normalize_spark(spark_session(master), raw, out)
+    stderr().print(
+        f"normalized {result.rows_in:,} raw rows with Spark into {out}: "
+        f"{result.postings:,} postings, {result.quarantined:,} quarantined, "
+        f"{result.duplicates:,} duplicates"
+    )
 
 
 RUN_COLUMNS = ("run", "stage", "status", "in", "out", "rejected", "seconds", "started")
 
 
+EngineOption = Annotated[
+    EngineChoice,
+    typer.Option(help="duckdb: the store; spark: a Spark output folder (--out, --path)."),
+]
+MasterOption = Annotated[str, typer.Option(help="Spark master URL.")]
+
+
 @app.command()
-def status(db: DbOption = None, format_: Format = FORMAT) -> None:
+def status(
+    db: DbOption = None,
+    format_: Format = FORMAT,
+    engine: EngineOption = EngineChoice.duckdb,
+    path: Annotated[
+        str | None, typer.Option(help="The folder a Spark normalize wrote (--engine spark).")
+    ] = None,
+    master: MasterOption = "local[2]",
+) -> None:
     """Show counts per table and per run, and whether the accounting reconciles."""
+    if engine is EngineChoice.spark:
+        _status_spark(path, master, format_)
+        return
     with open_store(db) as store:
         acc = accounting(store)
         counts = store.counts()
@@ -197,6 +260,40 @@ def status(db: DbOption = None, format_: Format = FORMAT) -> None:
                 yield f"run {r['run']} {r['stage']}: {_short_detail(r['detail'])}"
 
     emit(format_, records, tables, document=document)
+    if not acc.reconciles:
+        raise typer.Exit(2)
+
+
+def _status_spark(path: str | None, master: str, format_: Format) -> None:
+    from jobatlas.engines.spark import spark_accounting, spark_session
+
+    if path is None:
+        raise ConfigError("--engine spark reads a Spark output folder", hint="give --path FOLDER")
+    acc = spark_accounting(spark_session(master), path)
+    counts = {"postings": acc.postings, "quarantine": acc.quarantined, "duplicates": acc.duplicates}
+    document = {
+        "path": path,
+        "accounting": {
+            "raw": acc.raw,
+            "postings": acc.postings,
+            "quarantined": acc.quarantined,
+            "duplicates": acc.duplicates,
+            "reconciles": acc.reconciles,
+        },
+        "quarantine": dict(acc.quarantine_reasons),
+    }
+
+    def tables() -> Iterator[Any]:
+        sign = ("reconciles", "green") if acc.reconciles else ("DOES NOT RECONCILE", "red")
+        yield styled(
+            f"{path}: raw {acc.raw:,} = postings {acc.postings:,} + quarantined "
+            f"{acc.quarantined:,} + duplicates {acc.duplicates:,}: ",
+            sign,
+        )
+        if acc.quarantine_reasons:
+            yield "quarantine: " + ", ".join(f"{r} {n:,}" for r, n in acc.quarantine_reasons)
+
+    emit(format_, [{"table": k, "rows": v} for k, v in counts.items()], tables, document=document)
     if not acc.reconciles:
         raise typer.Exit(2)
 

@@ -1,0 +1,179 @@
+"""Each normalize step on the DuckDB and the Spark engine (local[2]) on the same N SYNTHETIC
+rows, and how the distinct values the normalisers pay for grow with the rows.
+
+The rows are those of ``pipeline.py`` (the bundled real file resampled, employer names
+suffixed, dates shifted): timing only, never reporting.
+
+    python benchmarks/spark.py --rows 1000000 [--check] [--growth 100000,1000000,5000000]
+
+One store is ingested; its raw rows are written as Parquet; DuckDB normalizes the store and
+Spark the Parquet, in this process. Printed: wall seconds of each catalogue step on each engine
+and their ratio, both engines' totals with CPU time (this process; the JVM's and its Python
+workers' from /proc), and the peak RSS of this process (overall, and during the Spark run:
+the driver's Python) and of the JVM. ``--check`` compares the engines' outputs row for row.
+``--growth`` counts the distinct titles, locations, salary inputs and employer names at each
+size (the synthetic rows ingested into a store, no normalize); ``--rows 0`` skips the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from jobatlas.engines.catalogue import INPUTS
+from jobatlas.engines.raw import export_raw
+from jobatlas.engines.spark import normalize_spark, spark_session
+from jobatlas.ingest import ingest_file
+from jobatlas.pipeline import normalize
+from jobatlas.store.duckdb import Store
+from pipeline import synthesise  # benchmarks/pipeline.py, beside this script
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_tree(root: int) -> list[int]:
+    """``root`` and every process below it (the JVM's Python workers)."""
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(c) for c in children)
+    return found
+
+
+def _cpu_s(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return total / _TICKS
+
+
+def _peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak(pid: int) -> None:
+    """Start the kernel's peak-RSS count of ``pid`` again (Linux)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def _compare(db: Path, out: Path) -> dict[str, int]:
+    """Rows of each table in one engine's output and not in the other's (both ways)."""
+    differ = {}
+    with Store.open(db) as store:
+        for table in ("postings", "quarantine", "duplicates", "posting_places"):
+            columns = ", ".join(
+                str(r[0])
+                for r in store.con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                    "AND column_name <> 'run_id'",
+                    [table],
+                ).fetchall()
+            )
+            written = f"read_parquet('{out / table}/**/*.parquet', hive_partitioning = false)"
+            a, b = f"SELECT {columns} FROM {table}", f"SELECT {columns} FROM {written}"
+            differ[table] = sum(
+                int(store.scalar(f"SELECT count(*) FROM ({x} EXCEPT ALL {y})"))
+                for x, y in ((a, b), (b, a))
+            )
+    return differ
+
+
+def growth(sizes: list[int], folder: Path, seed: int) -> None:
+    print("distinct values per input (synthetic rows: titles and places are the bundled "
+          "file's, employer names get one of 97 suffixes)")  # fmt: skip
+    print(f"{'rows':>10} " + " ".join(f"{t:>12}" for t in INPUTS))
+    for rows in sizes:
+        data = folder / f"growth_{rows}.csv.gz"
+        synthesise(rows, data, seed)
+        with Store.open(folder / f"growth_{rows}.duckdb") as store:
+            ingest_file(store, data)
+            counts = [
+                store.scalar(
+                    f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(c)} FROM raw_postings)"
+                )
+                for c in INPUTS.values()
+            ]
+        data.unlink()
+        print(f"{rows:>10,} " + " ".join(f"{n:>12,}" for n in counts))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--partitions", type=int, default=4, help="Spark shuffle partitions")
+    parser.add_argument("--growth", default="", help="row counts, comma-separated")
+    parser.add_argument(
+        "--check", action="store_true", help="compare the two engines' postings row for row"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if args.growth:
+            growth([int(n) for n in args.growth.split(",")], folder, args.seed)
+        if not args.rows:
+            return
+        data = folder / "synthetic.csv.gz"
+        synthesise(args.rows, data, args.seed)
+        with Store.open(folder / "bench.duckdb") as store:
+            t0 = time.perf_counter()
+            ingest_file(store, data)
+            print(f"ingest (DuckDB) {time.perf_counter() - t0:.1f} s")
+            t0 = time.perf_counter()
+            export_raw(store.con, folder / "raw.parquet")
+            print(f"raw rows to Parquet {time.perf_counter() - t0:.1f} s")
+            t0, c0 = time.perf_counter(), time.process_time()
+            by_duckdb = normalize(store)
+            t_duck, c_duck = time.perf_counter() - t0, time.process_time() - c0
+        _reset_peak(os.getpid())
+        spark = spark_session("local[2]", partitions=args.partitions)
+        spark.sparkContext.setLogLevel("ERROR")
+        jvm = int(spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid())  # type: ignore[union-attr]
+        cpu_jvm0, c0, t0 = _cpu_s(_proc_tree(jvm)), time.process_time(), time.perf_counter()
+        by_spark = normalize_spark(spark, folder / "raw.parquet", folder / "out")
+        t_spark = time.perf_counter() - t0
+        c_spark = time.process_time() - c0 + _cpu_s(_proc_tree(jvm)) - cpu_jvm0
+        jvm_peak, driver_peak = _peak_mb(jvm), _peak_mb(os.getpid())
+        spark.stop()
+        if args.check:
+            differ = _compare(folder / "bench.duckdb", folder / "out")
+            print(f"rows that differ between the engines: {differ}")
+    d, s = by_duckdb, by_spark
+    print(f"\n{args.rows:,} synthetic rows: {d.postings:,} postings, {d.duplicates:,} "
+          f"duplicates, {d.quarantined:,} quarantined (Spark: {s.postings:,} / "
+          f"{s.duplicates:,} / {s.quarantined:,})")  # fmt: skip
+    print(f"{'step':<22}{'DuckDB s':>10}{'Spark s':>10}{'ratio':>8}")
+    for name, spark_s in by_spark.seconds.items():
+        duck_s = by_duckdb.seconds.get(name)
+        ratio = f"{spark_s / duck_s:8.1f}" if duck_s else " " * 8
+        shown = "" if duck_s is None else f"{duck_s:10.2f}"
+        print(f"{name:<22}{shown:>10}{spark_s:10.2f}{ratio}")
+    print(f"total normalize: DuckDB {t_duck:.1f} s ({args.rows / t_duck:,.0f} rows/s, "
+          f"CPU {c_duck:.1f} s, employer grouping included); Spark {t_spark:.1f} s "
+          f"({args.rows / t_spark:,.0f} rows/s, CPU {c_spark:.1f} s with the JVM and its "
+          f"Python workers): Spark / DuckDB {t_spark / t_duck:.1f}x")  # fmt: skip
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"peak RSS: this process {own:,.0f} MB (DuckDB included); during the Spark run "
+        f"{driver_peak:,.0f} MB, and the Spark JVM (driver and executors) {jvm_peak:,.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
