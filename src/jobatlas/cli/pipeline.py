@@ -338,6 +338,9 @@ def run(
 
     Takes every ranking option of `jobatlas rank`."""
     settings = make_settings(**locals())
+    from jobatlas.report.html import prefetch_vega_bundle
+
+    prefetch_vega_bundle()  # bundled in the background while the postings are normalised
     with open_store(db) as store:
         inputs = list(paths or [])
         if not inputs and store.counts()["raw_postings"] == 0:
