@@ -80,6 +80,7 @@ def classify(titles: Any, descriptions: Any = None) -> Any:
     >>> rows[0]["ai_ml_evidence"]
     'ai:machine learning'
     """
+    from jobatlas.normalize.classify import as_columns
     from jobatlas.normalize.classify import classify as classify_one
 
     main, other = read_columns(titles, "titles", {"descriptions": descriptions})
@@ -88,14 +89,7 @@ def classify(titles: Any, descriptions: Any = None) -> Any:
 
     def work(key: tuple[str | None, str | None]) -> dict[str, Any]:
         title, description = key
-        c = classify_one(title, description)
-        return {
-            "ai_ml_tier": c.tier,
-            "ai_ml": c.ai_ml,
-            "ai_ml_family": c.family,
-            "ai_ml_score": c.score,
-            "ai_ml_evidence": "; ".join(c.evidence) or None,
-        }
+        return as_columns(classify_one(title, description))
 
     return give_back(map_distinct(keys, work, CLASSIFY_SCHEMA), main.family, main.index)
 

@@ -69,21 +69,12 @@ _CLASSIFIED = pa.schema(
 
 def classify_titles(keys: pa.Table | pa.RecordBatch) -> pa.Table:
     """``norm_title`` from ``in_title`` (id, title, description)."""
-    from jobatlas.normalize.classify import classify
+    from jobatlas.normalize.classify import as_columns, classify
 
     rows = _rows(keys)
-    out = [classify(r["title"], r["description"]) for r in rows]
-    return _table(
-        _CLASSIFIED,
-        {
-            "title_id": [r["id"] for r in rows],
-            "ai_ml_tier": [c.tier for c in out],
-            "ai_ml": [c.ai_ml for c in out],
-            "ai_ml_family": [c.family for c in out],
-            "ai_ml_score": [c.score for c in out],
-            "ai_ml_evidence": ["; ".join(c.evidence) or None for c in out],
-        },
-    )
+    out = [as_columns(classify(r["title"], r["description"])) for r in rows]
+    columns = {name: [c[name] for c in out] for name in _CLASSIFIED.names[1:]}
+    return _table(_CLASSIFIED, {"title_id": [r["id"] for r in rows], **columns})
 
 
 def _remote(location: Location, hint: str | None) -> str:

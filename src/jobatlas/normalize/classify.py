@@ -23,6 +23,7 @@ import html
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from jobatlas.models import Classification, Tier
 from jobatlas.normalize.classify_match import Found, RoleIndex, TermIndex
@@ -338,14 +339,15 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def as_columns(result: Classification) -> dict[str, object]:
-    """A classification as the ``OUTPUT_COLUMNS`` of a CSV row (evidence joined with "; ")."""
+def as_columns(result: Classification) -> dict[str, Any]:
+    """A classification as the ``ai_ml_*`` columns of ``postings`` and of ``jobatlas classify``
+    (``OUTPUT_COLUMNS``): the evidence joined with "; ", None when there is none."""
     return {
         "ai_ml_tier": result.tier,
         "ai_ml": result.ai_ml,
         "ai_ml_family": result.family,
         "ai_ml_score": result.score,
-        "ai_ml_evidence": "; ".join(result.evidence),
+        "ai_ml_evidence": "; ".join(result.evidence) or None,
     }
 
 
