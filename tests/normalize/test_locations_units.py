@@ -217,3 +217,17 @@ def test_a_region_or_national_word_takes_the_hints_country(
 ) -> None:
     loc = resolve_location(text, hint)
     assert (loc.status, loc.country_code) == (status, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "metro"),
+    [
+        ("Quantico, VA", "Washington"),  # job sites that are no town: the town they lie by
+        ("Schiphol, Netherlands", "Amsterdam"),
+        ("Fort Sam Houston, TX", "San Antonio"),
+        ("CERN, Geneva", "Geneva"),
+    ],
+)
+def test_job_sites_are_placed_in_their_metro(text: str, metro: str) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.metro == metro
