@@ -101,6 +101,7 @@ def test_canadian_towns_join_their_census_metropolitan_area(text: str, metro: st
         ("Paris ou Boulogne-Billancourt", ["Paris", "Boulogne-Billancourt"]),
         ("Milano e Roma", ["Milan", "Rome"]),  # both also provinces: list items, not qualifiers
         ("Cambridge, MA or Boston, MA", ["Cambridge", "Boston"]),
+        ("Tel Aviv-Yafo / Herzliya", ["Tel Aviv", "Herzliya"]),  # a hyphen inside an item
     ],
 )
 def test_items_of_a_list_written_with_words_are_places_of_their_own(

@@ -452,7 +452,8 @@ class _Reader:
         stripped = _strip_affixes(key)
         if stripped != key and (refs := self._lookup(stripped)):
             return refs
-        if _INNER_HYPHEN.search(text) and not _WORD_SEP.search(text):  # not "Paris ou X-Y"
+        # "Dallas-Fort Worth", but not a list: "Paris ou X-Y", "Tel Aviv-Yafo / Herzliya"
+        if _INNER_HYPHEN.search(text) and not (_WORD_SEP.search(text) or _SLASH.search(text)):
             for part in text.split("-"):
                 part_key = fold(part)
                 refs = self._lookup(part_key) or self._lookup(_strip_affixes(part_key))
