@@ -232,3 +232,17 @@ def test_a_region_or_national_word_takes_the_hints_country(
 def test_job_sites_are_placed_in_their_metro(text: str, metro: str) -> None:
     loc = resolve_location(text)
     assert loc.status == "resolved" and loc.primary is not None and loc.primary.metro == metro
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Tokyo, Minato-ku", ["Tokyo"]),  # a ward written after its city
+        ("Bangalore, Whitefield", ["Bengaluru"]),  # not Whitefield, Greater Manchester
+        ("Japan, Tokyo, Minato-ku", ["Tokyo"]),
+        ("Mumbai, Thane", ["Mumbai", "Thāne"]),  # a town of its own in the metro stays a place
+        ("Austin, Dallas", ["Austin", "Dallas"]),
+    ],
+)
+def test_a_district_written_after_its_city_is_the_city(text: str, places: list[str]) -> None:
+    assert [p.city for p in resolve_location(text).places] == places

@@ -101,7 +101,39 @@ class _Grouper(_Chooser):
             q.country for g in groups if g.anchor is not None for q in g.quals if q.country
         )
         outcomes = [self._resolve_group(g, hint, chunk_countries) for g in groups]
+        for i in range(1, len(groups)):
+            self._part_after_city(groups[i], outcomes[i - 1], outcomes, i)
         return self._merge_slash_groups(groups, outcomes)
+
+    def _part_after_city(
+        self, group: _Group, before: _Outcome, outcomes: list[_Outcome], i: int
+    ) -> None:
+        """ "Tokyo, Minato-ku", "Bangalore, Whitefield": a bare name written after a big city is
+        the place of that name in the city's metro, or, known only as villages or as small
+        towns of other countries, a neighbourhood of the city."""
+        gaz, metros = self.gaz, self.metros
+        if (
+            before.kind != "place"
+            or group.quals
+            or group.anchor is None
+            or not group.anchor.cities
+            or group.anchor.slash_group >= 0
+            or gaz.population[before.city] < BIG_CITY_POPULATION
+        ):
+            return
+        core = metros.core_of(before.city)
+        inside = [r >> 1 for r in group.anchor.cities if metros.core_of(r >> 1) == core]
+        if inside:
+            outcomes[i] = _Outcome("place", city=max(inside, key=lambda c: gaz.population[c]))
+        elif all(
+            gaz.population[r >> 1] <= NEIGHBOURHOOD_POPULATION
+            or (
+                gaz.country[r >> 1] != gaz.country[before.city]
+                and gaz.population[r >> 1] < PART_ELSEWHERE_POPULATION
+            )
+            for r in group.anchor.cities
+        ):
+            outcomes[i] = _Outcome("place", city=before.city)
 
     def _group(self, tokens: list[_Token], hint: str | None) -> list[_Group]:
         groups: list[_Group] = []
