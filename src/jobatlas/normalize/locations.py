@@ -503,26 +503,31 @@ def location_columns(loc: Location) -> dict[str, object]:
 
     ``locations`` is a JSON list of every place (city, country_code, geonameid, metro).
     """
-    p = loc.primary
+    columns = posting_location_columns(loc)
     places = [
         {"city": x.city, "country_code": x.country_code, "geonameid": x.geonameid, "metro": x.metro}
         for x in loc.places
     ]
-    return {
-        "city": p.city if p else None,
-        "admin1": p.admin1 if p else None,
-        "country_code": p.country_code if p else loc.country_code,
-        "geonameid": p.geonameid if p else None,
-        "latitude": p.latitude if p else None,
-        "longitude": p.longitude if p else None,
-        "metro": p.metro if p else None,
-        "metro_id": p.metro_id if p else None,
+    return {name: columns[name] for name in _PLACE_COLUMNS} | {
         "remote": loc.remote,
         "location_status": loc.status,
         "locations": json.dumps(places, ensure_ascii=False),
         "match_method": loc.match_method,
         "location_confidence": round(loc.location_confidence, 3),
     }
+
+
+#: The single-place columns, filled from the first place (``posting_location_columns``).
+_PLACE_COLUMNS = (
+    "city",
+    "admin1",
+    "country_code",
+    "geonameid",
+    "latitude",
+    "longitude",
+    "metro",
+    "metro_id",
+)
 
 
 def naive_baseline(text: str | None) -> Location:

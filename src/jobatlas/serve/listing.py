@@ -13,7 +13,6 @@ the path for a store too big to hold.
 from __future__ import annotations
 
 import json
-import math
 import threading
 from typing import Any
 
@@ -28,6 +27,7 @@ from jobatlas.serve.postings import (
     SUMMARY_COLUMNS,
     PostingFilter,
     page_of_postings,
+    paged,
     seniority,
 )
 from jobatlas.serve.store import ReadOnlyStore
@@ -136,23 +136,13 @@ class Listing:
     def page(self, chosen: PostingFilter, page: int, page_size: int) -> dict[str, Any]:
         """What ``page_of_postings`` answers, from memory."""
         total, shown = self._chosen(chosen, page, page_size)
-        return _paged(total, page, page_size, shown.select(_SHOWN).to_pylist())
+        return paged(total, page, page_size, shown.select(_SHOWN).to_pylist())
 
     def page_json(self, chosen: PostingFilter, page: int, page_size: int) -> str:
         """``page`` as ``json.dumps(..., ensure_ascii=False)`` writes it."""
         total, shown = self._chosen(chosen, page, page_size)
-        head = json.dumps(_paged(total, page, page_size, []), ensure_ascii=False)
+        head = json.dumps(paged(total, page, page_size, []), ensure_ascii=False)
         return head[: -len("[]}")] + "[" + ", ".join(shown["json"].to_pylist()) + "]}"
-
-
-def _paged(total: int, page: int, page_size: int, postings: list[Any]) -> dict[str, Any]:
-    return {
-        "total": total,
-        "page": page,
-        "page_size": page_size,
-        "pages": max(1, math.ceil(total / page_size)),
-        "postings": postings,
-    }
 
 
 def _mask(rows: pa.Table, chosen: PostingFilter) -> pa.Array | None:

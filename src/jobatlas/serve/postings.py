@@ -96,6 +96,11 @@ def page_of_postings(
     for row in rows:
         del row["total_rows"]
         postings.append(plain({**row, "seniority": seniority(row["title"])}))
+    return paged(total, page, page_size, postings)
+
+
+def paged(total: int, page: int, page_size: int, postings: list[Any]) -> dict[str, Any]:
+    """One page of postings with the counts around it (at least one page, even empty)."""
     return {
         "total": total,
         "page": page,
