@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jobatlas.normalize import employers as E
@@ -280,6 +280,7 @@ _text = st.text(
 
 @settings(max_examples=400, deadline=None)
 @given(_text)
+@example("Â¡\x80")  # dropping the control character leaves mojibake of "¡" (found by CI)
 def test_never_raises_and_is_idempotent(text: str) -> None:
     once = canonical_employer(text)
     if once is None:

@@ -80,7 +80,23 @@ def normalise_text(text: str) -> str:
 
 
 def normalise_any(text: str) -> str:
-    """Step 1 of the employers module for any text (``normalise_text`` without its fast path)."""
+    """Step 1 of the employers module for any text (``normalise_text`` without its fast path).
+
+    Repeated until nothing changes (at most ``_ROUNDS`` times): dropping a control character
+    can leave text that now reads as mojibake ("Â¡\x80" gives "Â¡", which is "¡"), and the
+    step must give the same result when run on its own output."""
+    for _ in range(_ROUNDS):
+        done = _normalise_once(text)
+        if done == text:
+            break
+        text = done
+    return text
+
+
+_ROUNDS = 4
+
+
+def _normalise_once(text: str) -> str:
     text = _repair_mojibake(text).translate(_DROP_CHARS)
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     text = _CONTROL.sub(" ", text.translate(_DROP_CHARS))
