@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from jobatlas.normalize.gazetteer import load_gazetteer
+from jobatlas.normalize.gazetteer import Gazetteer, load_gazetteer
 from jobatlas.normalize.gazetteer_cache import data_rows
 
 TARGET = Path(__file__).resolve().parent.parent / "src" / "jobatlas" / "data"
@@ -50,6 +50,23 @@ def county_key(name: str) -> str:
     text = re.sub(r"\bcity\b", " ", text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # Doña Ana
     return re.sub(r"[^a-z]+", "", text) + (" (city)" if is_city else "")  # DeSoto, De Soto
+
+
+def nearest_labels(
+    gaz: Gazetteer, country: str, points: dict[str, list[tuple[float, float, str]]]
+) -> list[tuple[int, str]]:
+    """(GeoNames id, label of the nearest point in the same admin1) for each city of
+    ``country`` in the gazetteer, sorted; ``points`` holds (lat, lon, label) by admin1 code."""
+    rows = []
+    for i in range(len(gaz)):
+        if gaz.country[i] != country or not points.get(gaz.admin1[i]):
+            continue
+        lat = np.radians([p[0] for p in points[gaz.admin1[i]]])
+        lon = np.radians([p[1] for p in points[gaz.admin1[i]]])
+        la, lo = math.radians(gaz.latitude[i]), math.radians(gaz.longitude[i])
+        h = np.sin((lat - la) / 2) ** 2 + math.cos(la) * np.cos(lat) * np.sin((lon - lo) / 2) ** 2
+        rows.append((gaz.geonameid[i], points[gaz.admin1[i]][int(h.argmin())][2]))
+    return sorted(rows)
 
 
 def main() -> None:
@@ -76,17 +93,7 @@ def main() -> None:
                 points[state].append((float(row["lat"]), float(row["lon"]), county))
 
     gaz = load_gazetteer()
-    rows = []
-    for i in range(len(gaz)):
-        if gaz.country[i] != "US" or not points.get(gaz.admin1[i]):
-            continue
-        lat = np.radians([p[0] for p in points[gaz.admin1[i]]])
-        lon = np.radians([p[1] for p in points[gaz.admin1[i]]])
-        la, lo = math.radians(gaz.latitude[i]), math.radians(gaz.longitude[i])
-        h = np.sin((lat - la) / 2) ** 2 + math.cos(la) * np.cos(lat) * np.sin((lon - lo) / 2) ** 2
-        nearest = int(h.argmin())
-        rows.append((gaz.geonameid[i], points[gaz.admin1[i]][nearest][2]))
-    rows.sort()
+    rows = nearest_labels(gaz, "US", points)
     with (TARGET / "us_city_counties.csv").open("w", encoding="utf-8", newline="") as out:
         out.write(HEADER)
         writer = csv.writer(out, lineterminator="\n")

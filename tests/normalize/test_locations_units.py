@@ -246,3 +246,35 @@ def test_job_sites_are_placed_in_their_metro(text: str, metro: str) -> None:
 )
 def test_a_district_written_after_its_city_is_the_city(text: str, places: list[str]) -> None:
     assert [p.city for p in resolve_location(text).places] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "country"),
+    [
+        ("Fingal, Co. Dublin", "IE", "IE"),  # GeoNames admin2 "Fingal County", without its kind
+        ("Selwyn District", None, "NZ"),
+        ("Sutherland Shire", "AU", "AU"),
+        ("Antrim Borough", None, "GB"),
+        ("Upper Bavaria", "DE", "DE"),
+    ],
+)
+def test_second_level_divisions_give_their_country(
+    text: str, hint: str | None, country: str
+) -> None:
+    location = resolve_location(text, country_hint=hint)
+    assert (location.status, location.country_code) == ("country_only", country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Royal Borough of Kensington and Chelsea",
+        "Royal Borough of Greenwich",
+        "Hammersmith and Fulham",
+        "London Borough of Tower Hamlets",
+        "Richmond upon Thames",
+    ],
+)
+def test_london_boroughs_are_london(text: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and (place.city, place.metro) == ("London", "London")

@@ -279,7 +279,7 @@ def _array(typecode: str, data: bytes) -> array[Any]:
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer, from the cache file when there is one, else built (and cached)."""
-    key = build_key()
+    key = build_key((str(TABLES_VERSION),))
     payload = read_cached("gazetteer", key)
     if payload is not None:
         return Gazetteer.from_payload(payload)
@@ -371,10 +371,17 @@ def add_tables(gaz: Gazetteer) -> None:
     _add_aliases(gaz)
 
 
+#: Bump when the rules building the name tables (:func:`add_tables`) change.
+TABLES_VERSION = 2
+
+
 def tables_key() -> str:
-    """What the name tables depend on besides the code: the city index, pycountry, the tables."""
+    """What the name tables depend on: the city index, their rules, pycountry, the tables."""
     return content_key(
-        city_index_key(), _version("pycountry"), *(data_text(name) for name in TABLE_FILES)
+        city_index_key(),
+        str(TABLES_VERSION),
+        _version("pycountry"),
+        *(data_text(name) for name in TABLE_FILES),
     )
 
 
@@ -534,6 +541,14 @@ def _add_regions(gaz: Gazetteer, us_states: dict[str, Any]) -> None:
             _add_region(gaz, fold(row["county"]), ("US", gaz.admin1[city], False))
     for row in data_rows("location_regions.csv"):  # counties, abbreviations, informal regions
         _add_region(gaz, fold(row["name"]), (row["country"], row["admin1"], False))
+    named = set(gaz.regions)
+    for row in data_rows("location_districts.csv"):  # GeoNames admin2: "Fingal County"
+        key, country = fold(row["name"]), row["country"]
+        if key in named or any(
+            not r & 1 and gaz.country[r >> 1] == country for r in gaz.lookup(key)
+        ):
+            continue  # the region or town already known by that name
+        _add_region(gaz, key, (country, row["admin1"], False))
     for c in pycountry.countries:
         for code in (str(c.alpha_2), str(c.alpha_3)):
             gaz.codes[code] = (*gaz.codes.get(code, ()), (str(c.alpha_2), ""))

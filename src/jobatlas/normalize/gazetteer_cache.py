@@ -29,6 +29,7 @@ TABLE_FILES = (
     "admin_codes.csv",
     "location_aliases.csv",
     "location_regions.csv",
+    "location_districts.csv",
     "location_codes.csv",
     "us_city_counties.csv",
 )

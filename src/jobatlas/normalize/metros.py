@@ -57,6 +57,7 @@ from jobatlas.normalize.gazetteer import (
     write_cached,
 )
 from jobatlas.normalize.gazetteer_cache import content_key
+from jobatlas.normalize.metros_gb import CITY_DISTRICTS, METRO_DISTRICTS, TOWN_TTWAS, gb_parents
 from jobatlas.normalize.metros_index import shipped_metros
 from jobatlas.normalize.metros_us import CITY_COUNTIES, METRO_COUNTIES, msa_parents
 
@@ -87,7 +88,7 @@ CORE_DENSITY = 5000.0
 #: taken as GeoNames sections of the core city (boroughs, districts), not separate towns.
 SECTION_SHARE = 0.5
 #: Bump when the rule's code changes, so cached assignments are rebuilt.
-RULE_VERSION = 8
+RULE_VERSION = 9
 _EARTH_KM = 6371.0
 
 
@@ -226,7 +227,8 @@ def metros_key(gaz: Gazetteer) -> str:
     params += f",{STANDALONE_KM},{STANDALONE_EXPONENT},{COUNTY_METROS},{COMMUTING_METROS}"
     params += f",{COUNTY_RADIUS_KM},{COUNTY_RADIUS_EXPONENT}"
     params += f",{CORE_DENSITY},{SECTION_SHARE},{RULE_VERSION}"
-    tables = [data_text(name) for name in ("metro_overrides.csv", CITY_COUNTIES, METRO_COUNTIES)]
+    names = ("metro_overrides.csv", CITY_COUNTIES, METRO_COUNTIES)
+    tables = [data_text(name) for name in (*names, CITY_DISTRICTS, METRO_DISTRICTS, TOWN_TTWAS)]
     return content_key(city_index_key(), params, *tables, str(len(gaz)))
 
 
@@ -331,6 +333,8 @@ def _rule_parents(gaz: Gazetteer) -> list[int]:
     _assign_strongest(parent, city[twin], core[twin], pull[twin])
     for us_city, msa_core in msa_parents(gaz).items():
         parent[us_city] = msa_core
+    for gb_city, gb_core in gb_parents(gaz, CORE_MIN_POPULATION).items():
+        parent[gb_city] = gb_core
     return parent
 
 
