@@ -168,6 +168,7 @@ def test_a_town_named_like_its_canton_before_its_country_is_the_town() -> None:
     ("text", "city"),
     [
         ("Bournmouth, Dorset", "Bournemouth"),  # the county names the country to search
+        ("Melbourn, VIC", "Melbourne"),  # a state code too (not the English village)
         ("Johannesberg, South Africa", "Johannesburg"),  # not the German village
         ("Johannesberg, Gauteng", "Johannesburg"),
     ],
@@ -191,12 +192,13 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
     assert place is not None and place.city == city
 
 
-def test_the_fresh_labels_hold() -> None:
-    path = Path(__file__).resolve().parents[1] / "data" / "locations_fresh_labels.csv"
+@pytest.mark.parametrize(("name", "rows"), [("fresh", 200), ("fresh2", 240)])
+def test_the_fresh_labels_hold(name: str, rows: int) -> None:
+    path = Path(__file__).resolve().parents[1] / "data" / f"locations_{name}_labels.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         labels = locations_eval.labels_from_rows(list(csv.DictReader(fh)))
     scores = locations_eval.score(labels, locations_eval.predict_jobatlas(labels))
-    assert len(labels) == 200
+    assert len(labels) == rows
     assert scores.city_accuracy is not None and scores.city_accuracy >= 0.94
     assert scores.status_accuracy >= 0.95
     assert scores.metro_accuracy is not None and scores.metro_accuracy >= 0.95

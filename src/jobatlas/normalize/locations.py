@@ -275,8 +275,10 @@ class LocationResolver(_Reader, _Grouper):
         if len(text) > _FUZZY_MAX_CHARS:
             return None
         named = {t.country for chunk in parsed.chunks for t in chunk if t.country}
-        regions = {
-            r[0] for chunk in parsed.chunks for t in chunk if t.is_qualifier for r in t.regions
+        qualifiers = [t for chunk in parsed.chunks for t in chunk if t.is_qualifier]
+        # "Dorset", "VIC": the countries of the divisions the text names
+        regions = {r[0] for t in qualifiers for r in t.regions} | {
+            c[0] for t in qualifiers for c in t.codes
         }
         unknown = [
             t
