@@ -280,3 +280,20 @@ def test_second_level_divisions_give_their_country(
 def test_london_boroughs_are_london(text: str) -> None:
     place = resolve_location(text).primary
     assert place is not None and (place.city, place.metro) == ("London", "London")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "status", "city"),
+    [
+        ("Zug", "CH", "resolved", "Zug"),  # the canton's biggest town: the town
+        ("Schaffhausen", None, "resolved", "Schaffhausen"),
+        ("Goiás", "BR", "country_only", None),  # a small town of the state: the state
+        ("Tirol", "AT", "country_only", None),
+    ],
+)
+def test_a_division_named_like_its_biggest_town_is_the_town(
+    text: str, hint: str | None, status: str, city: str | None
+) -> None:
+    location = resolve_location(text, country_hint=hint)
+    assert location.status == status
+    assert (location.primary.city if location.primary else None) == city

@@ -372,7 +372,7 @@ def add_tables(gaz: Gazetteer) -> None:
 
 
 #: Bump when the rules building the name tables (:func:`add_tables`) change.
-TABLES_VERSION = 2
+TABLES_VERSION = 3
 
 
 def tables_key() -> str:

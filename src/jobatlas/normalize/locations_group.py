@@ -12,6 +12,7 @@ from __future__ import annotations
 from jobatlas.normalize.gazetteer import Constraint
 from jobatlas.normalize.locations_choose import _Chooser, _Group, _Outcome
 from jobatlas.normalize.locations_read import _MAX_QUALIFIERS, Tier, _Token
+from jobatlas.normalize.locations_tables import _division_leaders
 
 #: A city named like its own first-level division (Berlin, Madrid) is read as the city when it
 #: has at least this many people.
@@ -303,7 +304,9 @@ class _Grouper(_Chooser):
             if tok.region_word:  # "APAC" is Asia-Pacific, not Apac, Uganda
                 return "qualifier"
             first = any(r[2] for r in tok.regions if r[0] == country)
-            floor = CITY_OVER_REGION_POPULATION if first else CITY_OVER_NAMED_REGION_POPULATION
+            # ... unless it is the biggest town of its own division ("Zug", "Schaffhausen")
+            big = first and choice not in _division_leaders(self.gaz)
+            floor = CITY_OVER_REGION_POPULATION if big else CITY_OVER_NAMED_REGION_POPULATION
             return "city" if pop >= floor else "qualifier"
         if country == hint or pop >= FOREIGN_CITY_OVER_REGION_POPULATION:
             return "city"

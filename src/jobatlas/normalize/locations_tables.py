@@ -147,3 +147,20 @@ def _fuzzy_areas(gaz: Gazetteer) -> dict[str, list[str]]:
             pools.setdefault(name[0], []).append(name)
     _DERIVED["fuzzy_areas"] = (gaz, pools)
     return pools
+
+
+def _division_leaders(gaz: Gazetteer) -> frozenset[int]:
+    """The most populous city of each first-level division (country, admin1)."""
+    cached = _DERIVED.get("leaders")
+    if cached is not None and cached[0] is gaz:
+        return cast(frozenset[int], cached[1])
+    seen: set[tuple[str, str]] = set()
+    leaders = []
+    for city in sorted(range(len(gaz)), key=lambda c: -gaz.population[c]):
+        division = (gaz.country[city], gaz.admin1[city])
+        if division[1] and division not in seen:
+            seen.add(division)
+            leaders.append(city)
+    out = frozenset(leaders)
+    _DERIVED["leaders"] = (gaz, out)
+    return out
