@@ -55,7 +55,6 @@ DryRun = Annotated[
 
 def _run(
     boards: Sequence[Board],
-    *,
     db: str | None,
     base_url: str | None = None,
     workers: int = DEFAULT_WORKERS,
@@ -204,15 +203,7 @@ def collect_greenhouse(
 ) -> None:
     """Greenhouse boards: GET {base}/v1/boards/{token}/jobs?content=true (--details: pay)."""
     found = [board("greenhouse", b, details=details) for b in boards]
-    _run(
-        found,
-        db=db,
-        base_url=base_url,
-        workers=workers,
-        fresh=fresh,
-        retry_failed=retry_failed,
-        dry=dry,
-    )
+    _run(found, db, base_url, workers, fresh, retry_failed, dry)
 
 
 @collect_app.command("lever")
@@ -230,15 +221,7 @@ def collect_lever(
 ) -> None:
     """Lever postings: GET {base}/v0/postings/{site}?mode=json, paged by skip/limit."""
     found = [board("lever", s, eu=eu) for s in sites]
-    _run(
-        found,
-        db=db,
-        base_url=base_url,
-        workers=workers,
-        fresh=fresh,
-        retry_failed=retry_failed,
-        dry=dry,
-    )
+    _run(found, db, base_url, workers, fresh, retry_failed, dry)
 
 
 @collect_app.command("ashby")
@@ -253,15 +236,7 @@ def collect_ashby(
 ) -> None:
     """Ashby boards: GET {base}/posting-api/job-board/{org}?includeCompensation=true."""
     found = [board("ashby", o) for o in orgs]
-    _run(
-        found,
-        db=db,
-        base_url=base_url,
-        workers=workers,
-        fresh=fresh,
-        retry_failed=retry_failed,
-        dry=dry,
-    )
+    _run(found, db, base_url, workers, fresh, retry_failed, dry)
 
 
 @collect_app.command("workable")
@@ -278,15 +253,7 @@ def collect_workable(
 ) -> None:
     """Workable careers widget: GET {base}/api/v1/widget/accounts/{account}?details=true."""
     found = [board("workable", a) for a in accounts]
-    _run(
-        found,
-        db=db,
-        base_url=base_url,
-        workers=workers,
-        fresh=fresh,
-        retry_failed=retry_failed,
-        dry=dry,
-    )
+    _run(found, db, base_url, workers, fresh, retry_failed, dry)
 
 
 @collect_app.command("smartrecruiters")
@@ -304,15 +271,7 @@ def collect_smartrecruiters(
 ) -> None:
     """SmartRecruiters: GET {base}/v1/companies/{id}/postings, offset/limit (--details: text)."""
     found = [board("smartrecruiters", c, details=details) for c in companies]
-    _run(
-        found,
-        db=db,
-        base_url=base_url,
-        workers=workers,
-        fresh=fresh,
-        retry_failed=retry_failed,
-        dry=dry,
-    )
+    _run(found, db, base_url, workers, fresh, retry_failed, dry)
 
 
 @collect_app.command("recruitee")
@@ -329,15 +288,7 @@ def collect_recruitee(
 ) -> None:
     """Recruitee: GET https://{company}.recruitee.com/api/offers/ ({company} in --base-url)."""
     found = [board("recruitee", c) for c in companies]
-    _run(
-        found,
-        db=db,
-        base_url=base_url,
-        workers=workers,
-        fresh=fresh,
-        retry_failed=retry_failed,
-        dry=dry,
-    )
+    _run(found, db, base_url, workers, fresh, retry_failed, dry)
 
 
 @collect_app.command("hn")
@@ -352,15 +303,7 @@ def collect_hn(
 ) -> None:
     """Hacker News "Ask HN: Who is hiring?" threads, via the Algolia HN API."""
     found = [board("hn", m) for m in months]
-    _run(
-        found,
-        db=db,
-        base_url=base_url,
-        workers=workers,
-        fresh=fresh,
-        retry_failed=retry_failed,
-        dry=dry,
-    )
+    _run(found, db, base_url, workers, fresh, retry_failed, dry)
 
 
 @collect_app.command("jobspy")
