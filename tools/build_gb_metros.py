@@ -27,7 +27,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from build_us_counties import TARGET, nearest_labels
+from build_us_counties import nearest_labels, write_table
 
 from jobatlas.normalize.gazetteer import Gazetteer, fold, load_gazetteer
 
@@ -126,11 +126,7 @@ def main() -> None:
                 points[NATION[row["admin1"]]].append(point)
     gaz = load_gazetteer()
     districts = nearest_labels(gaz, "GB", points)
-    with (TARGET / "gb_city_districts.csv").open("w", encoding="utf-8", newline="") as out:
-        out.write(DISTRICTS_HEADER)
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["geonameid", "district"])
-        writer.writerows(districts)
+    write_table("gb_city_districts.csv", DISTRICTS_HEADER, ["geonameid", "district"], districts)
 
     with args.towns.open(encoding="utf-8", newline="") as handle:
         # the last rows of the table are totals ("Not BUA"), with no area
@@ -146,11 +142,8 @@ def main() -> None:
         for row, city in zip(listed, match_towns(gaz, listed), strict=True)
     ]
     towns.sort()
-    with (TARGET / "gb_town_ttwas.csv").open("w", encoding="utf-8", newline="") as out:
-        out.write(TOWNS_HEADER)
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["town11cd", "town", "population_2011", "ttwa", "geonameid"])
-        writer.writerows(towns)
+    columns = ["town11cd", "town", "population_2011", "ttwa", "geonameid"]
+    write_table("gb_town_ttwas.csv", TOWNS_HEADER, columns, towns)
     matched = sum(1 for t in towns if t[-1])
     print(f"{len(districts)} British cities, {len(towns)} English towns ({matched} matched)")
 

@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from build_us_counties import TARGET
+from build_us_counties import write_table
 
 from jobatlas.normalize.gazetteer import fold, load_gazetteer
 
@@ -82,11 +82,7 @@ def main() -> None:
             if len(variant) >= 4
         }
     )
-    with (TARGET / "location_districts.csv").open("w", encoding="utf-8", newline="") as out:
-        out.write(HEADER)
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["name", "country", "admin1"])
-        writer.writerows(rows)
+    write_table("location_districts.csv", HEADER, ["name", "country", "admin1"], rows)
     print(f"{len(rows)} divisions of {len(COUNTRIES)} countries")
 
 

@@ -23,7 +23,9 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +52,15 @@ def county_key(name: str) -> str:
     text = re.sub(r"\bcity\b", " ", text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # Doña Ana
     return re.sub(r"[^a-z]+", "", text) + (" (city)" if is_city else "")  # DeSoto, De Soto
+
+
+def write_table(name: str, header: str, columns: list[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Write a bundled data table: its comment header, its column names, its rows."""
+    with (TARGET / name).open("w", encoding="utf-8", newline="") as out:
+        out.write(header)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
 
 
 def nearest_labels(
@@ -94,11 +105,7 @@ def main() -> None:
 
     gaz = load_gazetteer()
     rows = nearest_labels(gaz, "US", points)
-    with (TARGET / "us_city_counties.csv").open("w", encoding="utf-8", newline="") as out:
-        out.write(HEADER)
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["geonameid", "county"])
-        writer.writerows(rows)
+    write_table("us_city_counties.csv", HEADER, ["geonameid", "county"], rows)
     print(f"{len(rows)} US cities written")
 
 
