@@ -379,6 +379,13 @@ class _TextExtractor(HTMLParser):
         if not self.skipping:
             self.parts.append(data)
 
+    def parse_html_declaration(self, i: int) -> int:
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:  # Python < 3.13 asserts on a malformed "<![" section: text
+            self.handle_data(self.rawdata[i])
+            return i + 1
+
 
 def html_to_text(markup: Any, *, escaped: bool = False) -> str | None:
     """Plain text from HTML; ``escaped`` first undoes entity-escaping (Greenhouse ``content``)."""
