@@ -1,5 +1,6 @@
-"""Each normalize step on the DuckDB and the Spark engine (local[2]) on the same N SYNTHETIC
-rows, and how the distinct values the normalisers pay for grow with the rows.
+"""Each normalize step, and the rank stage, on the DuckDB and the Spark engine (local[2]) on
+the same N SYNTHETIC rows, and how the distinct values the normalisers pay for grow with the
+rows.
 
 The rows are those of ``pipeline.py`` (the bundled real file resampled, employer names
 suffixed, dates shifted): timing only, never reporting.
@@ -10,7 +11,10 @@ One store is ingested; its raw rows are written as Parquet; DuckDB normalizes th
 Spark the Parquet, in this process. Printed: wall seconds of each catalogue step on each engine
 and their ratio, both engines' totals with CPU time (this process; the JVM's and its Python
 workers' from /proc), and the peak RSS of this process (overall, and during the Spark run:
-the driver's Python) and of the JVM. ``--check`` compares the engines' outputs row for row.
+the driver's Python) and of the JVM. Then each engine ranks its output (``build_ranking``,
+``--draws`` Monte Carlo draws on this process either way; Spark computes the statistics from
+the Parquet written): wall and CPU seconds, their ratio, and the peaks again. ``--check``
+compares the engines' outputs row for row, and their ranking.json byte for byte.
 ``--growth`` counts the distinct titles, locations, salary inputs and employer names at each
 size (the synthetic rows ingested into a store, no normalize); ``--rows 0`` skips the rest.
 """
@@ -25,10 +29,13 @@ import time
 from pathlib import Path
 
 from jobatlas.engines.catalogue import INPUTS
+from jobatlas.engines.queries import SparkQueries
 from jobatlas.engines.raw import export_raw
 from jobatlas.engines.spark import normalize_spark, spark_session
+from jobatlas.indicators import RankSettings, build_ranking
 from jobatlas.ingest import ingest_file
 from jobatlas.pipeline import normalize
+from jobatlas.report.export import ranking_dict, to_json
 from jobatlas.store.duckdb import Store
 from pipeline import synthesise  # benchmarks/pipeline.py, beside this script
 
@@ -118,6 +125,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--partitions", type=int, default=4, help="Spark shuffle partitions")
+    parser.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws of the rank")
     parser.add_argument("--growth", default="", help="row counts, comma-separated")
     parser.add_argument(
         "--check", action="store_true", help="compare the two engines' postings row for row"
@@ -150,10 +158,24 @@ def main() -> None:
         t_spark = time.perf_counter() - t0
         c_spark = time.process_time() - c0 + _cpu_s(_proc_tree(jvm)) - cpu_jvm0
         jvm_peak, driver_peak = _peak_mb(jvm), _peak_mb(os.getpid())
+        settings = RankSettings(draws=args.draws, seed=args.seed)
+        with Store.open(folder / "bench.duckdb") as store:
+            t0, c0 = time.perf_counter(), time.process_time()
+            ranked_duckdb = to_json(ranking_dict(build_ranking(store.con, settings)))
+            rank_duck, rank_duck_cpu = time.perf_counter() - t0, time.process_time() - c0
+        _reset_peak(os.getpid())
+        _reset_peak(jvm)
+        cpu_jvm0, c0, t0 = _cpu_s(_proc_tree(jvm)), time.process_time(), time.perf_counter()
+        queries = SparkQueries(spark, str(folder / "out"))
+        ranked_spark = to_json(ranking_dict(build_ranking(queries, settings)))
+        rank_spark = time.perf_counter() - t0
+        rank_spark_cpu = time.process_time() - c0 + _cpu_s(_proc_tree(jvm)) - cpu_jvm0
+        rank_peaks = _peak_mb(jvm), _peak_mb(os.getpid())
         spark.stop()
         if args.check:
             differ = _compare(folder / "bench.duckdb", folder / "out")
             print(f"rows that differ between the engines: {differ}")
+            print(f"ranking.json identical: {ranked_spark == ranked_duckdb}")
     d, s = by_duckdb, by_spark
     print(f"\n{args.rows:,} synthetic rows: {d.postings:,} postings, {d.duplicates:,} "
           f"duplicates, {d.quarantined:,} quarantined (Spark: {s.postings:,} / "
@@ -173,6 +195,11 @@ def main() -> None:
         f"peak RSS: this process {own:,.0f} MB (DuckDB included); during the Spark run "
         f"{driver_peak:,.0f} MB, and the Spark JVM (driver and executors) {jvm_peak:,.0f} MB"
     )
+    jvm_rank, driver_rank = rank_peaks
+    print(f"rank ({args.draws} draws): DuckDB {rank_duck:.1f} s (CPU {rank_duck_cpu:.1f} s); "
+          f"Spark {rank_spark:.1f} s (CPU {rank_spark_cpu:.1f} s with the JVM and its Python "
+          f"workers): Spark / DuckDB {rank_spark / rank_duck:.1f}x; peak RSS during the Spark "
+          f"rank: this process {driver_rank:,.0f} MB, the JVM {jvm_rank:,.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -89,3 +89,46 @@ def test_status_of_a_folder_spark_did_not_write(spark: Any, tmp_path: Path) -> N
     result = runner.invoke(app, ["status", "--engine", "spark", "--path", str(tmp_path)])
     assert isinstance(result.exception, InputError)
     assert "not the output of a Spark normalize" in str(result.exception)
+
+
+def test_rank_with_spark_needs_the_folder_to_rank() -> None:
+    result = runner.invoke(app, ["rank", "--engine", "spark"])
+    assert isinstance(result.exception, ConfigError)
+    assert "--path" in str(result.exception)
+
+
+def test_run_with_spark_does_not_add_to_an_earlier_output(tmp_path: Path) -> None:
+    (tmp_path / "earlier").mkdir()
+    (tmp_path / "earlier" / "postings").mkdir()
+    jobs = write_csv(tmp_path / "j.csv", CANONICAL_ROWS)
+    result = runner.invoke(
+        app, ["run", str(jobs), "--engine", "spark", "--path", str(tmp_path / "earlier")]
+    )
+    assert isinstance(result.exception, ConfigError)
+    assert "is not empty" in str(result.exception)
+
+
+@pytest.mark.spark
+def test_run_with_spark_reads_the_files_and_ranks_as_duckdb(spark: Any, tmp_path: Path) -> None:
+    """Files read by jobatlas's readers, normalised and ranked through Spark, give the
+    ranking.json of the DuckDB run (a smaller case than the bundled one of
+    test_spark_engine, through the whole command)."""
+    jobs = write_csv(tmp_path / "j.csv", CANONICAL_ROWS)
+    options = ["--draws", "50", "--seed", "3", "--min-postings", "1", "--min-employers", "1"]
+    by_spark = runner.invoke(
+        app,
+        ["run", str(jobs), "--engine", "spark", "--path", str(tmp_path / "spark"),
+         "--out", str(tmp_path / "r1"), "--format", "json", *options],
+    )  # fmt: skip
+    assert by_spark.exit_code == 0, by_spark.output
+    by_duckdb = runner.invoke(
+        app,
+        ["run", str(jobs), "--db", str(tmp_path / "s.duckdb"), "--out", str(tmp_path / "r2"),
+         "--format", "json", *options],
+    )  # fmt: skip
+    assert by_duckdb.exit_code == 0, by_duckdb.output
+    assert "3 postings, 0 quarantined, 0 duplicates" in by_spark.output
+    assert (tmp_path / "spark" / "raw.parquet").exists()  # the folder is kept, to rank again
+    written = (tmp_path / "r1" / "ranking.json").read_text(encoding="utf-8")
+    assert written == (tmp_path / "r2" / "ranking.json").read_text(encoding="utf-8")
+    assert [m["metro"] for m in json.loads(written)["metros"] if m["rank"]] != []

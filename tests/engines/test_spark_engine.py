@@ -1,16 +1,23 @@
 """The bundled postings, plus rows that reach every disposition, through both engines: Spark
-(local[2]) writes the same postings, places, metros, quarantine and duplicates as DuckDB."""
+(local[2]) writes the same postings, places, metros, quarantine, duplicates and employers as
+DuckDB, and ranking them through Spark writes the same report."""
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
+from typer.testing import CliRunner
 
 from jobatlas.bundled import bundled_postings
+from jobatlas.cli.main import app
+from jobatlas.cli.rank import rank_and_report
 from jobatlas.engines.catalogue import STEPS
 from jobatlas.engines.raw import export_raw
 from jobatlas.engines.spark import SparkResult, normalize_spark, spark_accounting
@@ -64,6 +71,7 @@ TABLES = {
     "metros": "metro_id",
     "quarantine": "raw_id",
     "duplicates": "raw_id",
+    "employers": "company",
 }
 
 
@@ -162,3 +170,30 @@ def test_postings_are_partitioned_by_country_and_month(runs: Runs) -> None:
     ).fetchall()
     assert len({r[0] for r in rows}) > 10
     assert all(r[0] == r[2] and r[1] == r[3] for r in rows), [r for r in rows if r[:2] != r[2:]]
+
+
+def test_run_with_spark_writes_the_report_duckdb_writes(
+    spark: Any, runs: Runs, tmp_path: Path
+) -> None:
+    """`jobatlas run --engine spark` on the folder written: the ranking's queries run on
+    Spark, the draws (same seed) on the driver; the report files are byte-identical to
+    those of the DuckDB run of the same rows."""
+    by_duckdb, by_spark = tmp_path / "duckdb", tmp_path / "spark"
+    console = Console(file=io.StringIO(), width=200)
+    rank_and_report(runs.store, out=by_duckdb, draws=300, seed=7, console=console)
+    result = CliRunner().invoke(
+        app,
+        ["run", "--engine", "spark", "--path", str(runs.out), "--out", str(by_spark),
+         "--draws", "300", "--seed", "7"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"ranking the Spark output in {runs.out}" in result.output
+    files = sorted(p.relative_to(by_duckdb) for p in by_duckdb.rglob("*") if p.is_file())
+    assert Path("ranking.json") in files and Path("article.md") in files
+    assert files == sorted(p.relative_to(by_spark) for p in by_spark.rglob("*") if p.is_file())
+    differ = [f for f in files if (by_spark / f).read_bytes() != (by_duckdb / f).read_bytes()]
+    assert not differ
+    report = json.loads((by_duckdb / "ranking.json").read_text(encoding="utf-8"))
+    ranked = [m for m in report["metros"] if m["rank"] is not None]
+    assert len(ranked) >= 10  # not vacuous: metros, details and draws to compare
+    assert all(m["top_employers"] and m["top_skills"] and m["samples"] for m in ranked)

@@ -29,6 +29,7 @@ from jobatlas.csvio import read_rows, write_rows
 from jobatlas.errors import ConfigError, InputError, JobatlasError, StoreError
 from jobatlas.indicators import Ranking, RankSettings, build_ranking
 from jobatlas.indicators.metrics import Definition, parse_day
+from jobatlas.indicators.queries import DuckQueries, Queries
 from jobatlas.indicators.rank import kendall_tau_b, spearman
 from jobatlas.report.export import csv_header, csv_rows, ranking_dict, to_json, write_report
 from jobatlas.report.markdown import EN_DASH, number
@@ -50,6 +51,11 @@ class AggregationChoice(StrEnum):
 class DefinitionChoice(StrEnum):
     core_adjacent = "core+adjacent"
     core = "core"
+
+
+class EngineChoice(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
 
 
 DB_OPTION = typer.Option(
@@ -99,6 +105,15 @@ OUT = typer.Option(
 AGGREGATION = typer.Option(
     AggregationChoice.arithmetic, "--aggregation", help="How indicators combine."
 )
+ENGINE = typer.Option(
+    EngineChoice.duckdb,
+    "--engine",
+    help="duckdb: the store; spark: the Spark output folder at --path.",
+)
+SPARK_PATH = typer.Option(
+    None, "--path", help="The folder a Spark normalize wrote (path or URI; --engine spark)."
+)
+MASTER = typer.Option("local[2]", "--master", help="Spark master URL.")
 
 
 def definition_of(definition: DefinitionChoice, legacy: bool | None) -> Definition:
@@ -174,26 +189,38 @@ def progress_bar(quiet: bool = False) -> Iterator[_LazyBar | None]:
             bar.progress.stop()
 
 
-def compute(store: Store, settings: RankSettings) -> Ranking:
-    """The ranking; an error naming the cause when nothing is ranked."""
-    if not store.scalar("SELECT count(*) FROM postings"):
+def compute(source: Store | Queries, settings: RankSettings) -> Ranking:
+    """The ranking of a store's postings, or of those an engine's ``Queries`` reads (the
+    Spark engine's output folder); an error naming the cause when nothing is ranked."""
+    queries = DuckQueries(source.con) if isinstance(source, Store) else source
+    name = source.path if isinstance(source, Store) else "the Spark output"
+    ((postings,),) = queries.rows("SELECT count(*) FROM postings")
+    if not postings:
         raise StoreError(
-            f"{store.path}: no postings to rank",
+            f"{name}: no postings to rank",
             hint="run `jobatlas normalize` (or `jobatlas run`)",
         )
     with progress_bar() as bar:
-        ranking = build_ranking(store.con, settings, progress=bar)
+        ranking = build_ranking(queries, settings, progress=bar)
     if not ranking.ranked:
-        raise nothing_ranked(store, settings, ranking)
+        raise nothing_ranked(queries, settings, ranking)
     return ranking
 
 
-def nothing_ranked(store: Store, settings: RankSettings, ranking: Ranking) -> JobatlasError:
+def spark_queries(path: str | None, master: str) -> Queries:
+    """The ranking's queries on Spark, over the output folder of a Spark normalize."""
+    from jobatlas.engines.queries import SparkQueries
+    from jobatlas.engines.spark import spark_session
+
+    if path is None:
+        raise ConfigError("--engine spark ranks a Spark output folder", hint="give --path FOLDER")
+    return SparkQueries(spark_session(master), path)
+
+
+def nothing_ranked(queries: Queries, settings: RankSettings, ranking: Ranking) -> JobatlasError:
     """Why no metro is ranked: no postings in the window, or none meets the thresholds."""
     if ranking.window.first is None:
-        first, last = store.con.execute(
-            "SELECT min(posted_date), max(posted_date) FROM postings"
-        ).fetchone() or (None, None)
+        first, last = queries.rows("SELECT min(posted_date), max(posted_date) FROM postings")[0]
         window = f"from {settings.since or 'the start'} to {settings.until or 'the end'}"
         held = f"the store's postings run from {first} to {last}" if first else "none is dated"
         return ConfigError(
@@ -244,7 +271,7 @@ def print_ranking(report: dict[str, Any], top: int, format_: Format) -> None:
 
 
 def rank_and_report(
-    store: Store,
+    store: Store | Queries,
     *,
     out: Path | None = None,
     top: int = 10,
@@ -272,6 +299,15 @@ def rank_and_report(
     return ranking
 
 
+def _compute_on(
+    engine: EngineChoice, db: Path | None, path: str | None, master: str, settings: RankSettings
+) -> Ranking:
+    if engine is EngineChoice.spark:
+        return compute(spark_queries(path, master), settings)
+    with open_existing(db) as store:
+        return compute(store, settings)
+
+
 @app.command()
 def rank(
     db: Path | None = DB_OPTION,
@@ -290,11 +326,13 @@ def rank(
     min_employers: int = MIN_EMPLOYERS,
     normalisation: NormalisationChoice = NORMALISATION,
     aggregation: AggregationChoice = AGGREGATION,
+    engine: EngineChoice = ENGINE,
+    path: str | None = SPARK_PATH,
+    master: str = MASTER,
 ) -> None:
     """Rank metros for AI/ML jobs, with a 5-95% rank interval and a tier for each."""
     settings = make_settings(**locals())
-    with open_existing(db) as store:
-        ranking = compute(store, settings)
+    ranking = _compute_on(engine, db, path, master, settings)
     print_ranking(ranking_dict(ranking, top, max_per_country), top, format_)
 
 
@@ -316,13 +354,15 @@ def report(
     min_employers: int = MIN_EMPLOYERS,
     normalisation: NormalisationChoice = NORMALISATION,
     aggregation: AggregationChoice = AGGREGATION,
+    engine: EngineChoice = ENGINE,
+    path: str | None = SPARK_PATH,
+    master: str = MASTER,
 ) -> None:
     """Write the article (article.md) and the full ranking (ranking.json, ranking.csv)."""
     settings = make_settings(**locals())
-    with open_existing(db) as store:
-        ranking = compute(store, settings)
-    for path in write_report(ranking, out, top, stderr().print, max_per_country):
-        stderr().print(f"wrote {path}")
+    ranking = _compute_on(engine, db, path, master, settings)
+    for written in write_report(ranking, out, top, stderr().print, max_per_country):
+        stderr().print(f"wrote {written}")
 
 
 # -- compare ------------------------------------------------------------------------------

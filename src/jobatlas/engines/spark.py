@@ -7,7 +7,8 @@ writes them from a store; a data lake holds them the same way). Output, under on
 ``postings`` (Parquet partitioned by ``country`` and ``month``, the posting's country code
 and posting month, ``none`` when unknown), ``quarantine``, ``duplicates``,
 ``posting_places`` and ``metros``, with the columns of the store's tables except ``run_id``,
-and ``accounting`` (the raw rows read: ``raw = postings + quarantined + duplicates``).
+``employers`` (``engines.employers``: as the store's table), and ``accounting`` (the raw
+rows read: ``raw = postings + quarantined + duplicates``).
 
 pyspark is imported only here, when a session is made; Java must be on the PATH or in
 ``JAVA_HOME``.
@@ -30,6 +31,7 @@ import pyarrow as pa
 
 from jobatlas.engines.catalogue import SPARK_FUNCTIONS, STEPS, Sql, render
 from jobatlas.engines.distinct import PythonStep
+from jobatlas.engines.employers import write_employers
 from jobatlas.errors import ConfigError, InputError, MissingDependency
 
 if TYPE_CHECKING:
@@ -94,6 +96,7 @@ def spark_session(master: str = "local[2]", partitions: int = 4) -> SparkSession
             SparkSession.builder.master(master)
             .appName("jobatlas")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", str(partitions))
             .config("spark.sql.session.timeZone", "UTC")
         )
@@ -139,6 +142,10 @@ def normalize_spark(spark: SparkSession, raw: str | Path, out: str | Path) -> Sp
         started = time.perf_counter()
         _write(name, frames, str(out))
         seconds[f"write {name}"] = round(time.perf_counter() - started, 3)
+    # the employer of each company name, grouped on the driver over the distinct names
+    started = time.perf_counter()
+    write_employers(spark.read.parquet(f"{str(out).rstrip('/')}/postings"), str(out))
+    seconds["write employers"] = round(time.perf_counter() - started, 3)
     count = {n: spark.table(n).count() for n in ("raw_postings", *_COUNTED_FROM)}
     result = SparkResult(
         rows_in=count["raw_postings"],
@@ -181,7 +188,7 @@ def spark_accounting(spark: SparkSession, out: str | Path) -> SparkAccounting:
         rows = {n: frame.count() for n, frame in counted.items()}
     except PySparkException as exc:
         raise InputError(
-            f"{out}: not the output of a Spark normalize ({_first_line(exc)})",
+            f"{out}: not the output of a Spark normalize ({first_line(exc)})",
             hint="give the folder that `jobatlas normalize --engine spark --out` wrote",
         ) from exc
     return SparkAccounting(
@@ -193,7 +200,7 @@ def spark_accounting(spark: SparkSession, out: str | Path) -> SparkAccounting:
     )
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
@@ -207,7 +214,7 @@ def _start(spark: SparkSession, raw: str) -> None:
     try:
         spark.read.parquet(raw).createOrReplaceTempView("raw_postings")
     except PySparkException as exc:
-        raise InputError(f"{raw}: Spark cannot read the raw rows ({_first_line(exc)})") from exc
+        raise InputError(f"{raw}: Spark cannot read the raw rows ({first_line(exc)})") from exc
     for name, columns in _START.items():
         spark.createDataFrame([], columns).createOrReplaceTempView(name)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-import duckdb
 import numpy as np
 
 from jobatlas.indicators.details import (
@@ -32,11 +31,13 @@ from jobatlas.indicators.metrics import (
     Indicator,
     IntArray,
     RankSettings,
+    Source,
     Window,
     drop_base,
     load_stats,
     prepare_base,
 )
+from jobatlas.indicators.queries import queries_of
 from jobatlas.indicators.rank import NORMALISATIONS, Profile, composite, load_profile
 from jobatlas.indicators.sensitivity import Sensitivity, sobol
 from jobatlas.indicators.structure import Structure, build_structure
@@ -165,17 +166,22 @@ class _Scenario:
 
 
 def build_ranking(
-    con: duckdb.DuckDBPyConnection, settings: RankSettings, progress: Progress | None = None
+    source: Source, settings: RankSettings, progress: Progress | None = None
 ) -> Ranking:
     """Compute indicators, rank the metros that meet the thresholds under the main definition
-    and the other, run the Monte Carlo, the tiers and the sensitivity analysis."""
+    and the other, run the Monte Carlo, the tiers and the sensitivity analysis.
+
+    ``source`` is a store's DuckDB connection, or the ``Queries`` of another engine (the
+    Spark engine's ``engines.queries.SparkQueries``): it computes the statistics, the draws
+    run here."""
+    queries = queries_of(source)
     profile = load_profile(settings.profile, settings.profiles_file)
     seed = settings.seed
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
-    window = prepare_base(con, settings)
+    window = prepare_base(queries, settings)
     try:
-        stats = load_stats(con, window, "metro")
+        stats = load_stats(queries, window, "metro")
         adjacent = settings.include_adjacent
         values = baseline_values(stats, adjacent, settings.min_sample)
         other_values = baseline_values(stats, not adjacent, settings.min_sample)
@@ -186,17 +192,17 @@ def build_ranking(
         position = np.searchsorted(union, np.arange(stats.size))
         mc_seed, sensitivity_seed = np.random.SeedSequence(seed).spawn(2)
         # The Monte Carlo (numpy) runs in a worker thread while this thread reads the details,
-        # countries and coverage from DuckDB; the worker never touches the connection.
+        # countries and coverage from the engine; the worker never touches the connection.
         with ThreadPoolExecutor(max_workers=1) as worker:
             simulated = worker.submit(
                 _simulate, stats.take(union), position[ok], position[ok_other], structure,
                 settings, (mc_seed, sensitivity_seed), progress,
             )  # fmt: skip
-            details = load_details(con, settings, [stats.keys[i] for i in ok])
+            details = load_details(queries, settings, [stats.keys[i] for i in ok])
             fill_from_stats(details, stats, adjacent)
-            names = metro_names(con, list(stats.keys))
-            countries_stats = load_stats(con, window, "country")
-            coverage = load_coverage(con, settings)
+            names = metro_names(queries, list(stats.keys))
+            countries_stats = load_stats(queries, window, "country")
+            coverage = load_coverage(queries, settings)
             mc, sensitivity = simulated.result()
         main = _scenario(ok, values, structure, settings, mc.main)
         other = _scenario(ok_other, other_values, structure, settings, mc.other)
@@ -206,7 +212,7 @@ def build_ranking(
         columns = [in_order[m.metro_id] for m in metros if m.ranked]
         rank_draws = mc.main.ranks[:, columns] if mc.draws else None
     finally:
-        drop_base(con)
+        drop_base(queries)
     return Ranking(
         settings, profile, seed, mc.draws, window, metros, countries, coverage, structure,
         sensitivity, len(ok_other), rank_draws,

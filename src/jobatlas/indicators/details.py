@@ -15,8 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import duckdb
 import numpy as np
+import pyarrow as pa
 
 from jobatlas.errors import ConfigError
 from jobatlas.indicators.metrics import (
@@ -25,9 +25,11 @@ from jobatlas.indicators.metrics import (
     SALARY_OK,
     GroupStats,
     RankSettings,
+    Source,
     tier_filter,
     window_clause,
 )
+from jobatlas.indicators.queries import Queries, queries_of
 from jobatlas.indicators.values import pool_quantile
 
 SENIORITY: tuple[tuple[str, str], ...] = (
@@ -81,6 +83,7 @@ class Details:
 
 
 SCOPE_TABLE = "jobatlas_rank_scope"
+KEYS_TABLE = "jobatlas_rank_keys"
 
 
 def fill_from_stats(details: dict[str, Details], stats: GroupStats, adjacent: bool) -> None:
@@ -109,55 +112,54 @@ def _optional(value: float) -> float | None:
 
 
 def load_details(
-    con: duckdb.DuckDBPyConnection, settings: RankSettings, metro_ids: list[str]
+    source: Source, settings: RankSettings, metro_ids: list[str]
 ) -> dict[str, Details]:
     """Descriptive details for the given metros, under the baseline tier setting."""
     details = {m: Details() for m in metro_ids}
     if not metro_ids:
         return details
-    con.execute("CREATE OR REPLACE TEMP TABLE jobatlas_rank_keys (metro_id VARCHAR)")
-    con.executemany("INSERT INTO jobatlas_rank_keys VALUES (?)", [[m] for m in metro_ids])
+    queries = queries_of(source)
+    queries.register(KEYS_TABLE, pa.table({"metro_id": pa.array(metro_ids, pa.string())}))
     # One row per (metro, AI/ML posting): a posting naming two cities of one metro counts once.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS
-            SELECT * FROM {BASE_TABLE}
-            WHERE metro_id IN (SELECT metro_id FROM jobatlas_rank_keys)
+    # Its rows differ only in their place, which nothing here reads: any one will do.
+    queries.create(
+        SCOPE_TABLE,
+        f"""SELECT * FROM {BASE_TABLE}
+            WHERE metro_id IN (SELECT metro_id FROM {KEYS_TABLE})
               AND {tier_filter(settings.include_adjacent)}
-            QUALIFY row_number() OVER (PARTITION BY metro_id, raw_id) = 1"""
+            QUALIFY row_number() OVER (PARTITION BY metro_id, raw_id ORDER BY raw_id) = 1""",
     )
     scope = f"FROM {SCOPE_TABLE} WHERE TRUE"
     try:
-        _salary_details(con, scope, details)
-        _seniority(con, scope, details)
-        _top_lists(con, scope, settings.examples, details)
-        _skills(con, scope, settings.examples, details)
-        _samples(con, scope, settings.examples, details)
-        _sources(con, scope, details, settings.dominance)
-        _monthly(con, scope, details)
+        _salary_details(queries, scope, details)
+        _seniority(queries, scope, details)
+        _top_lists(queries, scope, settings.examples, details)
+        _skills(queries, scope, settings.examples, details)
+        _samples(queries, scope, settings.examples, details)
+        _sources(queries, scope, details, settings.dominance)
+        _monthly(queries, scope, details)
     finally:
-        con.execute("DROP TABLE IF EXISTS jobatlas_rank_keys")
-        con.execute(f"DROP TABLE IF EXISTS {SCOPE_TABLE}")
+        queries.drop(KEYS_TABLE)
+        queries.drop(SCOPE_TABLE)
     return details
 
 
-def _salary_details(
-    con: duckdb.DuckDBPyConnection, scope: str, details: dict[str, Details]
-) -> None:
+def _salary_details(queries: Queries, scope: str, details: dict[str, Details]) -> None:
     """Counts of excluded salaries, and the median in the most common local currency.
 
     The quartiles of usable salaries come from the salary pools (``salary_quartiles``).
     """
-    rows = con.execute(
+    rows = queries.rows(
         f"""SELECT metro_id,
                    count(*) FILTER (WHERE list_contains(
                        string_split(salary_flags, ';'), 'estimated')),
                    count(*) FILTER (WHERE salary_status = 'implausible'
                        OR list_contains(string_split(salary_flags, ';'), 'implausible'))
             {scope} GROUP BY metro_id"""
-    ).fetchall()
+    )
     for metro, est, imp in rows:
         details[metro].excluded_estimated, details[metro].excluded_implausible = int(est), int(imp)
-    local = con.execute(
+    local = queries.rows(
         f"""WITH pay AS (
                 SELECT metro_id, salary_currency,
                        coalesce((salary_annual_min + salary_annual_max) / 2,
@@ -166,7 +168,7 @@ def _salary_details(
             SELECT metro_id, salary_currency, count(*) AS n, median(annual),
                    quantile_cont(annual, 0.25), quantile_cont(annual, 0.75)
             FROM pay GROUP BY ALL ORDER BY metro_id, n DESC, salary_currency"""
-    ).fetchall()
+    )
     for metro, currency, _n, median, p25, p75 in local:
         d = details[metro]
         if d.local_currency is None and median is not None:
@@ -179,13 +181,13 @@ def _seniority_case() -> str:
     return f"CASE {arms} ELSE 'mid' END"
 
 
-def _seniority(con: duckdb.DuckDBPyConnection, scope: str, details: dict[str, Details]) -> None:
-    rows = con.execute(
+def _seniority(queries: Queries, scope: str, details: dict[str, Details]) -> None:
+    rows = queries.rows(
         f"""WITH titles AS (SELECT metro_id, lower(title) AS lt {scope}),
                 levels AS (SELECT lt, {_seniority_case()} AS level
                            FROM (SELECT DISTINCT lt FROM titles))
             SELECT metro_id, level, count(*) FROM titles JOIN levels USING (lt) GROUP BY ALL"""
-    ).fetchall()
+    )
     for metro, level, n in rows:
         details[metro].seniority[str(level)] = int(n)
     for d in details.values():
@@ -193,25 +195,25 @@ def _seniority(con: duckdb.DuckDBPyConnection, scope: str, details: dict[str, De
         d.ai_ml_postings = sum(d.seniority.values())
 
 
-def _top_lists(
-    con: duckdb.DuckDBPyConnection, scope: str, limit: int, details: dict[str, Details]
-) -> None:
+def _top_lists(queries: Queries, scope: str, limit: int, details: dict[str, Details]) -> None:
     """Top employers (by their display name) and titles (in their most frequent spelling)."""
     for column, attr in (("employer", "top_employers"), ("lower(trim(title))", "top_titles")):
         source = "employer_name" if column == "employer" else "title"
-        rows = con.execute(
+        rows = queries.rows(
             f"""WITH spellings AS (
                     SELECT metro_id, {column} AS k, trim({source}) AS name, count(*) AS n
                     {scope} AND {column} IS NOT NULL AND {column} <> '' GROUP BY ALL),
                 grouped AS (
-                    SELECT metro_id, k, first(name ORDER BY n DESC, name) AS name, sum(n) AS n
-                    FROM spellings GROUP BY metro_id, k),
+                    SELECT metro_id, name, sum(n) OVER (PARTITION BY metro_id, k) AS total,
+                           row_number() OVER (PARTITION BY metro_id, k ORDER BY n DESC, name)
+                               AS spelling
+                    FROM spellings),
                 ranked AS (
-                    SELECT *, row_number() OVER (PARTITION BY metro_id ORDER BY n DESC, name)
-                        AS r FROM grouped)
-                SELECT metro_id, name, n FROM ranked WHERE r <= ? ORDER BY metro_id, r""",
+                    SELECT *, row_number() OVER (PARTITION BY metro_id ORDER BY total DESC, name)
+                        AS r FROM grouped WHERE spelling = 1)
+                SELECT metro_id, name, total FROM ranked WHERE r <= ? ORDER BY metro_id, r""",
             [limit],
-        ).fetchall()
+        )
         for metro, name, n in rows:
             getattr(details[metro], attr).append((str(name), int(n)))
 
@@ -255,16 +257,14 @@ def _skill_regex(skills: tuple[Skill, ...]) -> str:
     return r"\b(" + "|".join(escaped) + r")\b"
 
 
-def _skills(
-    con: duckdb.DuckDBPyConnection, scope: str, limit: int, details: dict[str, Details]
-) -> None:
+def _skills(queries: Queries, scope: str, limit: int, details: dict[str, Details]) -> None:
     skills = load_skills()
     alias_rows = [(a, s.id) for s in skills for a in s.aliases]
     label = {s.id: s.label for s in skills}
     text = "lower(coalesce(b.skills, '') || ' ' || coalesce(r.description, ''))"
     placeholders = ", ".join("(?, ?)" for _ in alias_rows)
     # The regular expression runs once per distinct text, not once per posting.
-    rows = con.execute(
+    rows = queries.rows(
         f"""WITH scoped AS (SELECT metro_id, raw_id, skills {scope}),
             texts AS (
                 SELECT b.metro_id, b.raw_id, {text} AS text
@@ -277,16 +277,14 @@ def _skills(
             FROM texts JOIN found USING (text) JOIN aliases USING (alias)
             GROUP BY ALL ORDER BY metro_id, n DESC, skill""",
         [_skill_regex(skills)] + [v for pair in alias_rows for v in pair],
-    ).fetchall()
+    )
     for metro, skill, n in rows:
         if len(details[metro].top_skills) < limit:
             details[metro].top_skills.append((label[str(skill)], int(n)))
 
 
-def _samples(
-    con: duckdb.DuckDBPyConnection, scope: str, limit: int, details: dict[str, Details]
-) -> None:
-    rows = con.execute(
+def _samples(queries: Queries, scope: str, limit: int, details: dict[str, Details]) -> None:
+    rows = queries.rows(
         f"""WITH one_per_title AS (
                 SELECT *, row_number() OVER (PARTITION BY metro_id, lower(trim(title))
                     ORDER BY url IS NULL, posted_date DESC NULLS LAST, raw_id) AS t
@@ -301,7 +299,7 @@ def _samples(
                    salary_flags
             FROM ranked WHERE r <= ? ORDER BY metro_id, r""",
         [limit],
-    ).fetchall()
+    )
     for metro, title, company, url, posted, usd, remote, status, flags in rows:
         usable = status == "parsed" and not {"estimated", "implausible"} & set(flags.split(";"))
         details[metro].samples.append(
@@ -316,31 +314,29 @@ def _samples(
         )
 
 
-def _sources(
-    con: duckdb.DuckDBPyConnection, scope: str, details: dict[str, Details], dominance: float
-) -> None:
+def _sources(queries: Queries, scope: str, details: dict[str, Details], dominance: float) -> None:
     """Per-metro counts per source, and the dominance warnings.
 
     With a single source in the whole window, a per-metro source warning would say nothing
     the coverage note does not; only the employer warning is given then.
     """
-    ((channels,),) = con.execute(f"SELECT count(DISTINCT channel) FROM {BASE_TABLE}").fetchall()
-    rows = con.execute(
+    ((channels,),) = queries.rows(f"SELECT count(DISTINCT channel) FROM {BASE_TABLE}")
+    rows = queries.rows(
         f"SELECT metro_id, channel, count(*) AS n {scope} "
         "GROUP BY ALL ORDER BY metro_id, n DESC, channel"
-    ).fetchall()
+    )
     for metro, channel, n in rows:
         details[metro].sources.append((str(channel), int(n)))
     for d in details.values():
         _dominance_warnings(d, dominance, several_sources=channels > 1)
 
 
-def _monthly(con: duckdb.DuckDBPyConnection, scope: str, details: dict[str, Details]) -> None:
+def _monthly(queries: Queries, scope: str, details: dict[str, Details]) -> None:
     """AI/ML postings per month of their posting date (undated postings are not counted)."""
-    rows = con.execute(
+    rows = queries.rows(
         f"SELECT metro_id, strftime(posted_date, '%Y-%m') AS month, count(*) AS n {scope} "
         "AND posted_date IS NOT NULL GROUP BY ALL ORDER BY metro_id, month"
-    ).fetchall()
+    )
     for metro, month, n in rows:
         details[metro].monthly.append((str(month), int(n)))
 
@@ -380,8 +376,9 @@ class Coverage:
     countries: tuple[tuple[str, int], ...]  # country code, AI/ML postings
 
 
-def load_coverage(con: duckdb.DuckDBPyConnection, settings: RankSettings) -> Coverage:
+def load_coverage(source: Source, settings: RankSettings) -> Coverage:
     """Coverage counts, one row per posting (from ``postings``, in the same window)."""
+    queries = queries_of(source)
     ai = tier_filter(settings.include_adjacent)
     where, params = window_clause(settings)
     kept = f"""SELECT *, {ai} AS ai FROM (
@@ -390,7 +387,7 @@ def load_coverage(con: duckdb.DuckDBPyConnection, settings: RankSettings) -> Cov
                       metro_id IS NOT NULL OR raw_id IN (SELECT raw_id FROM posting_places)
                           AS placed
                FROM postings WHERE {where})"""
-    ((postings, ai_ml, core, adjacent, in_metros, unplaced, first, last),) = con.execute(
+    ((postings, ai_ml, core, adjacent, in_metros, unplaced, first, last),) = queries.rows(
         f"""SELECT count(*), count(*) FILTER (WHERE ai), count(*) FILTER (WHERE tier = 'core'),
                    count(*) FILTER (WHERE tier = 'adjacent'),
                    count(*) FILTER (WHERE ai AND placed),
@@ -398,16 +395,16 @@ def load_coverage(con: duckdb.DuckDBPyConnection, settings: RankSettings) -> Cov
                    min(posted_date), max(posted_date)
             FROM ({kept})""",
         params,
-    ).fetchall()
-    channels = con.execute(
+    )
+    channels = queries.rows(
         f"""SELECT channel, count(*) AS n, count(*) FILTER (WHERE ai) AS ai_n
             FROM ({kept}) GROUP BY channel ORDER BY ai_n DESC, n DESC, channel""",
         params,
-    ).fetchall()
-    countries = con.execute(
+    )
+    countries = queries.rows(
         f"""SELECT coalesce(country_code, '') AS cc, count(DISTINCT raw_id) AS n
             FROM {BASE_TABLE} WHERE {ai} GROUP BY cc ORDER BY n DESC, cc"""
-    ).fetchall()
+    )
     return Coverage(
         postings=int(postings),
         ai_ml_postings=int(ai_ml),
@@ -422,16 +419,16 @@ def load_coverage(con: duckdb.DuckDBPyConnection, settings: RankSettings) -> Cov
     )
 
 
-def metro_names(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, tuple[str, str]]:
+def metro_names(source: Source, keys: list[str]) -> dict[str, tuple[str, str]]:
     """Display name and country code per metro id (the metros table, else posting_places)."""
-    rows = con.execute(
+    rows = queries_of(source).rows(
         """SELECT metro_id, min(metro), min(country_code) FROM (
                SELECT metro_id, metro, country_code FROM metros
                UNION ALL
                SELECT metro_id, metro, country_code FROM posting_places
                    WHERE metro_id NOT IN (SELECT metro_id FROM metros))
            GROUP BY metro_id"""
-    ).fetchall()
+    )
     found = {str(m): (str(name), str(cc)) for m, name, cc in rows}
     return {k: found.get(k, (k, "")) for k in keys}
 

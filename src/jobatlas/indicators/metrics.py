@@ -1,10 +1,11 @@
-"""Indicators per metro (and per country) over a time window, computed from the store.
+"""Indicators per metro (and per country) over a time window, computed from the postings.
 
-DuckDB reduces the postings to small sufficient statistics (weighted counts per employer,
-per tier, per half-year; the pool of usable salaries); numpy turns those into the indicator
-matrix. The Monte Carlo in ``uncertainty`` resamples the same statistics, so the point
-estimate and the draws share one definition (``indicator_matrix``), and one evidence rule
-(``evidence_mask``): an indicator a metro lacks the evidence for is missing in every draw.
+The engine (the store's DuckDB, or Spark: ``indicators.queries``) reduces the postings to
+small sufficient statistics (weighted counts per employer, per tier, per half-year; the pool
+of usable salaries); numpy turns those into the indicator matrix. The Monte Carlo in
+``uncertainty`` resamples the same statistics, so the point estimate and the draws share one
+definition (``indicator_matrix``), and one evidence rule (``evidence_mask``): an indicator a
+metro lacks the evidence for is missing in every draw.
 
 A posting listing k places counts 1/k in each (``place_weighting="split"``, the default:
 the weight of its ``posting_places`` rows) or 1 in each (``"full"``). Definitions:
@@ -25,11 +26,13 @@ import numpy as np
 import numpy.typing as npt
 
 from jobatlas.errors import ConfigError, StoreError
-from jobatlas.store.employers import employer_names, employers_current
+from jobatlas.indicators.queries import Queries, queries_of
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+Source = duckdb.DuckDBPyConnection | Queries
+"""Where the postings are: a store's DuckDB connection, or an engine's ``Queries``."""
 
 Level = Literal["metro", "country"]
 Normalisation = Literal["minmax", "zscore", "rank"]
@@ -280,12 +283,12 @@ def window_clause(settings: RankSettings) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def prepare_base(con: duckdb.DuckDBPyConnection, settings: RankSettings) -> Window:
+def prepare_base(source: Source, settings: RankSettings) -> Window:
     """Create the temporary table of (posting, place) rows in the window; return the window."""
+    queries = queries_of(source)
     where, params = window_clause(settings)
     weight = "pl.weight" if settings.place_weighting == "split" else "1.0"
     sql = f"""
-        CREATE OR REPLACE TEMP TABLE {BASE_TABLE} AS
         WITH kept AS (SELECT *, {CHANNEL} AS channel FROM postings WHERE {where})
         SELECT kept.raw_id, kept.source, kept.via, kept.title, kept.company, kept.url,
                kept.ai_ml_tier AS tier, kept.remote, kept.posted_date, kept.skills,
@@ -300,11 +303,9 @@ def prepare_base(con: duckdb.DuckDBPyConnection, settings: RankSettings) -> Wind
         LEFT JOIN {EMPLOYERS_TABLE} em ON em.company = kept.company
     """
     try:
-        _register_employers(con)
-        con.execute(sql, params)
-        rows = con.execute(
-            f"SELECT min(posted_date), max(posted_date) FROM {BASE_TABLE}"
-        ).fetchall()
+        _register_employers(queries)
+        queries.create(BASE_TABLE, sql, params)
+        rows = queries.rows(f"SELECT min(posted_date), max(posted_date) FROM {BASE_TABLE}")
     except duckdb.Error as exc:
         raise StoreError(
             f"cannot read postings for ranking ({str(exc).splitlines()[0]})",
@@ -313,30 +314,21 @@ def prepare_base(con: duckdb.DuckDBPyConnection, settings: RankSettings) -> Wind
     first, last = rows[0] if rows else (None, None)
     window = _window(settings, first, last)
     if window.growth_ok:
-        window = _growth_sources(con, window)
+        window = _growth_sources(queries, window)
     return window
 
 
-def _register_employers(con: duckdb.DuckDBPyConnection) -> None:
+def _register_employers(queries: Queries) -> None:
     """The employer of every company name in ``postings``: one key and one display name per
     employer, so "The Home Depot" and "Home Depot" count once (normalize/employers.py).
-    Grouping looks at all the store's names together, so it does not depend on the window.
-    Normalize stores the grouping in ``employers``; a store whose postings changed since (or
-    that predates the table) is grouped here, the same way.
+    Grouping looks at all the names together, so it does not depend on the window.
     """
-    source = "employers"
-    if not employers_current(con):
-        source = "jobatlas_employer_names"
-        con.register(source, employer_names(con))
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {EMPLOYERS_TABLE} AS "
+    with queries.employers() as source:
+        queries.create(
+            EMPLOYERS_TABLE,
             f"SELECT company, employer_key, employer_name FROM {source} "
-            "WHERE employer_key IS NOT NULL"
+            "WHERE employer_key IS NOT NULL",
         )
-    finally:
-        if source != "employers":
-            con.unregister(source)
 
 
 def _window(settings: RankSettings, first: date | None, last: date | None) -> Window:
@@ -370,17 +362,17 @@ def _window(settings: RankSettings, first: date | None, last: date | None) -> Wi
 GROWTH_SLACK_DAYS = 31
 
 
-def _growth_sources(con: duckdb.DuckDBPyConnection, window: Window) -> Window:
+def _growth_sources(queries: Queries, window: Window) -> Window:
     """Keep growth on only over the sources with postings in both half-years (a source seen in
     one half-year would read as growth or decline of whatever it covers)."""
-    rows = con.execute(
+    rows = queries.rows(
         f"""SELECT source FROM {BASE_TABLE} WHERE posted_date > ?
             GROUP BY source
             HAVING count(*) FILTER (WHERE posted_date > ?) > 0
                AND count(*) FILTER (WHERE posted_date <= ?) > 0
             ORDER BY source""",
         [window.previous_after, window.recent_after, window.recent_after],
-    ).fetchall()
+    )
     sources = tuple(str(r[0]) for r in rows)
     if not sources:
         return replace(
@@ -391,35 +383,10 @@ def _growth_sources(con: duckdb.DuckDBPyConnection, window: Window) -> Window:
     return replace(window, growth_reason=reason, growth_sources=sources)
 
 
-def drop_base(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"DROP TABLE IF EXISTS {BASE_TABLE}")
-    con.execute(f"DROP TABLE IF EXISTS {EMPLOYERS_TABLE}")
-
-
-def fetch(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
-) -> dict[str, npt.NDArray[Any]]:
-    """Run a query and return its columns as plain numpy arrays (NULL: None or NaN).
-
-    ``con.sql`` fetches several times faster than ``con.execute``; it needs no DB-API result
-    pending on the connection, which ``prepare_base`` (always called first) guarantees.
-    """
-    result = con.sql(sql, params=params or None).fetchnumpy()
-    return {name: _plain(column) for name, column in result.items()}
-
-
-def _plain(column: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    if not isinstance(column, np.ma.MaskedArray):
-        return np.asarray(column)
-    mask = np.ma.getmaskarray(column)
-    if column.dtype == object:
-        out = np.empty(len(column), dtype=object)
-        out[:] = column.data
-        out[mask] = None
-        return out
-    values = np.array(column.data, dtype=np.float64)
-    values[mask] = np.nan
-    return values
+def drop_base(source: Source) -> None:
+    queries = queries_of(source)
+    queries.drop(BASE_TABLE)
+    queries.drop(EMPLOYERS_TABLE)
 
 
 def _key(level: Level) -> str:
@@ -430,34 +397,35 @@ GROUPS_TABLE = "jobatlas_rank_groups"
 TIER_CODE = "CASE tier WHEN 'core' THEN 0 WHEN 'adjacent' THEN 1 ELSE 2 END"
 
 
-def load_stats(con: duckdb.DuckDBPyConnection, window: Window, level: Level) -> GroupStats:
+def load_stats(source: Source, window: Window, level: Level) -> GroupStats:
     """Sufficient statistics for every group with at least one core or adjacent posting.
 
     Groups are numbered in key order in a temporary table, so every query returns numbers.
     """
+    queries = queries_of(source)
     key = _key(level)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {GROUPS_TABLE} AS
-            SELECT key, (row_number() OVER (ORDER BY key) - 1)::BIGINT AS gid FROM (
+    queries.create(
+        GROUPS_TABLE,
+        f"""SELECT key, (row_number() OVER (ORDER BY key) - 1)::BIGINT AS gid FROM (
                 SELECT DISTINCT {key} AS key FROM {BASE_TABLE}
-                WHERE {key} IS NOT NULL AND tier IN ('core', 'adjacent'))"""
+                WHERE {key} IS NOT NULL AND tier IN ('core', 'adjacent'))""",
     )
     try:
         keys = tuple(
-            str(k) for k in fetch(con, f"SELECT key FROM {GROUPS_TABLE} ORDER BY gid")["key"]
+            str(k) for k in queries.columns(f"SELECT key FROM {GROUPS_TABLE} ORDER BY gid")["key"]
         )
         scope = f"{BASE_TABLE} b JOIN {GROUPS_TABLE} g ON g.key = b.{key}"
-        cells = _employer_cells(con, scope)
-        marginals = _marginals(con, scope, len(keys), window)
+        cells = _employer_cells(queries, scope)
+        marginals = _marginals(queries, scope, len(keys), window)
         pools = (
-            _salary_pool(con, scope, len(keys), ("core",)),
-            _salary_pool(con, scope, len(keys), ("core", "adjacent")),
+            _salary_pool(queries, scope, len(keys), ("core",)),
+            _salary_pool(queries, scope, len(keys), ("core", "adjacent")),
         )
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {GROUPS_TABLE}")
+        queries.drop(GROUPS_TABLE)
     return GroupStats(
         keys=keys,
-        population=_population(con, level, keys),
+        population=_population(queries, level, keys),
         **cells,
         **marginals,
         growth_ok=window.growth_ok,
@@ -465,9 +433,8 @@ def load_stats(con: duckdb.DuckDBPyConnection, window: Window, level: Level) -> 
     )
 
 
-def _employer_cells(con: duckdb.DuckDBPyConnection, scope: str) -> dict[str, Any]:
-    rows = fetch(
-        con,
+def _employer_cells(queries: Queries, scope: str) -> dict[str, Any]:
+    rows = queries.columns(
         f"""WITH c AS (
                 SELECT gid, employer, {TIER_CODE} AS tier, w, count(*) AS n FROM {scope}
                 WHERE tier IN ('core', 'adjacent') GROUP BY ALL)
@@ -492,13 +459,10 @@ def _employer_cells(con: duckdb.DuckDBPyConnection, scope: str) -> dict[str, Any
     }
 
 
-def _marginals(
-    con: duckdb.DuckDBPyConnection, scope: str, n_groups: int, window: Window
-) -> dict[str, Any]:
+def _marginals(queries: Queries, scope: str, n_groups: int, window: Window) -> dict[str, Any]:
     """Weighted counts per (group, tier): all postings, and each half-year over the growth
     sources (none when growth is off)."""
-    rows = fetch(
-        con,
+    rows = queries.columns(
         f"""SELECT gid, {TIER_CODE} AS tier, w,
                    coalesce(posted_date > ?, FALSE) AND list_contains(?, source) AS recent,
                    coalesce(posted_date > ? AND posted_date <= ?, FALSE)
@@ -536,12 +500,9 @@ SALARY_OK = (
 )
 
 
-def _salary_pool(
-    con: duckdb.DuckDBPyConnection, scope: str, n_groups: int, tiers: tuple[str, ...]
-) -> SalaryPool:
+def _salary_pool(queries: Queries, scope: str, n_groups: int, tiers: tuple[str, ...]) -> SalaryPool:
     tier_list = ", ".join(f"'{t}'" for t in tiers)
-    rows = fetch(
-        con,
+    rows = queries.columns(
         f"""SELECT DISTINCT gid, raw_id, usd, coalesce(ppp, 'NaN'::DOUBLE) AS ppp
             FROM {scope} WHERE tier IN ({tier_list}) AND {SALARY_OK}""",
     )
@@ -554,11 +515,11 @@ def _salary_pool(
     return SalaryPool(offsets, usd[by_usd], ppp[by_ppp])
 
 
-def _population(con: duckdb.DuckDBPyConnection, level: Level, keys: tuple[str, ...]) -> FloatArray:
+def _population(queries: Queries, level: Level, keys: tuple[str, ...]) -> FloatArray:
     if level == "country":
         table = country_populations()
         return np.array([table.get(k, np.nan) for k in keys], dtype=np.float64)
-    rows = fetch(con, "SELECT metro_id, population FROM metros")
+    rows = queries.columns("SELECT metro_id, population FROM metros")
     found = {
         str(m): float(p)
         for m, p in zip(rows["metro_id"], rows["population"], strict=True)
