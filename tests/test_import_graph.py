@@ -23,7 +23,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("store", "engines"),
     ("normalize",),
     ("sources",),
-    ("errors", "models", "config", "sanitize", "csvio", "progress", "bundled", "data"),
+    ("errors", "models", "config", "sanitize", "csvio", "progress", "bundled", "data", "helper"),
 )
 """The bottom floor is one floor whose modules may import each other (csvio uses errors)."""
 

@@ -8,19 +8,31 @@ in Python (``engines.distinct``); dates, dedupe and duplicates are settled on th
 keys, and the wide raw columns are read once, when the postings are written. Every raw row
 ends in exactly one of ``postings``, ``quarantine`` or ``duplicates``, in one transaction, so
 ``raw = postings + quarantined + duplicates`` holds at every commit.
+
+The normalisers are pure Python, so one process runs them one after the other on one core.
+From ``HELPER_ROWS`` new rows, the location and salary steps run in a helper process
+(``jobatlas.helper``) while this one classifies the titles and works out employer names, and
+the helper works out half of the names left at the end; where a value is computed never
+changes it.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
+from jobatlas.engines import distinct
 from jobatlas.engines.catalogue import DUPLICATE_WINDOW_DAYS, STEPS, Sql, relations, render
 from jobatlas.engines.distinct import PythonStep
 from jobatlas.errors import StoreError
+from jobatlas.helper import Helper, Pending, shared
+from jobatlas.normalize.employers import NameParts, name_parts
 from jobatlas.progress import progress
 from jobatlas.store.duckdb import RunStats, Store, _first_line
 from jobatlas.store.employers import refresh_employers
@@ -32,9 +44,19 @@ __all__ = [
     "NormalizeResult",
     "accounting",
     "normalize",
+    "prepare",
     "quarantine_reasons",
     "runs",
 ]
+
+#: From this many new raw rows, normalize runs the steps of ``IN_HELPER`` in the helper
+#: process (``helper.shared``; starting it costs about 0.3 s of CPU).
+HELPER_ROWS = 5_000
+#: The location steps (the helper keeps the resolver loaded) and the salary steps that follow
+#: them; this process classifies the titles and works out employer names meanwhile.
+IN_HELPER = frozenset(
+    step.name for step in (distinct.LOCATE, distinct.PARSE_SALARY, distinct.RATES, distinct.METROS)
+)
 
 # The relations the catalogue expects from an engine, over the store's tables.
 _SETTLED = (
@@ -51,6 +73,14 @@ class NormalizeResult:
     duplicates: int
     seconds: dict[str, float] = field(default_factory=dict, compare=False)
     """Wall time of each catalogue step run (none when nothing was pending)."""
+
+
+def prepare() -> None:
+    """Start the helper process and load the location resolver there (about 0.2 s from the
+    cache), for a normalize later in this process: ``jobatlas run`` calls it before its
+    ingest, which leaves a core free. The metros step on no metro loads the resolver and
+    returns nothing; the child imports no more than the step needs."""
+    shared().submit(distinct.METROS.function, pa.table({"metro_id": pa.array([], pa.string())}))
 
 
 def normalize(store: Store) -> NormalizeResult:
@@ -74,16 +104,18 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
     con.execute(f"CREATE OR REPLACE TEMP VIEW settled AS {_SETTLED}")
     written: dict[str, int] = {}
     seconds: dict[str, float] = {}
+    ahead = _Ahead(con, shared() if rows_in >= HELPER_ROWS else None)
     with progress("normalize", len(STEPS) + 1) as advance:
         for step in STEPS:
             started = time.perf_counter()
-            rows = _run_step(con, step, run_id)
+            rows = _run_step(con, step, run_id, ahead)
             seconds[step.name] = round(time.perf_counter() - started, 3)
             if step.sink is not None:
                 written[step.sink] = written.get(step.sink, 0) + rows
+            ahead.made(step.name)
             advance(1)
         grouping = time.perf_counter()
-        refresh_employers(con)
+        refresh_employers(con, ahead.names, ahead.helper)
         stats.detail["employer_grouping_s"] = round(time.perf_counter() - grouping, 3)
         advance(1)
     for name in relations():
@@ -98,11 +130,65 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
     return NormalizeResult(rows_in, postings, quarantined, duplicates, seconds)
 
 
-def _run_step(con: duckdb.DuckDBPyConnection, step: Sql | PythonStep, run_id: int) -> int:
+class _Ahead:
+    """The steps of ``IN_HELPER``, sent to the helper process as soon as their source is made
+    (the locate step then runs beside the title classifier), and the employer names of the
+    new rows worked out in this process while it waits for them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, helper: Helper | None) -> None:
+        self._con = con
+        self.helper = helper
+        self._sent: dict[str, Pending[pa.Table]] = {}
+        self._names: Iterator[str] | None = None
+        self.names: dict[str, NameParts | None] = {}
+        """``name_parts`` of the new rows' employer names worked out while waiting."""
+
+    def made(self, relation: str) -> None:
+        """Send the steps whose source is ``relation``, which was just made."""
+        if self.helper is None:
+            return
+        for step in STEPS:
+            if isinstance(step, PythonStep) and step.name in IN_HELPER and step.source == relation:
+                self._sent[step.name] = self.helper.submit(
+                    step.function, _read(self._con, relation)
+                )
+
+    def result(self, step: PythonStep) -> pa.Table | None:
+        """The step's rows if it was sent (worked out in the meantime), else None."""
+        pending = self._sent.pop(step.name, None)
+        if pending is None:
+            return None
+        if self._names is None:
+            self._names = _new_names(self._con)
+        while not pending.done():
+            batch = list(islice(self._names, 256))
+            if not batch:
+                break
+            self.names.update((name, name_parts(name)) for name in batch)
+        return pending.result()
+
+
+def _new_names(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
+    """The employer names of the new rows, read at once (in Arrow, compact), so that the
+    connection is free for the next steps while they are worked through."""
+    names = _read(con, "(SELECT company FROM in_company WHERE company IS NOT NULL)")
+    for batch in names.to_batches(max_chunksize=4096):
+        yield from batch.column(0).to_pylist()
+
+
+def _read(con: duckdb.DuckDBPyConnection, relation: str) -> pa.Table:
+    return con.sql(f"SELECT * FROM {relation}").to_arrow_table()
+
+
+def _run_step(
+    con: duckdb.DuckDBPyConnection, step: Sql | PythonStep, run_id: int, ahead: _Ahead
+) -> int:
     """Make the step's relation (a temp table) and write its rows to its sink; returns the
     number of rows written to the sink (0 without one)."""
     if isinstance(step, PythonStep):
-        arrow = step.function(con.sql(f"SELECT * FROM {step.source}").to_arrow_table())
+        arrow = ahead.result(step)
+        if arrow is None:
+            arrow = step.function(_read(con, step.source))
         con.register(f"{step.name}_arrow", arrow)
         try:
             con.execute(

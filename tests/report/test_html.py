@@ -236,7 +236,7 @@ def test_a_prefetched_bundle_is_the_one_the_page_gets(
     prefetch = html.prefetch_vega_bundle()
     assert prefetch is not None
     bundle = html.vega_bundle()  # waits for the prefetch rather than bundling twice
-    prefetch.join(timeout=60)
+    assert prefetch.result() == bundle
     cached = list(tmp_path.glob("vega-bundle-*.js"))
     assert len(cached) == 1 and cached[0].read_text(encoding="utf-8") == bundle
     assert "vegaEmbed" in bundle

@@ -118,3 +118,24 @@ def test_a_store_read_without_its_migrations_is_ranked_as_before(tmp_path: Path)
     finally:
         con.close()
     assert {c: (k, n) for c, k, n in rows} == expected
+
+
+def test_names_worked_out_ahead_or_in_the_helper_give_the_same_table(
+    store: Store, tmp_path: Path
+) -> None:
+    from jobatlas.helper import Helper
+    from jobatlas.normalize.employers import name_parts
+    from jobatlas.store.employers import employer_names
+
+    ingest_file(store, write_csv(tmp_path / "jobs.csv", _rows()))
+    normalize(store)
+    alone = employer_names(store.con).to_pylist()
+    known = {n: name_parts(n) for n in NAMES[:2]}
+    child = Helper()
+    try:
+        helped = employer_names(store.con, known, child).to_pylist()
+    finally:
+        child.close(wait=True)
+    # the rows come in DuckDB's GROUP BY order, which is no order
+    assert len(alone) == len(set(NAMES))
+    assert sorted(helped, key=lambda r: r["company"]) == sorted(alone, key=lambda r: r["company"])

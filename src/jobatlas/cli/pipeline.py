@@ -8,9 +8,9 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -35,6 +35,7 @@ from jobatlas.cli.rank import (
     UNTIL,
     AggregationChoice,
     DefinitionChoice,
+    EngineChoice,
     NormalisationChoice,
     make_settings,
     rank_and_report,
@@ -42,9 +43,20 @@ from jobatlas.cli.rank import (
 from jobatlas.config import DB_ENV, db_path
 from jobatlas.errors import ConfigError, JobatlasError
 from jobatlas.ingest import IngestResult, ingest_paths
-from jobatlas.pipeline import NormalizeResult, accounting, normalize, quarantine_reasons, runs
+from jobatlas.pipeline import (
+    NormalizeResult,
+    accounting,
+    normalize,
+    prepare,
+    quarantine_reasons,
+    runs,
+)
 from jobatlas.sources.schemas import parse_mapping
 from jobatlas.store.duckdb import Store
+
+if TYPE_CHECKING:
+    from jobatlas.engines.spark import SparkResult
+    from jobatlas.indicators.queries import Queries
 
 DbOption = Annotated[
     Path | None,
@@ -132,11 +144,6 @@ def ingest(
         raise typer.Exit(1)
 
 
-class EngineChoice(StrEnum):
-    duckdb = "duckdb"
-    spark = "spark"
-
-
 @app.command("normalize")
 def normalize_cmd(
     db: DbOption = None,
@@ -176,10 +183,13 @@ def _normalize_spark(db: Path | None, out: Path | None, raw: str | None, master:
         with open_store(db) as store:
             export_raw(store.con, raw)
     result = normalize_spark(spark_session(master), raw, out)
-    stderr().print(
-        f"normalized {result.rows_in:,} raw rows with Spark into {out}: "
-        f"{result.postings:,} postings, {result.quarantined:,} quarantined, "
-        f"{result.duplicates:,} duplicates"
+    stderr().print(_spark_line(result, out))
+
+
+def _spark_line(r: SparkResult, out: Path) -> str:
+    return (
+        f"normalized {r.rows_in:,} raw rows with Spark into {out}: {r.postings:,} postings, "
+        f"{r.quarantined:,} quarantined, {r.duplicates:,} duplicates"
     )
 
 
@@ -333,6 +343,15 @@ def run(
     min_employers: int = MIN_EMPLOYERS,
     normalisation: NormalisationChoice = NORMALISATION,
     aggregation: AggregationChoice = AGGREGATION,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(help="duckdb: through the store; spark: through Spark, in --path."),
+    ] = EngineChoice.duckdb,
+    path: Annotated[
+        Path | None,
+        typer.Option(help="Spark: folder for the Parquet outputs [default: a temporary one]."),
+    ] = None,
+    master: MasterOption = "local[2]",
 ) -> None:
     """Ingest (bundled data if the store is empty and no file is given), normalize, rank, report.
 
@@ -341,6 +360,21 @@ def run(
     from jobatlas.report.html import prefetch_vega_bundle
 
     prefetch_vega_bundle()  # bundled in the background while the postings are normalised
+    report = partial(
+        rank_and_report,
+        out=out,
+        top=top,
+        max_per_country=max_per_country,
+        draws=draws,
+        seed=seed,
+        settings=settings,
+        format_=format_,
+    )
+    if engine is EngineChoice.spark:
+        with _spark_folder(path) as folder:
+            report(_spark_normalized(list(paths or []), folder, master))
+        return
+    prepare()  # the location resolver loads in the helper process during the ingest
     with open_store(db) as store:
         inputs = list(paths or [])
         if not inputs and store.counts()["raw_postings"] == 0:
@@ -349,13 +383,52 @@ def run(
         if inputs and not _ingest(store, inputs, None, "utf-8"):
             raise JobatlasError("some inputs could not be read", hint="see the errors above")
         stderr().print(_normalize_line(normalize(store)))
-        rank_and_report(
-            store,
-            out=out,
-            top=top,
-            max_per_country=max_per_country,
-            draws=draws,
-            seed=seed,
-            settings=settings,
-            format_=format_,
+        report(store)
+
+
+@contextmanager
+def _spark_folder(folder: Path | None) -> Iterator[Path]:
+    """The folder given, or a temporary one, removed after the ranking."""
+    if folder is not None:
+        yield folder
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="jobatlas-spark-"))
+    try:
+        yield scratch / "run"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _spark_normalized(inputs: list[Path], folder: Path, master: str) -> Queries:
+    """The ranking's queries over ``folder``: the Spark output already there when no input
+    is given, else the inputs (the bundled postings if none) normalised into it."""
+    from jobatlas.engines.queries import SparkQueries
+    from jobatlas.engines.raw import export_raw
+    from jobatlas.engines.spark import normalize_spark, require_spark, spark_session
+
+    written = folder.exists() and any(folder.iterdir())
+    if written and inputs:
+        raise ConfigError(
+            f"{folder} is not empty",
+            hint="give --path a new or empty folder (a Spark run does not add to an earlier one)",
         )
+    require_spark()
+    if written:
+        stderr().print(f"ranking the Spark output in {folder}")
+        return SparkQueries(spark_session(master), str(folder))
+    if not inputs:
+        inputs = [bundled_postings()]
+        stderr().print(f"no input: using the bundled real postings ({inputs[0].name})")
+    folder.mkdir(parents=True, exist_ok=True)
+    # The raw rows, read by jobatlas's own file readers (as `ingest` does) into a scratch
+    # store, go to Spark as Parquet.
+    with (
+        tempfile.TemporaryDirectory(prefix="jobatlas-") as scratch,
+        Store.open(Path(scratch) / "raw.duckdb") as store,
+    ):
+        if not _ingest(store, inputs, None, "utf-8"):
+            raise JobatlasError("some inputs could not be read", hint="see the errors above")
+        export_raw(store.con, folder / "raw.parquet")
+    spark = spark_session(master)
+    stderr().print(_spark_line(normalize_spark(spark, folder / "raw.parquet", folder), folder))
+    return SparkQueries(spark, str(folder))

@@ -19,7 +19,7 @@ import gzip
 import io
 import zipfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -87,9 +87,42 @@ def _parse_day(text: str) -> int:
     return dt.date(int(text[:4]), int(text[5:7]), int(text[8:10])).toordinal()
 
 
+class _Columns(Mapping[str, RateSeries]):
+    """Each currency's series, made from its column of the file when it is first asked for:
+    a store's postings use a handful of the 40 currencies, and converting every column took
+    most of the reading time."""
+
+    def __init__(self, days: list[int], columns: dict[str, tuple[str, ...]]) -> None:
+        self._days = days
+        self._columns = {code: c for code, c in columns.items() if any(_quoted(v) for v in c)}
+        self._made: dict[str, RateSeries] = {}
+
+    def __getitem__(self, code: str) -> RateSeries:
+        made = self._made.get(code)
+        if made is None:
+            column = self._columns[code]
+            kept = [i for i, v in enumerate(column) if _quoted(v)]
+            made = RateSeries(
+                array("l", [self._days[i] for i in kept]),
+                array("d", [float(column[i]) for i in kept]),
+            )
+            self._made[code] = made
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
+def _quoted(value: str) -> bool:
+    return bool(value) and value != "N/A"
+
+
 @dataclass(frozen=True, slots=True)
 class EcbRates:
-    series: dict[str, RateSeries]
+    series: Mapping[str, RateSeries]
     first: int
     last: int
 
@@ -99,13 +132,7 @@ def _read_ecb_csv(text: str) -> EcbRates:
     header = lines[0].rstrip(",").split(",")
     columns = list(zip(*(line.split(",") for line in reversed(lines[1:]) if line), strict=False))
     days = [_parse_day(text) for text in columns[0]]
-    series: dict[str, RateSeries] = {}
-    for code, column in zip(header[1:], columns[1:], strict=False):
-        kept = [i for i, v in enumerate(column) if v and v != "N/A"]
-        if kept:
-            series[code] = RateSeries(
-                array("l", [days[i] for i in kept]), array("d", [float(column[i]) for i in kept])
-            )
+    series = _Columns(days, dict(zip(header[1:], columns[1:], strict=False)))
     return EcbRates(series, days[0], days[-1])
 
 

@@ -227,13 +227,32 @@ def _display_rank(spelling: str, count: int) -> tuple[int, int, int, str]:
     return (shouting or lower, -count, len(spelling), spelling)
 
 
+NameParts = tuple[str, str, tuple[str, ...], tuple[str, ...]]
+"""What grouping needs of a raw name (see ``_resolved``)."""
+
+
+def name_parts(raw: object) -> NameParts | None:
+    """What ``EmployerGrouping`` keeps of one raw name, None for a name without a key. It
+    depends on the name alone, so it can be worked out ahead (``EmployerGrouping(known)``)."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None  # what ``canonical_employer`` gives None for before peeling
+    return _resolved(*peel(raw[:MAX_LENGTH]))
+
+
+def parts_of(names: list[str]) -> list[NameParts | None]:
+    """``name_parts`` of each name (what a helper process is asked for)."""
+    return [name_parts(n) for n in names]
+
+
 class EmployerGrouping:
     """``group_employers`` in two steps, for callers that stream their names: ``add`` each
     raw name with its postings (it returns the name's own key, before any join), then
     ``employers`` gives every key seen its employer. Only what the keys need is kept, not
-    the raw names, so a store's names can be read in batches."""
+    the raw names, so a store's names can be read in batches. ``known`` gives the
+    ``name_parts`` of names worked out before."""
 
-    def __init__(self) -> None:
+    def __init__(self, known: Mapping[str, NameParts | None] | None = None) -> None:
+        self._known = known or {}
         self._aliases = {row.canonical for row in load_aliases()}
         self._spellings: dict[str, Counter[str]] = defaultdict(Counter)
         self._tokens: dict[str, tuple[str, ...]] = {}
@@ -241,9 +260,18 @@ class EmployerGrouping:
 
     def add(self, raw: object, count: int) -> str | None:
         """Count one raw name; its key, or None for a name with none."""
-        if not isinstance(raw, str) or not raw.strip():
-            return None  # what ``canonical_employer`` gives None for before peeling
-        found = _resolved(*peel(raw[:MAX_LENGTH]))
+        return self.count(self.parts(raw), count)
+
+    def knows(self, raw: object) -> bool:
+        """Whether the ``name_parts`` of ``raw`` were given (``known``)."""
+        return isinstance(raw, str) and raw in self._known
+
+    def parts(self, raw: object) -> NameParts | None:
+        """``name_parts(raw)``, taken from ``known`` when it has them."""
+        return self._known[raw] if isinstance(raw, str) and raw in self._known else name_parts(raw)
+
+    def count(self, found: NameParts | None, count: int) -> str | None:
+        """``add`` for a name whose ``name_parts`` are ``found``."""
         if found is None:
             return None
         canonical, key, key_tokens, final_tokens = found

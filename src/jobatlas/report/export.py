@@ -22,7 +22,7 @@ from jobatlas.errors import FileFormatError
 from jobatlas.indicators import INDICATORS, Details, MetroResult, OtherRank, Ranking
 from jobatlas.indicators.details import country_name
 from jobatlas.indicators.sensitivity import ASSUMPTIONS, Index
-from jobatlas.report.places import place_fields
+from jobatlas.report.places import all_coordinates, place_fields
 
 SCHEMA = "jobatlas.ranking/2"
 DECIMALS = {i.name: i.decimals for i in INDICATORS}
@@ -75,6 +75,7 @@ def ranking_dict(
     """Everything the reports show, rounded as shown; serialised as ranking.json."""
     month, label = month_label(ranking.coverage.last_date)
     ranked = ranking.ranked
+    where = all_coordinates([m.metro_id for m in ranked])
     positions = listed_positions(ranking, top, max_per_country)
     return {
         "schema": SCHEMA,
@@ -94,7 +95,7 @@ def ranking_dict(
             "definition": ranking.settings.other_definition,
             "metros_ranked": ranking.other_ranked,
         },
-        "metros": [_metro(m, i + 1) for i, m in enumerate(ranked)],
+        "metros": [_metro(m, i + 1, where) for i, m in enumerate(ranked)],
         "not_enough_data": [_unranked(m) for m in ranking.not_enough_data],
         "countries": [
             {
@@ -278,7 +279,9 @@ def _indicator_values(values: dict[str, float | None]) -> dict[str, float | int 
     return {k: _round(v, DECIMALS[k]) for k, v in values.items()}
 
 
-def _metro(m: MetroResult, position: int) -> dict[str, Any]:
+def _metro(
+    m: MetroResult, position: int, where: dict[str, tuple[float, float] | None]
+) -> dict[str, Any]:
     d = _d(m)
     return {
         "position": position,
@@ -291,7 +294,7 @@ def _metro(m: MetroResult, position: int) -> dict[str, Any]:
         "provisional": m.provisional,
         "score": _round(m.score, 1),
         "metro_id": m.metro_id,
-        **place_fields(m.metro_id, m.metro),
+        **place_fields(m.metro_id, m.metro, where),
         "metro": m.metro,
         "country_code": m.country_code,
         "country": country_name(m.country_code),
@@ -474,7 +477,7 @@ def write_report(
     """Write article.md (with its figures), ranking.json, ranking.csv and report.html into
     ``out``; return their paths. Without the ``report`` extra (vl-convert) the figures and
     report.html are left out, and ``note`` is told why."""
-    from jobatlas.report.figures import write_figures
+    from jobatlas.report.figures import Drawing
     from jobatlas.report.html import write_html
     from jobatlas.report.markdown import article
 
@@ -485,12 +488,13 @@ def write_report(
     report = ranking_dict(ranking, top, max_per_country)
     paths = [out / "article.md", out / "ranking.json", out / "ranking.csv"]
     charts = has_charts()
-    figures = write_figures(report, out) if charts else []
-    _write(paths[0], article(report, figures))
+    drawing = Drawing(report, out) if charts else None  # drawn while the files are written
+    _write(paths[0], article(report, drawing.listed if drawing else []))
     _write(paths[1], to_json(report))
     write_rows(str(paths[2]), csv_header(), csv_rows(report))
-    if charts:
+    if drawing:
         paths.append(write_html(ranking, report, out))
+        drawing.write()
     elif note is not None:
         note("report.html and the figures need vl-convert: pip install 'jobatlas[report]'")
     return paths

@@ -2,14 +2,20 @@
 
 Only charts of metro names and numbers are drawn (no string from postings), so the SVG holds
 nothing a stranger wrote.
+
+vl-convert holds the GIL while its engine starts (about 0.3 s) and while it draws, so
+``jobatlas run`` starts it in a helper process at the beginning (``start_helper``), where
+it is ready by the time the figures are drawn, beside the main process.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
 from jobatlas.errors import ConfigError, FileFormatError
+from jobatlas.helper import Helper, Pending, shared
 from jobatlas.report import charts
 from jobatlas.report.places import with_places
 
@@ -18,6 +24,32 @@ Report = dict[str, Any]
 #: The width a figure is drawn at (the page's charts fit their container instead).
 WIDTH = 720
 FOLDER = "figures"
+
+_WARM: list[Helper] = []  # the helper processes already told to start vl-convert
+
+
+def start_helper() -> Helper:
+    """The helper process (``helper.shared``), told to start vl-convert's engine if it was
+    not yet: figures drawn after this call are drawn there."""
+    helper = shared()
+    if helper not in _WARM:
+        _WARM[:] = [helper]
+        helper.submit(warm_up)
+    return helper
+
+
+def warm_up() -> None:
+    """Start vl-convert's engine by drawing an empty chart."""
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}})
+
+
+def svg(spec: charts.Spec) -> str:
+    """``spec`` drawn as SVG text."""
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(spec))
 
 
 def figure_specs(report: Report) -> list[tuple[str, str, charts.Spec]]:
@@ -37,21 +69,38 @@ def figure_specs(report: Report) -> list[tuple[str, str, charts.Spec]]:
 def write_figures(report: Report, out: Path) -> list[tuple[str, str]]:
     """Write ``out``/figures/*.svg; return (alt text, path relative to ``out``) of each, as
     ``markdown.article`` takes them."""
-    try:
-        import vl_convert
-    except ImportError as exc:
-        raise ConfigError(
-            "the article's figures need the vl-convert-python package",
-            hint="pip install 'jobatlas[report]'",
-        ) from exc
-    folder = out / FOLDER
-    written = []
-    for stem, alt, spec in figure_specs(report):
-        path = folder / f"{stem}.svg"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(str(vl_convert.vegalite_to_svg(spec)), encoding="utf-8")
-        except OSError as exc:
-            raise FileFormatError(f"{path}: cannot write ({exc.strerror})") from exc
-        written.append((alt, f"{FOLDER}/{stem}.svg"))
-    return written
+    drawing = Drawing(report, out)
+    drawing.write()
+    return drawing.listed
+
+
+class Drawing:
+    """The figures of ``report`` being drawn: in the helper process if ``start_helper`` was
+    called, while the caller writes the other files (``listed`` is known at once), else here;
+    ``write`` writes them into ``out``/figures."""
+
+    def __init__(self, report: Report, out: Path) -> None:
+        if importlib.util.find_spec("vl_convert") is None:
+            raise ConfigError(
+                "the article's figures need the vl-convert-python package",
+                hint="pip install 'jobatlas[report]'",
+            )
+        specs = figure_specs(report)
+        self._folder = out / FOLDER
+        self._stems = [stem for stem, _, _ in specs]
+        self.listed = [(alt, f"{FOLDER}/{stem}.svg") for stem, alt, _ in specs]
+        """(alt text, path relative to ``out``) of each figure."""
+        self._drawn: list[Pending[str] | str] = (
+            [_WARM[0].submit(svg, spec) for _, _, spec in specs]
+            if _WARM
+            else [svg(spec) for _, _, spec in specs]
+        )
+
+    def write(self) -> None:
+        for stem, text in zip(self._stems, self._drawn, strict=True):
+            path = self._folder / f"{stem}.svg"
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+                path.write_text(text if isinstance(text, str) else text.result(), encoding="utf-8")
+            except OSError as exc:
+                raise FileFormatError(f"{path}: cannot write ({exc.strerror})") from exc

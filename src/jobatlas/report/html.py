@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jobatlas.errors import ConfigError, FileFormatError
+from jobatlas.helper import Pending
 from jobatlas.report import charts
 from jobatlas.report.facts import (
     GLOSSARY,
@@ -34,6 +35,7 @@ from jobatlas.report.facts import (
     outside,
     the_country,
 )
+from jobatlas.report.figures import start_helper
 from jobatlas.report.markdown import notable, number
 from jobatlas.report.places import with_places
 from jobatlas.sanitize import html_text as h
@@ -153,22 +155,21 @@ def _asset(name: str) -> str:
 
 
 _BUNDLING = threading.Lock()
+_PREFETCHED: list[Pending[str]] = []  # bundles asked of the helper process, not yet taken
 
 
-def prefetch_vega_bundle() -> threading.Thread | None:
-    """Start bundling in a background thread, so that a page written later in this process
-    finds the bundle ready (vl-convert releases the GIL while it bundles); without vl-convert,
-    nothing happens."""
+def prefetch_vega_bundle() -> Pending[str] | None:
+    """Start bundling in the figures' helper process (``figures.start_helper``), so that a
+    page written later in this process finds the bundle ready; without vl-convert, nothing
+    happens. vl-convert holds the GIL while it bundles: on a thread of this process, the
+    bundling would stop the normalisers."""
     if importlib.util.find_spec("vl_convert") is None:
         return None
+    from jobatlas.normalize.gazetteer import cache_dir
 
-    def bundle() -> None:
-        with contextlib.suppress(ConfigError):  # the page's own call reports it
-            vega_bundle()
-
-    thread = threading.Thread(target=bundle, name="vega-bundle", daemon=True)
-    thread.start()
-    return thread
+    pending = start_helper().submit(_vega_bundle, cache_dir())
+    _PREFETCHED.append(pending)
+    return pending
 
 
 def vega_bundle() -> str:
@@ -178,10 +179,14 @@ def vega_bundle() -> str:
     cache folder, one file per vl-convert version.
     """
     with _BUNDLING:  # one bundling at a time: a prefetch in progress is waited for
+        while _PREFETCHED:
+            with contextlib.suppress(Exception):  # bundled here instead, which says why
+                return _PREFETCHED.pop().result()
         return _vega_bundle()
 
 
-def _vega_bundle() -> str:
+def _vega_bundle(folder: Path | None = None) -> str:
+    """The bundle, read from ``folder`` (the cache folder by default) or made and kept there."""
     try:
         import vl_convert
     except ImportError as exc:
@@ -192,7 +197,7 @@ def _vega_bundle() -> str:
     from jobatlas.normalize.gazetteer import cache_dir
 
     version = importlib.metadata.version("vl-convert-python")
-    path = cache_dir() / f"vega-bundle-{version}.js"
+    path = (folder or cache_dir()) / f"vega-bundle-{version}.js"
     try:
         return path.read_text(encoding="utf-8")
     except OSError:

@@ -10,11 +10,14 @@ exactly when those counts still match ``postings``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jobatlas.normalize.employers import EmployerGrouping
+from jobatlas.helper import Helper
+from jobatlas.normalize.employers import EmployerGrouping, NameParts, parts_of
 
 _NAME_COUNTS = "SELECT company, count(*) AS n FROM postings WHERE company IS NOT NULL GROUP BY 1"
 
@@ -37,15 +40,20 @@ def employers_current(con: duckdb.DuckDBPyConnection) -> bool:
 _BATCH = 100_000
 
 
-def employer_names(con: duckdb.DuckDBPyConnection) -> pa.Table:
+def employer_names(
+    con: duckdb.DuckDBPyConnection,
+    known: Mapping[str, NameParts | None] | None = None,
+    helper: Helper | None = None,
+) -> pa.Table:
     """Every company name of ``postings`` with its postings, employer key and display name
     (both None for a name with no key), grouped now.
 
     The names are read in batches and only their keys kept beside them, in Arrow; the
     employers of the keys are then looked up in bulk. Holding every raw name in Python
     dictionaries took about 500 MB for the 838,000 names of a 5M-row store
-    (benchmarks/README.md)."""
-    grouping = EmployerGrouping()
+    (benchmarks/README.md). ``known``: names already worked out (``name_parts``); with a
+    ``helper`` process, it works out the first half of each batch."""
+    grouping = EmployerGrouping(known)
     batches: list[pa.RecordBatch] = []
     result = con.execute(_NAME_COUNTS)
     while rows := result.fetchmany(_BATCH):
@@ -54,7 +62,7 @@ def employer_names(con: duckdb.DuckDBPyConnection) -> pa.Table:
                 [
                     pa.array([company for company, _ in rows], pa.string()),
                     pa.array([n for _, n in rows], pa.int64()),
-                    pa.array([grouping.add(c, n) for c, n in rows], pa.string()),
+                    pa.array(_keys(grouping, rows, helper), pa.string()),
                 ],
                 names=["company", "n_postings", "own_key"],
             )
@@ -76,11 +84,30 @@ def employer_names(con: duckdb.DuckDBPyConnection) -> pa.Table:
     )
 
 
-def refresh_employers(con: duckdb.DuckDBPyConnection) -> None:
-    """Group every company name of ``postings`` into ``employers``, unless it is current."""
+def _keys(
+    grouping: EmployerGrouping, rows: list[tuple[str, int]], helper: Helper | None
+) -> list[str | None]:
+    """``grouping.add`` of each (name, postings), in order; the names of the first half not
+    already known are worked out by ``helper`` meanwhile."""
+    half = len(rows) // 2 if helper is not None else 0
+    sent = [c for c, _ in rows[:half] if not grouping.knows(c)]
+    pending = helper.submit(parts_of, sent) if helper is not None and sent else None
+    mine = [grouping.parts(c) for c, _ in rows[half:]]
+    theirs = iter(pending.result() if pending is not None else [])
+    first = [grouping.parts(c) if grouping.knows(c) else next(theirs) for c, _ in rows[:half]]
+    return [grouping.count(found, n) for found, (_, n) in zip(first + mine, rows, strict=True)]
+
+
+def refresh_employers(
+    con: duckdb.DuckDBPyConnection,
+    known: Mapping[str, NameParts | None] | None = None,
+    helper: Helper | None = None,
+) -> None:
+    """Group every company name of ``postings`` into ``employers``, unless it is current;
+    ``known`` and ``helper`` as for ``employer_names``."""
     if employers_current(con):
         return
-    names = employer_names(con)
+    names = employer_names(con, known, helper)
     con.execute("DELETE FROM employers")
     con.register("jobatlas_employers_arrow", names)
     try:
