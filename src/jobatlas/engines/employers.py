@@ -13,7 +13,6 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from jobatlas.normalize.employers import EmployerGrouping
 
@@ -23,9 +22,6 @@ if TYPE_CHECKING:
 EMPLOYERS = "employers"
 """The folder of the relation, beside ``postings``."""
 _BATCH = 100_000
-_SCHEMA = pa.schema(
-    [("company", pa.string()), ("n_postings", pa.int64()), ("own_key", pa.string())]
-)
 
 
 def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -40,28 +36,10 @@ def employer_table(postings: DataFrame) -> pa.Table:
     grouping = EmployerGrouping()
     batches = []
     for rows in _batches(names.toLocalIterator(prefetchPartitions=True), _BATCH):
-        batches.append(
-            pa.record_batch(
-                [
-                    pa.array([r[0] for r in rows], pa.string()),
-                    pa.array([r[1] for r in rows], pa.int64()),
-                    pa.array([grouping.add(r[0], r[1]) for r in rows], pa.string()),
-                ],
-                schema=_SCHEMA,
-            )
-        )
-    employers = grouping.employers()
-    table = pa.Table.from_batches(batches, schema=_SCHEMA)
-    at = pc.index_in(table.column("own_key"), value_set=pa.array(list(employers), pa.string()))
-    found = list(employers.values())
-    return pa.table(
-        {
-            "company": table.column("company"),
-            "n_postings": table.column("n_postings"),
-            "employer_key": pa.array([e.key for e in found], pa.string()).take(at),
-            "employer_name": pa.array([e.name for e in found], pa.string()).take(at),
-        }
-    )
+        companies, counts = [r[0] for r in rows], [r[1] for r in rows]
+        keys = [grouping.add(c, n) for c, n in zip(companies, counts, strict=True)]
+        batches.append(grouping.batch(companies, counts, keys))
+    return grouping.table(batches)
 
 
 def write_employers(postings: DataFrame, out: str) -> int:

@@ -49,6 +49,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from jobatlas.normalize.employers_aliases import DIVISION_WORDS, Alias, alias_for, load_aliases
 from jobatlas.normalize.employers_clean import CACHE_SIZE, has_word, peel
@@ -279,6 +283,43 @@ class EmployerGrouping:
         self._tokens.setdefault(key, key_tokens)
         self._before_alias.add(final_tokens)
         return key
+
+    @staticmethod
+    def batch(companies: list[str], counts: list[int], keys: list[str | None]) -> pa.RecordBatch:
+        """One batch of names as ``table`` takes them: each name, its postings, its own key."""
+        import pyarrow as pa
+
+        return pa.record_batch(
+            [
+                pa.array(companies, pa.string()),
+                pa.array(counts, pa.int64()),
+                pa.array(keys, pa.string()),
+            ],
+            names=["company", "n_postings", "own_key"],
+        )
+
+    def table(self, batches: list[pa.RecordBatch]) -> pa.Table:
+        """The names of ``batches`` (every one given to ``add``) with their postings, employer
+        key and display name (both None for a name with no key): the employers of the keys
+        are looked up in bulk, in Arrow."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        employers = self.employers()
+        schema = pa.schema(
+            [("company", pa.string()), ("n_postings", pa.int64()), ("own_key", pa.string())]
+        )
+        rows = pa.Table.from_batches(batches, schema=schema)
+        at = pc.index_in(rows.column("own_key"), value_set=pa.array(list(employers), pa.string()))
+        found = list(employers.values())
+        return pa.table(
+            {
+                "company": rows.column("company"),
+                "n_postings": rows.column("n_postings"),
+                "employer_key": pa.array([e.key for e in found], pa.string()).take(at),
+                "employer_name": pa.array([e.name for e in found], pa.string()).take(at),
+            }
+        )
 
     def employers(self) -> dict[str, Employer]:
         """Each key given by ``add`` mapped to its employer, using all names together."""

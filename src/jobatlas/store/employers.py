@@ -14,7 +14,6 @@ from collections.abc import Mapping
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from jobatlas.helper import Helper
 from jobatlas.normalize.employers import EmployerGrouping, NameParts, parts_of
@@ -57,31 +56,9 @@ def employer_names(
     batches: list[pa.RecordBatch] = []
     result = con.execute(_NAME_COUNTS)
     while rows := result.fetchmany(_BATCH):
-        batches.append(
-            pa.record_batch(
-                [
-                    pa.array([company for company, _ in rows], pa.string()),
-                    pa.array([n for _, n in rows], pa.int64()),
-                    pa.array(_keys(grouping, rows, helper), pa.string()),
-                ],
-                names=["company", "n_postings", "own_key"],
-            )
-        )
-    employers = grouping.employers()
-    schema = pa.schema(
-        [("company", pa.string()), ("n_postings", pa.int64()), ("own_key", pa.string())]
-    )
-    rows = pa.Table.from_batches(batches, schema=schema)
-    at = pc.index_in(rows.column("own_key"), value_set=pa.array(list(employers), pa.string()))
-    found = list(employers.values())
-    return pa.table(
-        {
-            "company": rows.column("company"),
-            "n_postings": rows.column("n_postings"),
-            "employer_key": pa.array([e.key for e in found], pa.string()).take(at),
-            "employer_name": pa.array([e.name for e in found], pa.string()).take(at),
-        }
-    )
+        companies, counts = [c for c, _ in rows], [n for _, n in rows]
+        batches.append(grouping.batch(companies, counts, _keys(grouping, rows, helper)))
+    return grouping.table(batches)
 
 
 def _keys(
