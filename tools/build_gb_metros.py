@@ -30,6 +30,7 @@ from pathlib import Path
 from build_us_counties import nearest_labels, write_table
 
 from jobatlas.normalize.gazetteer import Gazetteer, fold, load_gazetteer
+from jobatlas.normalize.metros_gb import town_name
 
 NATION = {"England": "ENG", "Scotland": "SCT", "Wales": "WLS", "Northern Ireland": "NIR"}
 DISTRICTS_HEADER = """\
@@ -49,13 +50,6 @@ TOWNS_HEADER = """\
 # geonameid: the gazetteer city of the town's name (built by tools/build_gb_metros.py; empty
 # when no English place of that name is in the gazetteer).
 """
-_BRACKET = re.compile(r"\s*\(([^)]*)\)")
-
-
-def town_name(ons_name: str) -> str:
-    """ "Dorchester (West Dorset) BUA" -> "Dorchester"."""
-    name = _BRACKET.sub("", ons_name).strip()
-    return name.removesuffix(" BUASD").removesuffix(" BUA").strip()
 
 
 def candidates(gaz: Gazetteer, name: str) -> list[int]:

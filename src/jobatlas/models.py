@@ -92,6 +92,16 @@ class Salary:
     flags: tuple[str, ...] = field(default=())
 
 
+SALARY_FIELDS: tuple[str, ...] = (
+    "salary_text",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "salary_estimated",
+)
+"""The canonical fields a posting's pay is read from (the salary normaliser's input)."""
+
 CANONICAL_FIELDS: tuple[str, ...] = (
     "source_id",
     "url",
@@ -101,12 +111,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "country_hint",
     "remote_hint",
     "description",
-    "salary_text",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "salary_estimated",
+    *SALARY_FIELDS,
     "posted_at",
     "skills",
     "via",

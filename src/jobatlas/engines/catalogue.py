@@ -22,6 +22,7 @@ from typing import Any
 
 from jobatlas.engines import distinct
 from jobatlas.engines.distinct import PythonStep
+from jobatlas.models import SALARY_FIELDS
 from jobatlas.normalize.classify import MAX_TITLE_CHARS
 
 DUPLICATE_WINDOW_DAYS = 30
@@ -49,19 +50,11 @@ SPARK_FUNCTIONS = ("strip_accents",)
 # that Java's regular expressions read it the same way).
 _NORM_TEXT = "trim(regexp_replace(lower(strip_accents({})), '[^0-9A-Za-z]+', ' ', 'g'))"
 
-SALARY_INPUTS = (
-    "salary_text",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "salary_estimated",
-)
 # Each input a normaliser reads, as the raw columns that make its key.
 INPUTS = {
     "in_title": ("title", "description"),
     "in_location": ("location", "country_hint", "remote_hint"),
-    "in_salary": SALARY_INPUTS,
+    "in_salary": SALARY_FIELDS,
     "in_company": ("company",),
 }
 
@@ -139,7 +132,7 @@ SELECT row_number() OVER () AS salary_id, salary_in_id, place_country, posted_da
 FROM (SELECT DISTINCT salary_in_id, place_country, posted_date FROM row_salary) d
 """
 _SALARY_INPUTS = f"""
-SELECT s.id AS salary_in_id, p.place_country, {", ".join("s." + n for n in SALARY_INPUTS)}
+SELECT s.id AS salary_in_id, p.place_country, {", ".join("s." + n for n in SALARY_FIELDS)}
 FROM (SELECT DISTINCT salary_in_id, place_country FROM salary_keys) p
 JOIN in_salary s ON s.id = p.salary_in_id
 """

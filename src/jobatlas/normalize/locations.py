@@ -45,8 +45,8 @@ __all__ = [
     "resolve_location",
 ]
 
-#: Columns ``location_columns`` fills, in the order ``jobatlas locate`` writes them.
-OUTPUT_COLUMNS = (
+#: The single-place columns, filled from the first place (``posting_location_columns``).
+_PLACE_COLUMNS = (
     "city",
     "admin1",
     "country_code",
@@ -55,6 +55,11 @@ OUTPUT_COLUMNS = (
     "longitude",
     "metro",
     "metro_id",
+)
+
+#: Columns ``location_columns`` fills, in the order ``jobatlas locate`` writes them.
+OUTPUT_COLUMNS = (
+    *_PLACE_COLUMNS,
     "remote",
     "location_status",
     "locations",
@@ -517,19 +522,6 @@ def location_columns(loc: Location) -> dict[str, object]:
         "match_method": loc.match_method,
         "location_confidence": round(loc.location_confidence, 3),
     }
-
-
-#: The single-place columns, filled from the first place (``posting_location_columns``).
-_PLACE_COLUMNS = (
-    "city",
-    "admin1",
-    "country_code",
-    "geonameid",
-    "latitude",
-    "longitude",
-    "metro",
-    "metro_id",
-)
 
 
 def naive_baseline(text: str | None) -> Location:

@@ -15,6 +15,7 @@ left to the global rule.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 
 from jobatlas.normalize.gazetteer import Gazetteer, fold
@@ -69,13 +70,20 @@ def _town_parents(
     return parents
 
 
+def town_name(ons_name: str) -> str:
+    """The town an ONS built-up area is named after: "Dorchester (West Dorset) BUA" ->
+    "Dorchester", "Norwich BUASD" -> "Norwich"."""
+    name = re.sub(r"\s*\([^)]*\)", "", ons_name).strip()
+    return name.removesuffix(" BUASD").removesuffix(" BUA").strip()
+
+
 def _first_named(gaz: Gazetteer, ttwa: str, towns: list[tuple[str, int]]) -> int:
     """The city a TTWA is named after: its first name, as a listed town of the area, else the
     most populous English city of that name; for an area named after no town ("Medway",
     "Isle of Wight"), its most populous listed town."""
     first = ttwa.split(" and ")[0].strip()
     for name, city in towns:
-        if fold(name.split(" (")[0].removesuffix(" BUA")) == fold(first):
+        if fold(town_name(name)) == fold(first):
             return city
     found = [
         ref >> 1
