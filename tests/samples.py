@@ -48,3 +48,14 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         return list(reader.fieldnames or []), list(reader)
+
+
+def late_failing_csv(path: Path, rows: int = 150_000) -> Path:
+    """A CSV whose last line opens a quote it never closes: Arrow's fast reader gives up
+    only after it has read the rows before it, and the careful reader starts again."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("title,company,location\n")
+        for i in range(rows):
+            fh.write(f"ML Engineer {i % 1000},Acme {i % 7},Seattle WA\n")
+        fh.write('Broken,"row\n')
+    return path

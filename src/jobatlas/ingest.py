@@ -28,8 +28,9 @@ import pyarrow as pa
 from jobatlas.errors import InputError, StoreError
 from jobatlas.models import CANONICAL_FIELDS, RawPosting
 from jobatlas.progress import progress
-from jobatlas.sources.files import ERROR, RAW, ROW, FastPathFailed, Table, open_table
-from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS, Schema, detect_schema, q
+from jobatlas.sources.files import FastPathFailed, Table, open_table
+from jobatlas.sources.rows import RECORD_MD5, file_rows_sql, occurrence_hash
+from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS, Schema, detect_schema
 from jobatlas.store.duckdb import Store, _first_line
 
 _RAW_COLUMNS = (
@@ -128,14 +129,7 @@ def _insert_table(
 
     One statement, not one per chunk: DuckDB then compresses and writes the row groups on
     every core at once, which is most of an ingest's work."""
-    record = ", ".join(f"{_sql_str(c)}: {q(c)}" for c in table.columns)
-    rows = f"""
-        SELECT $source AS source, {q(ROW)} AS source_row, {q(ERROR)} AS parse_error,
-               CASE WHEN {q(ERROR)} IS NULL THEN to_json({{{record}}})
-                    ELSE json_object('_unparsed', {q(RAW)}) END AS record,
-               {schema.select_list()}
-        FROM ingest_input
-        """
+    rows = file_rows_sql(table.columns, schema)
     failed: list[BaseException] = []
     stream = pa.RecordBatchReader.from_batches(table.schema, _noting(batches, failed))
     try:
@@ -226,9 +220,7 @@ def _append(
     """Insert the rows of the query ``rows`` over ``arrow`` (registered as ``ingest_input``)
     as read: raw_id is the last id stored before this input plus the row number, and
     content_hash the hash of a first occurrence (``_settle`` numbers the repeats)."""
-    first_hash = (
-        "md5(source || '|' || source_id)" if keyed else "md5(md5(CAST(record AS VARCHAR)) || ':1')"
-    )
+    first_hash = "md5(source || '|' || source_id)" if keyed else occurrence_hash(RECORD_MD5, "1")
     con = store.con
     con.register("ingest_input", arrow)
     try:
@@ -270,7 +262,7 @@ def _settle(store: Store, last: int, result: IngestResult, *, keyed: bool) -> No
         con.execute(
             f"""
             UPDATE raw_postings
-            SET content_hash = md5(md5(CAST(record AS VARCHAR)) || ':' || c.k)
+            SET content_hash = {occurrence_hash(RECORD_MD5, "c.k")}
             FROM ({later}) c WHERE raw_postings.raw_id = c.raw_id AND c.k > 1
             """,
             new,
@@ -344,7 +336,3 @@ def _canonical(name: str, value: object) -> object:
         return bool(value)
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text.strip() or None
-
-
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from jobatlas.cli.main import app
 from jobatlas.engines.spark import require_spark
 from jobatlas.errors import ConfigError, InputError, MissingDependency
-from samples import CANONICAL_ROWS, write_csv
+from samples import CANONICAL_ROWS, late_failing_csv, write_csv
 
 runner = CliRunner()
 
@@ -128,7 +128,64 @@ def test_run_with_spark_reads_the_files_and_ranks_as_duckdb(spark: Any, tmp_path
     )  # fmt: skip
     assert by_duckdb.exit_code == 0, by_duckdb.output
     assert "3 postings, 0 quarantined, 0 duplicates" in by_spark.output
-    assert (tmp_path / "spark" / "raw.parquet").exists()  # the folder is kept, to rank again
+    assert f"ingested {jobs} (jobatlas): 3 rows, 3 new" in by_spark.output  # read by Spark
+    assert (tmp_path / "spark" / "raw").is_dir()  # the folder is kept, to rank again
     written = (tmp_path / "r1" / "ranking.json").read_text(encoding="utf-8")
     assert written == (tmp_path / "r2" / "ranking.json").read_text(encoding="utf-8")
     assert [m["metro"] for m in json.loads(written)["metros"] if m["rank"]] != []
+
+
+@pytest.mark.spark
+def test_ingest_with_spark_reads_folders_and_adds_each_row_once(spark: Any, tmp_path: Path) -> None:
+    """A folder's files in path order, a missing path and an unreadable file each named on
+    one line, nothing added twice (test_spark_engine normalizes such a folder)."""
+    lake = tmp_path / "lake"
+    (lake / "2024").mkdir(parents=True)
+    first = write_csv(lake / "2024" / "a.csv", CANONICAL_ROWS)
+    second = write_csv(lake / "2024" / "b.csv", [*CANONICAL_ROWS[:1], *CANONICAL_ROWS])
+    (lake / "2024" / "bad.csv").write_bytes(b"\x00\x01\x02binary")
+    raw = tmp_path / "raw"
+    args = ["ingest", "--engine", "spark", "--out", str(raw)]
+    result = runner.invoke(app, [*args, str(lake), str(tmp_path / "missing.csv")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert f"ingested {first} (jobatlas): 3 rows, 3 new, 0 already stored;" in result.output
+    # b.csv repeats a.csv's rows (already stored) plus a second copy of its first row
+    assert f"ingested {second} (jobatlas): 4 rows, 1 new, 3 already stored;" in result.output
+    assert any(line.startswith(f"error: {lake / '2024' / 'bad.csv'}: binary") for line in lines)
+    assert f"error: {tmp_path / 'missing.csv'}: no such file or folder" in lines
+    again = runner.invoke(app, [*args, str(first), str(second)])
+    assert again.exit_code == 0, again.output
+    assert "3 rows, 0 new, 3 already stored" in again.output
+    ids = sorted(r[0] for r in spark.read.parquet(str(raw)).select("raw_id").collect())
+    assert ids == [1, 2, 3, 5]  # b.csv's new row (its row 2) continues after a.csv's: 3 + 2
+
+
+def test_ingest_with_spark_needs_a_folder_to_write() -> None:
+    result = runner.invoke(app, ["ingest", "--engine", "spark", "x.csv"])
+    assert isinstance(result.exception, ConfigError)
+    assert "--out" in str(result.exception)
+
+
+@pytest.mark.spark
+def test_spark_keeps_the_careful_readers_rows_when_the_fast_one_gives_up(
+    spark: Any, tmp_path: Path
+) -> None:
+    """The fast reader's rows already sent from the executor do not count once it gives up:
+    the folder holds the rows the store holds, once each."""
+    from jobatlas.engines.spark_ingest import ingest_spark
+    from jobatlas.ingest import ingest_file
+    from jobatlas.store.duckdb import Store
+
+    path = late_failing_csv(tmp_path / "late.csv")
+    result = ingest_spark(spark, [str(path)], str(tmp_path / "raw"))
+    assert [(f.rows_read, f.added, f.malformed) for f in result.files] == [(150_001, 150_001, 1)]
+    columns = "raw_id, source_row, content_hash, record, parse_error, title, company, location"
+    with Store.open(tmp_path / "s.duckdb") as store:
+        ingest_file(store, path)
+        written = f"read_parquet('{tmp_path / 'raw'}/*.parquet')"
+        for a, b in (("raw_postings", written), (written, "raw_postings")):
+            differ = store.con.execute(
+                f"SELECT {columns} FROM {a} EXCEPT ALL SELECT {columns} FROM {b}"
+            ).fetchall()
+            assert not differ, differ[:3]

@@ -56,6 +56,7 @@ from jobatlas.store.duckdb import Store
 
 if TYPE_CHECKING:
     from jobatlas.engines.spark import SparkResult
+    from jobatlas.engines.spark_ingest import FileIngest
     from jobatlas.indicators.queries import Queries
 
 DbOption = Annotated[
@@ -103,7 +104,7 @@ def _ingest(store: Store, paths: list[Path], mapping: str | None, encoding: str)
     return not errors
 
 
-def _ingest_line(r: IngestResult, origin: str) -> str:
+def _ingest_line(r: IngestResult | FileIngest, origin: str) -> str:
     line = (
         f"ingested {origin} ({r.schema}): {r.rows_read:,} rows, {r.added:,} new, "
         f"{r.skipped:,} already stored"
@@ -136,12 +137,52 @@ def ingest(
         ),
     ] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of CSV/JSONL input.")] = "utf-8",
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(help="duckdb: into the store; spark: through Spark, into the --out folder."),
+    ] = EngineChoice.duckdb,
+    out: Annotated[
+        str | None,
+        typer.Option(help="Spark: the folder (path or URI) of raw rows as Parquet to add to."),
+    ] = None,
+    master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[2]",
 ) -> None:
-    """Read files into raw_postings, keeping every row with its provenance; repeats add nothing."""
-    with open_store(db) as store:
-        ok = _ingest(store, paths, map_, encoding)
+    """Read files into raw_postings, keeping every row with its provenance; repeats add nothing.
+
+    With --engine spark the files may be folders or any URI Spark reads, and the raw rows go
+    to the --out folder, which `normalize --engine spark --raw` reads."""
+    if engine is EngineChoice.spark:
+        if out is None:
+            raise ConfigError("--engine spark writes Parquet files", hint="give --out FOLDER")
+        ok = _ingest_spark([str(p) for p in paths], out, map_, encoding, master)
+    else:
+        with open_store(db) as store:
+            ok = _ingest(store, paths, map_, encoding)
     if not ok:
         raise typer.Exit(1)
+
+
+def _ingest_spark(
+    inputs: list[str], out: str, mapping: str | None, encoding: str, master: str
+) -> bool:
+    """Ingest with Spark and print a line per file; returns False if any input was not read."""
+    from jobatlas.engines.spark import spark_session
+    from jobatlas.engines.spark_ingest import ingest_spark
+
+    if "-" in inputs:
+        raise ConfigError("--engine spark reads files, not stdin", hint="give file or folder paths")
+    result = ingest_spark(
+        spark_session(master),
+        inputs,
+        out,
+        mapping=parse_mapping(mapping) if mapping else None,
+        encoding=encoding,
+    )
+    for file in result.files:
+        stderr().print(_ingest_line(file, file.origin))
+    for error in result.errors:
+        stderr().print(styled(("error: ", "red"), str(error)))
+    return not result.errors
 
 
 @app.command("normalize")
@@ -403,7 +444,6 @@ def _spark_normalized(inputs: list[Path], folder: Path, master: str) -> Queries:
     """The ranking's queries over ``folder``: the Spark output already there when no input
     is given, else the inputs (the bundled postings if none) normalised into it."""
     from jobatlas.engines.queries import SparkQueries
-    from jobatlas.engines.raw import export_raw
     from jobatlas.engines.spark import normalize_spark, require_spark, spark_session
 
     written = folder.exists() and any(folder.iterdir())
@@ -420,15 +460,9 @@ def _spark_normalized(inputs: list[Path], folder: Path, master: str) -> Queries:
         inputs = [bundled_postings()]
         stderr().print(f"no input: using the bundled real postings ({inputs[0].name})")
     folder.mkdir(parents=True, exist_ok=True)
-    # The raw rows, read by jobatlas's own file readers (as `ingest` does) into a scratch
-    # store, go to Spark as Parquet.
-    with (
-        tempfile.TemporaryDirectory(prefix="jobatlas-") as scratch,
-        Store.open(Path(scratch) / "raw.duckdb") as store,
-    ):
-        if not _ingest(store, inputs, None, "utf-8"):
-            raise JobatlasError("some inputs could not be read", hint="see the errors above")
-        export_raw(store.con, folder / "raw.parquet")
+    raw = str(folder / "raw")
+    if not _ingest_spark([str(p) for p in inputs], raw, None, "utf-8", master):
+        raise JobatlasError("some inputs could not be read", hint="see the errors above")
     spark = spark_session(master)
-    stderr().print(_spark_line(normalize_spark(spark, folder / "raw.parquet", folder), folder))
+    stderr().print(_spark_line(normalize_spark(spark, raw, folder), folder))
     return SparkQueries(spark, str(folder))

@@ -330,11 +330,16 @@ def render(name: str, dialect: str) -> str:
     step = next(s for s in STEPS if s.name == name)
     if not isinstance(step, Sql):
         raise TypeError(f"{name} is a Python step")
+    return to_dialect(step.sql, dialect)
+
+
+def to_dialect(sql: str, dialect: str) -> str:
+    """``sql``, written in DuckDB's dialect, in ``dialect`` (any SQLGlot dialect)."""
     if dialect == "duckdb":
-        return step.sql
+        return sql
     import sqlglot
 
-    tree = sqlglot.parse_one(step.sql, read="duckdb")
+    tree = sqlglot.parse_one(sql, read="duckdb")
     if dialect == "spark":
         tree = tree.transform(_spark_ids)
     return str(tree.sql(dialect=dialect))

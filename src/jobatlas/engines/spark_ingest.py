@@ -1,0 +1,329 @@
+"""The ingest stage on Apache Spark: files or folders at any URI Spark reads, into a folder of
+raw rows (Parquet) that ``normalize_spark`` reads.
+
+Each file is read on an executor by jobatlas's own readers and turned into raw rows by the
+query the DuckDB ingest runs (``sources.rows``), so records, their hashes and the malformed
+rows are the same. The numbering then runs in Spark, as in the store: the k-th identical
+record of a file gets ``occurrence_hash(record, k)``, a row whose hash an earlier file or
+the folder already holds is not added, and ``raw_id`` continues from the highest one stored,
+file after file, each file's rows at ``last + source_row``. Ingesting the same files into
+the same folder again adds nothing.
+
+A file travels to its executor whole (Spark's ``binaryFile`` source): files up to a few
+hundred megabytes each, as data lakes hold them; split bigger ones.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlparse
+
+import pyarrow as pa
+
+from jobatlas.engines.catalogue import to_dialect
+from jobatlas.engines.spark import first_line
+from jobatlas.errors import InputError, JobatlasError
+from jobatlas.models import CANONICAL_FIELDS
+from jobatlas.sources.rows import occurrence_hash, open_file_rows
+from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+_PANDAS_WARNING = "PySpark does not yet fully support"
+
+_READ = pa.schema(
+    [
+        pa.field("file_index", pa.int32()),
+        pa.field("source_file", pa.string()),
+        pa.field("attempt", pa.int32()),
+        pa.field("source_row", pa.int64()),
+        pa.field("source", pa.string()),
+        pa.field("parse_error", pa.string()),
+        pa.field("record", pa.string()),
+        pa.field("record_md5", pa.string()),
+        *(
+            pa.field(
+                n,
+                pa.float64()
+                if n in NUMERIC_FIELDS
+                else pa.bool_()
+                if n in BOOLEAN_FIELDS
+                else pa.string(),
+            )
+            for n in CANONICAL_FIELDS
+        ),
+        # one row per file with no source_row: what reading it gave, and which attempt counts
+        pa.field("file_schema", pa.string()),
+        pa.field("file_missing", pa.string()),
+        pa.field("file_error", pa.string()),
+    ]
+)
+"""What the executors give: the raw rows of each file, and one summary row per file."""
+
+# Written in DuckDB's dialect, run transpiled (catalogue.to_dialect), as the normalize steps.
+_NUMBERED = f"""
+SELECT *, {occurrence_hash("record_md5", "k")} AS content_hash FROM (
+    SELECT *, row_number() OVER (PARTITION BY file_index, record_md5 ORDER BY source_row) AS k
+    FROM read_rows)
+"""
+_NEW = """
+SELECT n.* FROM (
+    SELECT *, row_number() OVER (PARTITION BY content_hash ORDER BY file_index, source_row) AS c
+    FROM numbered) n
+ANTI JOIN stored_hashes s ON s.content_hash = n.content_hash
+WHERE n.c = 1
+"""
+_RAW_COLUMNS = (
+    "raw_id",
+    "run_id",
+    "source",
+    "source_file",
+    "source_row",
+    "content_hash",
+    "ingested_at",
+    "record",
+    "parse_error",
+    *CANONICAL_FIELDS,
+)
+
+
+@dataclass
+class FileIngest:
+    """One file's ingest, as ``ingest.IngestResult`` reports a file's."""
+
+    origin: str
+    schema: str = ""
+    rows_read: int = 0
+    added: int = 0
+    skipped: int = 0
+    malformed: int = 0
+    missing_fields: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SparkIngest:
+    """What an ingest added to the raw folder: a result per file read, an error per input
+    or file that could not be read (those add nothing)."""
+
+    files: list[FileIngest]
+    errors: list[InputError]
+    added: int
+
+
+def ingest_spark(
+    spark: SparkSession,
+    inputs: Sequence[str],
+    raw: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    encoding: str = "utf-8",
+) -> SparkIngest:
+    """Read the files and folders ``inputs`` (paths or URIs; folders are read recursively)
+    and add their new raw rows to the Parquet folder ``raw`` (made if absent)."""
+    errors: list[InputError] = []
+    files = _list_files(spark, inputs, errors)
+    if not files:
+        return SparkIngest([], errors, 0)
+    read = _read_files(spark, files, mapping, encoding)
+    summary = read.where("source_row IS NULL")
+    summaries = {int(r["file_index"]): r for r in summary.collect()}
+    # the rows of the attempt that counts, of the files read to the end
+    counted = summary.where("file_error IS NULL").select("file_index", "attempt")
+    read.where("source_row IS NOT NULL").join(
+        counted, ["file_index", "attempt"], "left_semi"
+    ).createOrReplaceTempView("read_rows")
+    last_id, last_run = _stored(spark, raw)
+    spark.sql(to_dialect(_NUMBERED, "spark")).createOrReplaceTempView("numbered")
+    new = spark.sql(to_dialect(_NEW, "spark")).localCheckpoint()
+    new.createOrReplaceTempView("new_rows")
+    by_file = {
+        int(r["file_index"]): (int(r["n"]), int(r["last_row"]))
+        for r in spark.sql(
+            "SELECT file_index, count(*) AS n, max(source_row) AS last_row "
+            "FROM new_rows GROUP BY file_index"
+        ).collect()
+    }
+    offsets: list[tuple[int, int]] = []
+    for index in range(len(files)):
+        offsets.append((index, last_id))
+        last_id += by_file.get(index, (0, 0))[1]
+    from pyspark.sql import functions as F
+
+    start = spark.createDataFrame(offsets, "file_index INT, offset BIGINT")
+    rows = (
+        new.join(start, "file_index")
+        .withColumn("raw_id", F.col("offset") + F.col("source_row"))
+        .withColumn("run_id", F.lit(last_run + 1).cast("bigint"))
+        .withColumn("ingested_at", F.current_timestamp())
+        .select(*_RAW_COLUMNS)
+    )
+    rows.write.mode("append").parquet(raw)
+    counts = {
+        int(r["file_index"]): (int(r["n"]), int(r["bad"]))
+        for r in spark.sql(
+            "SELECT file_index, count(*) AS n, count(parse_error) AS bad FROM read_rows "
+            "GROUP BY file_index"
+        ).collect()
+    }
+    results = []
+    for index, path in enumerate(files):
+        about = summaries[index]
+        if about["file_error"]:
+            errors.append(InputError(str(about["file_error"])))
+            continue
+        read_n, malformed = counts.get(index, (0, 0))
+        added = by_file.get(index, (0, 0))[0]
+        missing = about["file_missing"]
+        results.append(
+            FileIngest(
+                origin=_origin(path),
+                schema=str(about["file_schema"]),
+                rows_read=read_n,
+                added=added,
+                skipped=read_n - added,
+                malformed=malformed,
+                missing_fields=missing.split(",") if missing else [],
+            )
+        )
+    return SparkIngest(results, errors, sum(n for n, _ in by_file.values()))
+
+
+def _list_files(spark: SparkSession, inputs: Sequence[str], errors: list[InputError]) -> list[str]:
+    """The files of ``inputs``, in the order given (a folder's files by path), each once."""
+    from pyspark.errors import PySparkException
+
+    files: list[str] = []
+    for given in inputs:
+        try:
+            listed = (
+                spark.read.format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .load(_uri(given))
+                .select("path")
+                .collect()
+            )
+        except PySparkException as exc:
+            if exc.getCondition() == "PATH_NOT_FOUND":
+                errors.append(InputError(f"{given}: no such file or folder"))
+            else:
+                errors.append(InputError(f"{given}: Spark cannot read it ({first_line(exc)})"))
+            continue
+        found = sorted(str(r["path"]) for r in listed)
+        if not found:
+            errors.append(InputError(f"{given}: no files in it", hint="give data files"))
+        for path in found:
+            if path in files:
+                errors.append(
+                    InputError(
+                        f"{_origin(path)}: given twice", hint="read once; the repeat was ignored"
+                    )
+                )
+            else:
+                files.append(path)
+    return files
+
+
+def _read_files(
+    spark: SparkSession, files: list[str], mapping: Mapping[str, str] | None, encoding: str
+) -> DataFrame:
+    """Every file's raw rows and summary row, read on the executors, one file at a time."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    index = spark.createDataFrame(list(enumerate(files)), "file_index INT, path STRING")
+    content = spark.read.format("binaryFile").load(files).select("path", "content")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _PANDAS_WARNING, FutureWarning)
+        return (
+            index.join(content, "path")
+            .repartition(len(files), "file_index")
+            .mapInArrow(_reader(mapping, encoding), from_arrow_schema(_READ))
+            .localCheckpoint()
+        )
+
+
+def _reader(
+    mapping: Mapping[str, str] | None, encoding: str
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            for file in batch.to_pylist():
+                yield from _file_batches(file, mapping, encoding)
+
+    return run
+
+
+def _file_batches(
+    file: dict[str, object], mapping: Mapping[str, str] | None, encoding: str
+) -> Iterator[pa.RecordBatch]:
+    """The file's raw rows as they are read, then its summary row: its schema and missing
+    fields, or its error, and the attempt whose rows count."""
+    index, path = int(file["file_index"]), str(file["path"])  # type: ignore[call-overload]
+    origin = _origin(path)
+    summary: dict[str, object] = {"file_index": index, "source_file": origin, "attempt": 2}
+    with tempfile.TemporaryDirectory(prefix="jobatlas-spark-") as scratch:
+        local = Path(scratch) / PurePosixPath(unquote(urlparse(path).path)).name
+        local.write_bytes(file["content"])  # type: ignore[arg-type]
+        try:
+            opened = open_file_rows(local, origin=origin, mapping=mapping, encoding=encoding)
+            summary["file_schema"] = opened.schema
+            summary["file_missing"] = ",".join(opened.missing_fields)
+            for attempt, rows in opened.read():
+                summary["attempt"] = attempt
+                yield _with_file(rows, index, origin, attempt)
+        except JobatlasError as exc:
+            summary["file_error"] = str(exc)
+    yield pa.RecordBatch.from_pylist([summary], schema=_READ)
+
+
+def _with_file(rows: pa.Table, index: int, origin: str, attempt: int) -> pa.RecordBatch:
+    n = rows.num_rows
+    extra = {
+        "file_index": pa.array([index] * n, pa.int32()),
+        "source_file": pa.array([origin] * n, pa.string()),
+        "attempt": pa.array([attempt] * n, pa.int32()),
+    }
+    for name, column in extra.items():
+        rows = rows.append_column(name, column)
+    for name in ("file_schema", "file_missing", "file_error"):
+        rows = rows.append_column(name, pa.nulls(n, pa.string()))
+    return rows.select(_READ.names).cast(_READ).combine_chunks().to_batches()[0]
+
+
+def _stored(spark: SparkSession, raw: str) -> tuple[int, int]:
+    """The highest raw id and run id in the folder ``raw`` (0 when it holds none), with its
+    hashes as the view ``stored_hashes``."""
+    from pyspark.errors import PySparkException
+
+    try:
+        stored = spark.read.parquet(raw)
+        top = stored.selectExpr("max(raw_id) AS raw_id", "max(run_id) AS run_id").first()
+    except PySparkException as exc:
+        if exc.getCondition() != "PATH_NOT_FOUND":
+            raise InputError(
+                f"{raw}: not a folder of raw rows ({first_line(exc)})",
+                hint="give a new folder, or one an earlier `ingest --engine spark` wrote",
+            ) from exc
+        spark.createDataFrame([], "content_hash STRING").createOrReplaceTempView("stored_hashes")
+        return 0, 0
+    stored.select("content_hash").createOrReplaceTempView("stored_hashes")
+    return (int(top["raw_id"] or 0), int(top["run_id"] or 0)) if top else (0, 0)
+
+
+def _uri(given: str) -> str:
+    """A local path made absolute (Spark resolves relative ones against its own directory);
+    a URI as it is."""
+    if "://" in given or given.startswith("file:"):
+        return given
+    return str(Path(given).absolute())
+
+
+def _origin(path: str) -> str:
+    """A file as the user knows it: a local path without Spark's ``file:`` scheme."""
+    parsed = urlparse(path)
+    return unquote(parsed.path) if parsed.scheme == "file" else path
