@@ -57,6 +57,7 @@ from jobatlas.normalize.gazetteer import (
     write_cached,
 )
 from jobatlas.normalize.gazetteer_cache import content_key
+from jobatlas.normalize.metros_eu import FUA_CITIES, fua_parents
 from jobatlas.normalize.metros_gb import CITY_DISTRICTS, METRO_DISTRICTS, TOWN_TTWAS, gb_parents
 from jobatlas.normalize.metros_index import shipped_metros
 from jobatlas.normalize.metros_us import CITY_COUNTIES, METRO_COUNTIES, msa_parents
@@ -88,7 +89,7 @@ CORE_DENSITY = 5000.0
 #: taken as GeoNames sections of the core city (boroughs, districts), not separate towns.
 SECTION_SHARE = 0.5
 #: Bump when the rule's code changes, so cached assignments are rebuilt.
-RULE_VERSION = 9
+RULE_VERSION = 10
 _EARTH_KM = 6371.0
 
 
@@ -228,7 +229,8 @@ def metros_key(gaz: Gazetteer) -> str:
     params += f",{COUNTY_RADIUS_KM},{COUNTY_RADIUS_EXPONENT}"
     params += f",{CORE_DENSITY},{SECTION_SHARE},{RULE_VERSION}"
     names = ("metro_overrides.csv", CITY_COUNTIES, METRO_COUNTIES)
-    tables = [data_text(name) for name in (*names, CITY_DISTRICTS, METRO_DISTRICTS, TOWN_TTWAS)]
+    gb = (CITY_DISTRICTS, METRO_DISTRICTS, TOWN_TTWAS)
+    tables = [data_text(name) for name in (*names, *gb, FUA_CITIES)]
     return content_key(city_index_key(), params, *tables, str(len(gaz)))
 
 
@@ -335,6 +337,8 @@ def _rule_parents(gaz: Gazetteer) -> list[int]:
         parent[us_city] = msa_core
     for gb_city, gb_core in gb_parents(gaz, CORE_MIN_POPULATION).items():
         parent[gb_city] = gb_core
+    for eu_city, fua_core in fua_parents(gaz, DOMINANCE).items():
+        parent[eu_city] = fua_core
     return parent
 
 
