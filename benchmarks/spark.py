@@ -6,6 +6,10 @@ The rows are those of ``pipeline.py`` (the bundled real file resampled, employer
 suffixed, dates shifted): timing only, never reporting.
 
     python benchmarks/spark.py --rows 1000000 [--check] [--growth 100000,1000000,5000000]
+        [--rows-per-file 1000000]
+
+The rows are written in gzip CSV files of ``--rows-per-file`` rows, as a data lake holds
+them; each engine reads them all (Spark one task per file).
 
 DuckDB ingests the rows into a store and Spark into a Parquet folder (both timed, and
 compared by ``--check``); DuckDB normalizes the store and Spark the folder, in this process.
@@ -125,6 +129,9 @@ def growth(sizes: list[int], folder: Path, seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--rows-per-file", type=int, default=1_000_000, help="the rows are written in files of"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--partitions", type=int, default=4, help="Spark shuffle partitions")
     parser.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws of the rank")
@@ -139,11 +146,16 @@ def main() -> None:
             growth([int(n) for n in args.growth.split(",")], folder, args.seed)
         if not args.rows:
             return
-        data = folder / "synthetic.csv.gz"
-        synthesise(args.rows, data, args.seed)
+        # files of at most --rows-per-file rows, as a data lake holds them; both engines read all
+        sizes = [args.rows_per_file] * (args.rows // args.rows_per_file)
+        sizes += [args.rows % args.rows_per_file] if args.rows % args.rows_per_file else []
+        parts = [folder / f"synthetic_{i}.csv.gz" for i in range(len(sizes))]
+        for i, (size, part) in enumerate(zip(sizes, parts, strict=True)):
+            synthesise(size, part, args.seed + i)
         with Store.open(folder / "bench.duckdb") as store:
             t0, c0 = time.perf_counter(), time.process_time()
-            ingest_file(store, data)
+            for part in parts:
+                ingest_file(store, part)
             t_ingest, c_ingest = time.perf_counter() - t0, time.process_time() - c0
             t0, c0 = time.perf_counter(), time.process_time()
             by_duckdb = normalize(store)
@@ -153,14 +165,14 @@ def main() -> None:
         spark.sparkContext.setLogLevel("ERROR")
         jvm = int(spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid())  # type: ignore[union-attr]
         cpu_jvm0, c0, t0 = _cpu_s(_proc_tree(jvm)), time.process_time(), time.perf_counter()
-        ingested = ingest_spark(spark, [str(data)], str(folder / "raw"))
+        ingested = ingest_spark(spark, [str(p) for p in parts], str(folder / "raw"))
         t_spark_ingest = time.perf_counter() - t0
         c_spark_ingest = time.process_time() - c0 + _cpu_s(_proc_tree(jvm)) - cpu_jvm0
         assert not ingested.errors, ingested.errors
         print(f"ingest: DuckDB {t_ingest:.1f} s ({args.rows / t_ingest:,.0f} rows/s, CPU "
               f"{c_ingest:.1f} s); Spark {t_spark_ingest:.1f} s ({args.rows / t_spark_ingest:,.0f} "
-              f"rows/s, CPU {c_spark_ingest:.1f} s with the JVM and its Python workers; one "
-              f"file, so one task reads it): Spark / DuckDB "
+              f"rows/s, CPU {c_spark_ingest:.1f} s with the JVM and its Python workers; "
+              f"{len(parts)} file(s), one task each): Spark / DuckDB "
               f"{t_spark_ingest / t_ingest:.1f}x")  # fmt: skip
         cpu_jvm0, c0, t0 = _cpu_s(_proc_tree(jvm)), time.process_time(), time.perf_counter()
         by_spark = normalize_spark(spark, folder / "raw", folder / "out")
