@@ -59,6 +59,8 @@ if TYPE_CHECKING:
     from jobatlas.engines.spark_ingest import FileIngest
     from jobatlas.indicators.queries import Queries
 
+MasterOption = Annotated[str, typer.Option(help="Spark master URL.")]
+
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", envvar=DB_ENV, help="Store file [default: ./jobatlas.duckdb]."),
@@ -145,7 +147,7 @@ def ingest(
         str | None,
         typer.Option(help="Spark: the folder (path or URI) of raw rows as Parquet to add to."),
     ] = None,
-    master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[2]",
+    master: MasterOption = "local[2]",
 ) -> None:
     """Read files into raw_postings, keeping every row with its provenance; repeats add nothing.
 
@@ -199,7 +201,7 @@ def normalize_cmd(
         str | None,
         typer.Option(help="Raw rows as Parquet (path or URI) for Spark, instead of the store's."),
     ] = None,
-    master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[2]",
+    master: MasterOption = "local[2]",
 ) -> None:
     """Turn new raw rows into postings (AI/ML tier, metro, salary), quarantine or duplicates."""
     if engine is EngineChoice.spark:
@@ -241,7 +243,6 @@ EngineOption = Annotated[
     EngineChoice,
     typer.Option(help="duckdb: the store; spark: a Spark output folder (--out, --path)."),
 ]
-MasterOption = Annotated[str, typer.Option(help="Spark master URL.")]
 
 
 @app.command()

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from jobatlas.engines.catalogue import SPARK_FUNCTIONS, STEPS, Sql, render
+from jobatlas.engines.catalogue import SPARK_FUNCTIONS, STEPS, Sql, relations, render
 from jobatlas.engines.distinct import PythonStep
 from jobatlas.engines.employers import write_employers
 from jobatlas.errors import ConfigError, InputError, MissingDependency
@@ -158,6 +158,9 @@ def normalize_spark(spark: SparkSession, raw: str | Path, out: str | Path) -> Sp
     spark.createDataFrame(
         [(str(raw), result.rows_in)], "raw STRING, raw_rows BIGINT"
     ).write.parquet(f"{str(out).rstrip('/')}/{_ACCOUNTING}")
+    # the relations are on disk now: let the executors drop their checkpoints of them
+    for name in (*relations(), "raw_postings", *_START):
+        spark.catalog.dropTempView(name)
     return result
 
 

@@ -33,7 +33,7 @@ from jobatlas.sources.rows import occurrence_hash, open_file_rows
 from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import DataFrame, Row, SparkSession
 
 _PANDAS_WARNING = "PySpark does not yet fully support"
 
@@ -130,47 +130,22 @@ def ingest_spark(
     files = _list_files(spark, inputs, errors)
     if not files:
         return SparkIngest([], errors, 0)
-    read = _read_files(spark, files, mapping, encoding)
-    summary = read.where("source_row IS NULL")
-    summaries = {int(r["file_index"]): r for r in summary.collect()}
-    # the rows of the attempt that counts, of the files read to the end
-    counted = summary.where("file_error IS NULL").select("file_index", "attempt")
-    read.where("source_row IS NOT NULL").join(
-        counted, ["file_index", "attempt"], "left_semi"
-    ).createOrReplaceTempView("read_rows")
-    last_id, last_run = _stored(spark, raw)
-    spark.sql(to_dialect(_NUMBERED, "spark")).createOrReplaceTempView("numbered")
-    new = spark.sql(to_dialect(_NEW, "spark")).localCheckpoint()
-    new.createOrReplaceTempView("new_rows")
-    by_file = {
-        int(r["file_index"]): (int(r["n"]), int(r["last_row"]))
-        for r in spark.sql(
-            "SELECT file_index, count(*) AS n, max(source_row) AS last_row "
-            "FROM new_rows GROUP BY file_index"
-        ).collect()
-    }
-    offsets: list[tuple[int, int]] = []
-    for index in range(len(files)):
-        offsets.append((index, last_id))
-        last_id += by_file.get(index, (0, 0))[1]
-    from pyspark.sql import functions as F
+    from pyspark import StorageLevel
 
-    start = spark.createDataFrame(offsets, "file_index INT, offset BIGINT")
-    rows = (
-        new.join(start, "file_index")
-        .withColumn("raw_id", F.col("offset") + F.col("source_row"))
-        .withColumn("run_id", F.lit(last_run + 1).cast("bigint"))
-        .withColumn("ingested_at", F.current_timestamp())
-        .select(*_RAW_COLUMNS)
-    )
-    rows.write.mode("append").parquet(raw)
-    counts = {
-        int(r["file_index"]): (int(r["n"]), int(r["bad"]))
-        for r in spark.sql(
-            "SELECT file_index, count(*) AS n, count(parse_error) AS bad FROM read_rows "
-            "GROUP BY file_index"
-        ).collect()
-    }
+    # each file read once, the new rows numbered once: kept on the executors' disks (not
+    # their memory, which the normalize and the ranking that follow need) and let go after
+    read = _read_files(spark, files, mapping, encoding).persist(StorageLevel.DISK_ONLY)
+    try:
+        stored = _stored(spark, raw)
+        new, by_file, counts, summaries = _number(spark, read)
+        try:
+            _write(spark, new, len(files), by_file, stored, raw)
+        finally:
+            new.unpersist()
+    finally:
+        read.unpersist()
+        for view in _VIEWS:
+            spark.catalog.dropTempView(view)
     results = []
     for index, path in enumerate(files):
         about = summaries[index]
@@ -192,6 +167,68 @@ def ingest_spark(
             )
         )
     return SparkIngest(results, errors, sum(n for n, _ in by_file.values()))
+
+
+_VIEWS = ("read_rows", "numbered", "new_rows", "stored_hashes")
+_PerFile = dict[int, tuple[int, int]]
+
+
+def _number(
+    spark: SparkSession, read: DataFrame
+) -> tuple[DataFrame, _PerFile, _PerFile, dict[int, Row]]:
+    """The new rows (numbered among their file's identical records; none the folder or an
+    earlier file holds), and per file: (new rows, last new source_row), (rows read,
+    malformed), and its summary row."""
+    from pyspark import StorageLevel
+
+    summary = read.where("source_row IS NULL")
+    summaries = {int(r["file_index"]): r for r in summary.collect()}
+    # the rows of the attempt that counts, of the files read to the end
+    counted = summary.where("file_error IS NULL").select("file_index", "attempt")
+    read.where("source_row IS NOT NULL").join(
+        counted, ["file_index", "attempt"], "left_semi"
+    ).createOrReplaceTempView("read_rows")
+    spark.sql(to_dialect(_NUMBERED, "spark")).createOrReplaceTempView("numbered")
+    new = spark.sql(to_dialect(_NEW, "spark")).persist(StorageLevel.DISK_ONLY)
+    new.createOrReplaceTempView("new_rows")
+    by_file = _per_file(spark, "count(*)", "max(source_row)", "new_rows")
+    counts = _per_file(spark, "count(*)", "count(parse_error)", "read_rows")
+    return new, by_file, counts, summaries
+
+
+def _per_file(spark: SparkSession, first: str, second: str, view: str) -> _PerFile:
+    rows = spark.sql(
+        f"SELECT file_index, {first} AS a, {second} AS b FROM {view} GROUP BY file_index"
+    ).collect()
+    return {int(r["file_index"]): (int(r["a"]), int(r["b"])) for r in rows}
+
+
+def _write(
+    spark: SparkSession,
+    new: DataFrame,
+    n_files: int,
+    by_file: _PerFile,
+    stored: tuple[int, int],
+    raw: str,
+) -> None:
+    """Append the new rows to the folder: each file's at ``last + source_row``, ``last`` the
+    highest raw id stored before the file (as the store numbers them), in one new run."""
+    from pyspark.sql import functions as F
+
+    last_id, last_run = stored
+    offsets: list[tuple[int, int]] = []
+    for index in range(n_files):
+        offsets.append((index, last_id))
+        last_id += by_file.get(index, (0, 0))[1]
+    start = spark.createDataFrame(offsets, "file_index INT, offset BIGINT")
+    rows = (
+        new.join(start, "file_index")
+        .withColumn("raw_id", F.col("offset") + F.col("source_row"))
+        .withColumn("run_id", F.lit(last_run + 1).cast("bigint"))
+        .withColumn("ingested_at", F.current_timestamp())
+        .select(*_RAW_COLUMNS)
+    )
+    rows.write.mode("append").parquet(raw)
 
 
 def _list_files(spark: SparkSession, inputs: Sequence[str], errors: list[InputError]) -> list[str]:
@@ -243,7 +280,6 @@ def _read_files(
             index.join(content, "path")
             .repartition(len(files), "file_index")
             .mapInArrow(_reader(mapping, encoding), from_arrow_schema(_READ))
-            .localCheckpoint()
         )
 
 
