@@ -132,9 +132,11 @@ def normalize_spark(spark: SparkSession, raw: str | Path, out: str | Path) -> Sp
     _start(spark, str(raw))
     sinks: dict[str, list[DataFrame]] = {}
     seconds: dict[str, float] = {}
+    made: list[DataFrame] = []
     for step in STEPS:
         started = time.perf_counter()
         frame = _run(spark, step)
+        made.append(frame)
         if step.sink is not None:
             sinks.setdefault(step.sink, []).append(frame)
         seconds[step.name] = round(time.perf_counter() - started, 3)
@@ -158,10 +160,21 @@ def normalize_spark(spark: SparkSession, raw: str | Path, out: str | Path) -> Sp
     spark.createDataFrame(
         [(str(raw), result.rows_in)], "raw STRING, raw_rows BIGINT"
     ).write.parquet(f"{str(out).rstrip('/')}/{_ACCOUNTING}")
-    # the relations are on disk now: let the executors drop their checkpoints of them
+    # the outputs are written: the executors drop their checkpoints of the relations
+    for frame in made:
+        release(frame)
     for name in (*relations(), "raw_postings", *_START):
         spark.catalog.dropTempView(name)
     return result
+
+
+def release(frame: DataFrame) -> None:
+    """Drop a locally checkpointed frame's blocks from the executors (memory and disk) now,
+    rather than when the JVM collects it; the frame cannot be read afterwards. Any other
+    frame is left as it is."""
+    plan = frame._jdf.queryExecution().analyzed()
+    if plan.getClass().getSimpleName() == "LogicalRDD":
+        plan.rdd().unpersist(False)
 
 
 @dataclass(frozen=True)

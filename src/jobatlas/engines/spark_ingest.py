@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlparse
 import pyarrow as pa
 
 from jobatlas.engines.catalogue import to_dialect
-from jobatlas.engines.spark import first_line
+from jobatlas.engines.spark import first_line, release
 from jobatlas.errors import InputError, JobatlasError
 from jobatlas.models import CANONICAL_FIELDS
 from jobatlas.sources.rows import occurrence_hash, open_file_rows
@@ -130,20 +130,19 @@ def ingest_spark(
     files = _list_files(spark, inputs, errors)
     if not files:
         return SparkIngest([], errors, 0)
-    from pyspark import StorageLevel
-
-    # each file read once, the new rows numbered once: kept on the executors' disks (not
-    # their memory, which the normalize and the ranking that follow need) and let go after
-    read = _read_files(spark, files, mapping, encoding).persist(StorageLevel.DISK_ONLY)
+    # each file read once, the new rows numbered once: checkpointed on the executors' disks
+    # (not in their memory, which the normalize and the ranking that follow need) and let go
+    # once written
+    read = _on_disk(_read_files(spark, files, mapping, encoding))
     try:
         stored = _stored(spark, raw)
         new, by_file, counts, summaries = _number(spark, read)
         try:
             _write(spark, new, len(files), by_file, stored, raw)
         finally:
-            new.unpersist()
+            release(new)
     finally:
-        read.unpersist()
+        release(read)
         for view in _VIEWS:
             spark.catalog.dropTempView(view)
     results = []
@@ -179,8 +178,6 @@ def _number(
     """The new rows (numbered among their file's identical records; none the folder or an
     earlier file holds), and per file: (new rows, last new source_row), (rows read,
     malformed), and its summary row."""
-    from pyspark import StorageLevel
-
     summary = read.where("source_row IS NULL")
     summaries = {int(r["file_index"]): r for r in summary.collect()}
     # the rows of the attempt that counts, of the files read to the end
@@ -189,11 +186,17 @@ def _number(
         counted, ["file_index", "attempt"], "left_semi"
     ).createOrReplaceTempView("read_rows")
     spark.sql(to_dialect(_NUMBERED, "spark")).createOrReplaceTempView("numbered")
-    new = spark.sql(to_dialect(_NEW, "spark")).persist(StorageLevel.DISK_ONLY)
+    new = _on_disk(spark.sql(to_dialect(_NEW, "spark")))
     new.createOrReplaceTempView("new_rows")
     by_file = _per_file(spark, "count(*)", "max(source_row)", "new_rows")
     counts = _per_file(spark, "count(*)", "count(parse_error)", "read_rows")
     return new, by_file, counts, summaries
+
+
+def _on_disk(frame: DataFrame) -> DataFrame:
+    from pyspark import StorageLevel
+
+    return frame.localCheckpoint(storageLevel=StorageLevel.DISK_ONLY)
 
 
 def _per_file(spark: SparkSession, first: str, second: str, view: str) -> _PerFile:
@@ -236,6 +239,7 @@ def _list_files(spark: SparkSession, inputs: Sequence[str], errors: list[InputEr
     from pyspark.errors import PySparkException
 
     files: list[str] = []
+    seen: set[str] = set()
     for given in inputs:
         try:
             listed = (
@@ -255,13 +259,14 @@ def _list_files(spark: SparkSession, inputs: Sequence[str], errors: list[InputEr
         if not found:
             errors.append(InputError(f"{given}: no files in it", hint="give data files"))
         for path in found:
-            if path in files:
+            if path in seen:
                 errors.append(
                     InputError(
                         f"{_origin(path)}: given twice", hint="read once; the repeat was ignored"
                     )
                 )
             else:
+                seen.add(path)
                 files.append(path)
     return files
 
