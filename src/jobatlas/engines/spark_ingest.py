@@ -274,37 +274,38 @@ def _list_files(spark: SparkSession, inputs: Sequence[str], errors: list[InputEr
 def _read_files(
     spark: SparkSession, files: list[str], mapping: Mapping[str, str] | None, encoding: str
 ) -> DataFrame:
-    """Every file's raw rows and summary row, read on the executors, one file at a time."""
+    """Every file's raw rows and summary row, read on the executors where Spark loads the
+    file (no shuffle of the files' bytes), one file at a time."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    index = spark.createDataFrame(list(enumerate(files)), "file_index INT, path STRING")
-    content = spark.read.format("binaryFile").load(files).select("path", "content")
+    index = {path: i for i, path in enumerate(files)}
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", _PANDAS_WARNING, FutureWarning)
         return (
-            index.join(content, "path")
-            .repartition(len(files), "file_index")
-            .mapInArrow(_reader(mapping, encoding), from_arrow_schema(_READ))
+            spark.read.format("binaryFile")
+            .load(files)
+            .select("path", "content")
+            .mapInArrow(_reader(index, mapping, encoding), from_arrow_schema(_READ))
         )
 
 
 def _reader(
-    mapping: Mapping[str, str] | None, encoding: str
+    index: dict[str, int], mapping: Mapping[str, str] | None, encoding: str
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             for file in batch.to_pylist():
-                yield from _file_batches(file, mapping, encoding)
+                yield from _file_batches(index[file["path"]], file, mapping, encoding)
 
     return run
 
 
 def _file_batches(
-    file: dict[str, object], mapping: Mapping[str, str] | None, encoding: str
+    index: int, file: dict[str, object], mapping: Mapping[str, str] | None, encoding: str
 ) -> Iterator[pa.RecordBatch]:
     """The file's raw rows as they are read, then its summary row: its schema and missing
     fields, or its error, and the attempt whose rows count."""
-    index, path = int(file["file_index"]), str(file["path"])  # type: ignore[call-overload]
+    path = str(file["path"])
     origin = _origin(path)
     summary: dict[str, object] = {"file_index": index, "source_file": origin, "attempt": 2}
     with tempfile.TemporaryDirectory(prefix="jobatlas-spark-") as scratch:
