@@ -21,7 +21,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from jobatlas.engines.employers import EMPLOYERS, employer_table
-from jobatlas.engines.spark import first_line
+from jobatlas.engines.spark import first_line, release
 from jobatlas.errors import InputError
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ class SparkQueries:
 
         self.spark = spark
         self.path = path.rstrip("/")
+        self._made: dict[str, DataFrame] = {}  # the relations ``create`` checkpointed
         try:
             for name in _TABLES:
                 frame = spark.read.parquet(f"{self.path}/{name}")
@@ -130,12 +131,21 @@ class SparkQueries:
     def create(self, name: str, sql: str, params: list[Any] | None = None) -> None:
         """Made without broadcast joins: the relations made join big ones (postings, places,
         employer names), whose Parquet size understates their size in memory, so a planned
-        broadcast can exhaust the driver (it did at 5M rows, with 838,000 employer names)."""
+        broadcast can exhaust the driver (it did at 5M rows, with 838,000 employer names).
+        Checkpointed on the executors' disks: kept in memory, the (posting, place) rows of 5M
+        postings left the aggregations over them no memory in a 1 GB local JVM."""
+        from pyspark import StorageLevel
+
         conf = self.spark.conf
         before = str(conf.get(_BROADCAST))
         conf.set(_BROADCAST, "-1")
         try:
-            self._frame(sql, params).localCheckpoint().createOrReplaceTempView(name)
+            frame = self._frame(sql, params).localCheckpoint(storageLevel=StorageLevel.DISK_ONLY)
+            frame.createOrReplaceTempView(name)
+            replaced = self._made.pop(name, None)
+            self._made[name] = frame
+            if replaced is not None:
+                release(replaced)
         finally:
             conf.set(_BROADCAST, before)
 
@@ -143,6 +153,9 @@ class SparkQueries:
         self.spark.createDataFrame(table).createOrReplaceTempView(name)
 
     def drop(self, name: str) -> None:
+        made = self._made.pop(name, None)
+        if made is not None:
+            release(made)
         self.spark.catalog.dropTempView(name)
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
