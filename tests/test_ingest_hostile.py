@@ -12,9 +12,10 @@ import pytest
 
 import jobatlas.ingest as ingest_module
 from jobatlas.errors import ConfigError, EncodingError, FileFormatError
-from jobatlas.ingest import IngestResult, ingest_file, ingest_paths
+from jobatlas.ingest import ingest_file, ingest_paths
 from jobatlas.pipeline import accounting, normalize
 from jobatlas.sources.files import open_table
+from jobatlas.sources.rows import IngestResult
 from jobatlas.store.duckdb import Store
 from samples import CANONICAL_ROWS, write_csv
 

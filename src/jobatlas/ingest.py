@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from queue import Full, Queue
@@ -29,7 +28,7 @@ from jobatlas.errors import InputError, StoreError
 from jobatlas.models import CANONICAL_FIELDS, RawPosting
 from jobatlas.progress import progress
 from jobatlas.sources.files import FastPathFailed, Table, open_table
-from jobatlas.sources.rows import RECORD_MD5, file_rows_sql, occurrence_hash
+from jobatlas.sources.rows import RECORD_MD5, IngestResult, file_rows_sql, occurrence_hash
 from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS, Schema, detect_schema
 from jobatlas.store.duckdb import Store, _first_line
 
@@ -37,17 +36,6 @@ _RAW_COLUMNS = (
     "raw_id, run_id, source, source_file, source_row, content_hash, ingested_at, record, "
     "parse_error, " + ", ".join(CANONICAL_FIELDS)
 )
-
-
-@dataclass
-class IngestResult:
-    origin: str
-    schema: str = ""
-    rows_read: int = 0
-    added: int = 0
-    skipped: int = 0
-    malformed: int = 0
-    missing_fields: list[str] = field(default_factory=list)
 
 
 def ingest_paths(

@@ -42,7 +42,7 @@ from jobatlas.cli.rank import (
 )
 from jobatlas.config import DB_ENV, db_path
 from jobatlas.errors import ConfigError, JobatlasError
-from jobatlas.ingest import IngestResult, ingest_paths
+from jobatlas.ingest import ingest_paths
 from jobatlas.pipeline import (
     NormalizeResult,
     accounting,
@@ -51,12 +51,12 @@ from jobatlas.pipeline import (
     quarantine_reasons,
     runs,
 )
+from jobatlas.sources.rows import IngestResult
 from jobatlas.sources.schemas import parse_mapping
 from jobatlas.store.duckdb import Store
 
 if TYPE_CHECKING:
     from jobatlas.engines.spark import SparkResult
-    from jobatlas.engines.spark_ingest import FileIngest
     from jobatlas.indicators.queries import Queries
 
 MasterOption = Annotated[str, typer.Option(help="Spark master URL.")]
@@ -106,7 +106,7 @@ def _ingest(store: Store, paths: list[Path], mapping: str | None, encoding: str)
     return not errors
 
 
-def _ingest_line(r: IngestResult | FileIngest, origin: str) -> str:
+def _ingest_line(r: IngestResult, origin: str) -> str:
     line = (
         f"ingested {origin} ({r.schema}): {r.rows_read:,} rows, {r.added:,} new, "
         f"{r.skipped:,} already stored"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
@@ -29,7 +29,7 @@ from jobatlas.engines.catalogue import to_dialect
 from jobatlas.engines.spark import first_line, release
 from jobatlas.errors import InputError, JobatlasError
 from jobatlas.models import CANONICAL_FIELDS
-from jobatlas.sources.rows import occurrence_hash, open_file_rows
+from jobatlas.sources.rows import IngestResult, occurrence_hash, open_file_rows
 from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS
 
 if TYPE_CHECKING:
@@ -93,25 +93,12 @@ _RAW_COLUMNS = (
 )
 
 
-@dataclass
-class FileIngest:
-    """One file's ingest, as ``ingest.IngestResult`` reports a file's."""
-
-    origin: str
-    schema: str = ""
-    rows_read: int = 0
-    added: int = 0
-    skipped: int = 0
-    malformed: int = 0
-    missing_fields: list[str] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class SparkIngest:
     """What an ingest added to the raw folder: a result per file read, an error per input
     or file that could not be read (those add nothing)."""
 
-    files: list[FileIngest]
+    files: list[IngestResult]
     errors: list[InputError]
     added: int
 
@@ -155,7 +142,7 @@ def ingest_spark(
         added = by_file.get(index, (0, 0))[0]
         missing = about["file_missing"]
         results.append(
-            FileIngest(
+            IngestResult(
                 origin=_origin(path),
                 schema=str(about["file_schema"]),
                 rows_read=read_n,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -44,6 +44,19 @@ def occurrence_hash(record_md5: str, k: str) -> str:
     """The SQL of a file row's ``content_hash``: the md5 of its record's md5 and its
     occurrence number ``k`` among the identical records of its input (1 for the first)."""
     return f"md5({record_md5} || ':' || {k})"
+
+
+@dataclass
+class IngestResult:
+    """One input's ingest, by either engine: rows read, added, already stored, malformed."""
+
+    origin: str
+    schema: str = ""
+    rows_read: int = 0
+    added: int = 0
+    skipped: int = 0
+    malformed: int = 0
+    missing_fields: list[str] = field(default_factory=list)
 
 
 @dataclass
