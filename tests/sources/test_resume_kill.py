@@ -68,7 +68,9 @@ def test_sigkill_then_rerun_finishes_without_duplicates(api: FakeApi, tmp_path: 
     with subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL) as first:
         try:
             assert reached.wait(30), "the collection never reached the third board"
-            time.sleep(0.5)  # boards 1 and 2 are stored while board 3 hangs
+            # boards 1 and 2 are stored while board 3 hangs (0.5 s was not always enough on
+            # a loaded machine: board 2 was then not yet stored)
+            time.sleep(2.0)
             first.kill()
             first.wait(10)
         finally:
