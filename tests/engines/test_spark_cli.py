@@ -189,26 +189,3 @@ def test_spark_keeps_the_careful_readers_rows_when_the_fast_one_gives_up(
                 f"SELECT {columns} FROM {a} EXCEPT ALL SELECT {columns} FROM {b}"
             ).fetchall()
             assert not differ, differ[:3]
-
-
-@pytest.mark.spark
-def test_spark_stages_leave_no_views_or_blocks_behind(spark: Any, tmp_path: Path) -> None:
-    """What ingest and normalize checkpointed on the executors is dropped once written, so
-    a long session (normalize then rank at 5M rows) does not run out of memory."""
-    from jobatlas.engines.spark import normalize_spark
-    from jobatlas.engines.spark_ingest import ingest_spark
-
-    def state() -> tuple[set[str], set[int]]:
-        views = {t.name for t in spark.catalog.listTables() if t.isTemporary}
-        return views, {int(i) for i in spark.sparkContext._jsc.getPersistentRDDs().keySet()}
-
-    def left_behind(before: tuple[set[str], set[int]]) -> tuple[set[str], set[int]]:
-        views, blocks = state()
-        return views - before[0], blocks - before[1]
-
-    before = state()  # earlier tests may have left some, which the JVM collects any time
-    jobs = write_csv(tmp_path / "j.csv", CANONICAL_ROWS)
-    assert ingest_spark(spark, [str(jobs)], str(tmp_path / "raw")).added == 3
-    assert left_behind(before) == (set(), set())
-    assert normalize_spark(spark, tmp_path / "raw", tmp_path / "out").postings == 3
-    assert left_behind(before) == (set(), set())

@@ -83,6 +83,8 @@ class Runs:
     spark: SparkResult
     raw: Path
     out: Path
+    left: tuple[tuple[set[str], set[int]], tuple[set[str], set[int]]]
+    """What ingest, then normalize, left in the session (views, persisted blocks)."""
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +98,38 @@ def runs(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]
     with Store.open(folder / "s.duckdb") as store:
         _, errors = ingest_paths(store, inputs)
         assert not errors
+        before = session_state(spark)
         ingested = ingest_spark(spark, [str(p) for p in inputs], str(raw))
         assert not ingested.errors
+        after_ingest = left_behind(spark, before)
         by_duckdb = normalize(store)
         by_spark = normalize_spark(spark, raw, folder / "out")
-        yield Runs(store, ingested, by_duckdb, by_spark, raw, folder / "out")
+        left = (after_ingest, left_behind(spark, before))
+        yield Runs(store, ingested, by_duckdb, by_spark, raw, folder / "out", left)
+
+
+SessionState = tuple[set[str], set[int]]
+
+
+def session_state(spark: Any) -> SessionState:
+    """The session's temporary views and the ids of its persisted blocks."""
+    views = {t.name for t in spark.catalog.listTables() if t.isTemporary}
+    return views, {int(i) for i in spark.sparkContext._jsc.getPersistentRDDs().keySet()}
+
+
+def left_behind(spark: Any, before: SessionState) -> SessionState:
+    """Views and blocks made since ``before`` and still there (earlier tests may have left
+    some of their own, which the JVM collects at any time)."""
+    views, blocks = session_state(spark)
+    return views - before[0], blocks - before[1]
+
+
+def test_ingest_and_normalize_leave_no_views_or_blocks_behind(runs: Runs) -> None:
+    """What they checkpointed on the executors is dropped once written, so one session can
+    ingest, normalize and rank 5M rows in turn (a 1 GB local JVM ran out of heap before)."""
+    after_ingest, after_normalize = runs.left
+    assert after_ingest == (set(), set())
+    assert after_normalize == (set(), set())
 
 
 def _columns(store: Store, table: str) -> list[str]:
