@@ -28,7 +28,13 @@ from jobatlas.errors import InputError, StoreError
 from jobatlas.models import CANONICAL_FIELDS, RawPosting
 from jobatlas.progress import progress
 from jobatlas.sources.files import FastPathFailed, Table, open_table
-from jobatlas.sources.rows import RECORD_MD5, IngestResult, file_rows_sql, occurrence_hash
+from jobatlas.sources.rows import (
+    RECORD_MD5,
+    IngestResult,
+    canonical_type,
+    file_rows_sql,
+    occurrence_hash,
+)
 from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS, Schema, detect_schema
 from jobatlas.store.duckdb import Store, _first_line
 
@@ -84,7 +90,7 @@ def ingest_file(
         stats.detail.update(file=table.path, schema=schema.name, format=table.format)
         if missing:
             stats.detail["missing_fields"] = missing
-        readers = [r for r in (table.fast_batches, table.batches) if r is not None]
+        readers = table.readers
         for attempt, read in enumerate(readers, start=1):
             with progress(f"ingest {Path(table.path).name}", table.size) as advance:
                 batches = _read_ahead(read(advance))
@@ -286,16 +292,7 @@ def ingest_records(
     result = IngestResult(origin=origin, schema="records")
     if not rows["source"]:
         return result
-    types = {"source_row": pa.int64()} | {
-        n: (
-            pa.float64()
-            if n in NUMERIC_FIELDS
-            else pa.bool_()
-            if n in BOOLEAN_FIELDS
-            else pa.string()
-        )
-        for n in CANONICAL_FIELDS
-    }
+    types = {"source_row": pa.int64()} | {n: canonical_type(n) for n in CANONICAL_FIELDS}
     arrow = pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in rows.items()})
     select = (
         "SELECT source, source_row, NULL::VARCHAR AS parse_error, record::JSON AS record, "

@@ -45,7 +45,7 @@ _START = {
     "metros": "metro_id STRING",
 }
 # pyspark warns about pandas 3, which the Arrow path used here does not go through.
-_PANDAS_WARNING = "PySpark does not yet fully support"
+PANDAS_WARNING = "PySpark does not yet fully support"
 _ACCOUNTING = "accounting"
 _OUTPUTS = ("postings", "quarantine", "duplicates")
 # The relations whose rows are the postings, the quarantined rows and the duplicates.
@@ -89,7 +89,7 @@ def spark_session(master: str = "local[2]", partitions: int = 4) -> SparkSession
     # the executors' Python (the context reads it from the environment when it starts)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", _PANDAS_WARNING, FutureWarning)
+        warnings.filterwarnings("ignore", PANDAS_WARNING, FutureWarning)
         from pyspark.sql import SparkSession
 
         builder = (
@@ -244,7 +244,7 @@ def _run(spark: SparkSession, step: Sql | PythonStep) -> DataFrame:
         from pyspark.sql.pandas.types import from_arrow_schema
 
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", _PANDAS_WARNING, FutureWarning)
+            warnings.filterwarnings("ignore", PANDAS_WARNING, FutureWarning)
             frame = spark.table(step.source).mapInArrow(
                 _on_batches(step.function), from_arrow_schema(step.schema)
             )

@@ -26,16 +26,13 @@ from urllib.parse import unquote, urlparse
 import pyarrow as pa
 
 from jobatlas.engines.catalogue import to_dialect
-from jobatlas.engines.spark import first_line, release
+from jobatlas.engines.spark import PANDAS_WARNING, first_line, release
 from jobatlas.errors import InputError, JobatlasError
 from jobatlas.models import CANONICAL_FIELDS
-from jobatlas.sources.rows import IngestResult, occurrence_hash, open_file_rows
-from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS
+from jobatlas.sources.rows import IngestResult, canonical_type, occurrence_hash, open_file_rows
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, Row, SparkSession
-
-_PANDAS_WARNING = "PySpark does not yet fully support"
 
 _READ = pa.schema(
     [
@@ -47,17 +44,7 @@ _READ = pa.schema(
         pa.field("parse_error", pa.string()),
         pa.field("record", pa.string()),
         pa.field("record_md5", pa.string()),
-        *(
-            pa.field(
-                n,
-                pa.float64()
-                if n in NUMERIC_FIELDS
-                else pa.bool_()
-                if n in BOOLEAN_FIELDS
-                else pa.string(),
-            )
-            for n in CANONICAL_FIELDS
-        ),
+        *(pa.field(n, canonical_type(n)) for n in CANONICAL_FIELDS),
         # one row per file with no source_row: what reading it gave, and which attempt counts
         pa.field("file_schema", pa.string()),
         pa.field("file_missing", pa.string()),
@@ -267,7 +254,7 @@ def _read_files(
 
     index = {path: i for i, path in enumerate(files)}
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", _PANDAS_WARNING, FutureWarning)
+        warnings.filterwarnings("ignore", PANDAS_WARNING, FutureWarning)
         return (
             spark.read.format("binaryFile")
             .load(files)

@@ -14,14 +14,12 @@ Every other city is left to the global rule.
 
 from __future__ import annotations
 
-import math
-
 from jobatlas.normalize.gazetteer import Gazetteer
 from jobatlas.normalize.gazetteer_cache import data_rows
+from jobatlas.normalize.locations_tables import distance_km
 
 FUA_CITIES = "eu_fua_cities.csv"
 FUA_MEMBER_KM = 25.0
-_EARTH_KM = 6371.0
 
 
 def fua_parents(gaz: Gazetteer, dominance: float) -> dict[int, int]:
@@ -39,15 +37,8 @@ def fua_parents(gaz: Gazetteer, dominance: float) -> dict[int, int]:
             parents[city] = city
         elif (
             core is not None
-            and _km(gaz, city, core) <= FUA_MEMBER_KM
+            and distance_km(gaz, city, core) <= FUA_MEMBER_KM
             and gaz.population[core] >= dominance * gaz.population[city]
         ):
             parents.setdefault(city, core)
     return parents
-
-
-def _km(gaz: Gazetteer, a: int, b: int) -> float:
-    la, lb = math.radians(gaz.latitude[a]), math.radians(gaz.latitude[b])
-    dlon = math.radians(gaz.longitude[b] - gaz.longitude[a])
-    h = math.sin((lb - la) / 2) ** 2 + math.cos(la) * math.cos(lb) * math.sin(dlon / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(math.sqrt(h))

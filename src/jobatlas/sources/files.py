@@ -63,6 +63,11 @@ class Table:
     ``FastPathFailed`` on any other, and the caller then starts again with ``batches``."""
 
     @property
+    def readers(self) -> list[Callable[[Callable[[float], None]], Iterator[pa.RecordBatch]]]:
+        """The readers to try in turn: the fast one when there is one, then the careful one."""
+        return [r for r in (self.fast_batches, self.batches) if r is not None]
+
+    @property
     def schema(self) -> pa.Schema:
         fields = [pa.field(c, pa.string()) for c in self.columns]
         fields += [

@@ -19,10 +19,17 @@ import pyarrow as pa
 from jobatlas.errors import InputError
 from jobatlas.models import CANONICAL_FIELDS
 from jobatlas.sources.files import ERROR, RAW, ROW, FastPathFailed, Table, open_table
-from jobatlas.sources.schemas import Schema, detect_schema, q
+from jobatlas.sources.schemas import BOOLEAN_FIELDS, NUMERIC_FIELDS, Schema, detect_schema, q
 
 RECORD_MD5 = "md5(CAST(record AS VARCHAR))"
 """The md5 of a raw row's record, as JSON text."""
+
+
+def canonical_type(name: str) -> pa.DataType:
+    """The Arrow type of the canonical field ``name`` in a raw row."""
+    if name in NUMERIC_FIELDS:
+        return pa.float64()
+    return pa.bool_() if name in BOOLEAN_FIELDS else pa.string()
 
 
 def file_rows_sql(columns: Sequence[str], schema: Schema) -> str:
@@ -81,7 +88,7 @@ class FileRows:
             f"FROM ({file_rows_sql(self._table.columns, self._schema)})"
         )
         params = {"source": self._schema.source}
-        readers = [r for r in (self._table.fast_batches, self._table.batches) if r is not None]
+        readers = self._table.readers
         with duckdb.connect() as con, _named(self._local, self._origin):
             for attempt, read in enumerate(readers, start=3 - len(readers)):
                 try:
