@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import jobatlas.engines.spark as spark_engine
@@ -86,6 +86,8 @@ def test_the_engines_hold_no_rule_of_their_own() -> None:
 
 
 @given(st.text())
+@example("\U00013447")  # a Unicode 15 mark Python 3.11's tables do not know (found by CI)
+@example("é\U00013447a")
 def test_spark_strip_accents_is_duckdbs(text: str) -> None:
     got = duckdb.execute("SELECT strip_accents($t)", {"t": text}).fetchall()[0][0]
     assert spark_engine.strip_accents(text) == got

@@ -105,9 +105,16 @@ def spark_session(master: str = "local[2]", partitions: int = 4) -> SparkSession
 
 def strip_accents(text: str | None) -> str | None:
     """DuckDB's ``strip_accents`` for Spark: the text without its combining marks. ASCII
-    text is returned as it is; other text ends at a NUL character, as DuckDB's does."""
+    text is returned as it is; other text ends at a NUL character, as DuckDB's does. Text
+    with a character this Python's Unicode tables do not know (DuckDB's may be newer: the
+    marks of Unicode 15's Egyptian hieroglyphs) is given to DuckDB itself."""
     if text is None or text.isascii():
         return text
+    if any(unicodedata.category(c) == "Cn" for c in text):
+        import duckdb
+
+        row = duckdb.execute("SELECT strip_accents($t)", {"t": text}).fetchone()
+        return None if row is None else str(row[0])
     decomposed = unicodedata.normalize("NFD", text.split("\x00", 1)[0])
     kept = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     return unicodedata.normalize("NFC", kept)
