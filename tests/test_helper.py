@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -68,3 +69,17 @@ def test_long_requests_and_replies_cross_without_blocking() -> None:
         assert got == [names, len(names)]
     finally:
         child.close(wait=not asking.is_alive())
+
+
+def test_a_request_is_sent_without_waiting_for_a_busy_child() -> None:
+    """A request longer than a pipe holds, sent while the child works on the one before,
+    returns at once: a thread writes it (the caller goes on with its own work)."""
+    child = helper.Helper()
+    try:
+        busy = child.submit(time.sleep, 3.0)
+        started = time.perf_counter()
+        long = child.submit(json.loads, json.dumps(["x" * 100] * 20_000))  # about 2 MB
+        assert time.perf_counter() - started < 1.5 and not busy.done()
+        assert len(long.result()) == 20_000 and busy.done()
+    finally:
+        child.close(wait=True)

@@ -1,3 +1,3 @@
-from jobatlas.cli.main import main
+from jobatlas.cli.entry import main
 
 main()

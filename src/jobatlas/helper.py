@@ -18,6 +18,7 @@ import contextlib
 import importlib
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import threading
@@ -60,9 +61,10 @@ class Helper:
     def __init__(self) -> None:
         self.started_in = _context()
         self._lock = threading.Lock()
-        self._writing = threading.Lock()
         self._waiting: deque[Future[Any]] = deque()
+        self._requests: queue.SimpleQueue[tuple[Future[Any], bytes] | None] = queue.SimpleQueue()
         self._ended = False
+        self._closed = False
         self._process: subprocess.Popen[bytes] | None = None
         try:
             self._process = subprocess.Popen(
@@ -72,12 +74,16 @@ class Helper:
             )
         except OSError:
             return
-        stdout = self._process.stdout
-        assert stdout is not None
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
         self._reader = threading.Thread(
             target=self._read, args=(stdout,), name="helper", daemon=True
         )
         self._reader.start()
+        self._writer = threading.Thread(
+            target=self._write, args=(stdin,), name="helper-writer", daemon=True
+        )
+        self._writer.start()
 
     @property
     def pid(self) -> int | None:
@@ -86,37 +92,42 @@ class Helper:
 
     def submit(self, function: Callable[..., T], *args: Any) -> Pending[T]:
         """Send ``function(*args)`` to the child; ``function`` must be a module-level function
-        of jobatlas and its arguments and result picklable."""
+        of jobatlas and its arguments and result picklable. The request is written by a
+        thread of its own, so the caller never waits for a busy child to read it."""
         future: Future[Any] = Future()
         request = pickle.dumps((function.__module__, function.__qualname__, args), protocol=5)
-        # One writer at a time keeps the requests in the order of ``_waiting``; the reader
-        # takes only ``_lock``, so it drains the replies while a long request is written.
-        with self._writing:
-            stdin = self._process.stdin if self._process else None
-            try:
-                with self._lock:
-                    if stdin is None or self._ended:
-                        raise _Gone
-                    self._waiting.append(future)
-                stdin.write(request)
-                stdin.flush()
-            except (OSError, ValueError, _Gone):
-                with self._lock:
-                    if future in self._waiting:
-                        self._waiting.remove(future)
-                with contextlib.suppress(InvalidStateError):  # the reader may have set it
-                    future.set_exception(_Gone())
+        with self._lock:  # the order of ``_waiting`` is the order the requests are written
+            if self._process is None or self._ended or self._closed:
+                future.set_exception(_Gone())
+            else:
+                self._waiting.append(future)
+                self._requests.put((future, request))
         return Pending(future, function, args)
 
     def close(self, wait: bool = False) -> None:
         """Let the child finish what it was given and exit (end of its input); with ``wait``,
         wait until it has."""
-        with self._writing:
-            if self._process is not None and self._process.stdin is not None:
-                with contextlib.suppress(OSError):
-                    self._process.stdin.close()
+        with self._lock:
+            if self._process is not None and not self._closed:
+                self._closed = True
+                self._requests.put(None)  # the writer closes the child's input after the rest
         if wait and self._process is not None:
             self._reader.join()
+
+    def _write(self, stdin: IO[bytes]) -> None:
+        while (item := self._requests.get()) is not None:
+            future, request = item
+            try:
+                stdin.write(request)
+                stdin.flush()
+            except (OSError, ValueError):  # the child is gone: the reader fails what waits
+                with self._lock:
+                    if future in self._waiting:
+                        self._waiting.remove(future)
+                with contextlib.suppress(InvalidStateError):
+                    future.set_exception(_Gone())
+        with contextlib.suppress(OSError):
+            stdin.close()
 
     def _read(self, stdout: IO[bytes]) -> None:
         while True:

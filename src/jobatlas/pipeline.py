@@ -18,10 +18,9 @@ changes it.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 import duckdb
@@ -76,11 +75,10 @@ class NormalizeResult:
 
 
 def prepare() -> None:
-    """Start the helper process and load the location resolver there (about 0.2 s from the
-    cache), for a normalize later in this process: ``jobatlas run`` calls it before its
-    ingest, which leaves a core free. The metros step on no metro loads the resolver and
-    returns nothing; the child imports no more than the step needs."""
-    shared().submit(distinct.METROS.function, pa.table({"metro_id": pa.array([], pa.string())}))
+    """Start the helper process and have it load what the location and salary steps load
+    on first use (``distinct.warm_up``: about 0.3 s from a warm cache), for a normalize later
+    in this process: ``jobatlas run`` calls it before its ingest, which leaves a core free."""
+    shared().submit(distinct.warm_up)
 
 
 def normalize(store: Store) -> NormalizeResult:
@@ -115,7 +113,7 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
             ahead.made(step.name)
             advance(1)
         grouping = time.perf_counter()
-        refresh_employers(con, ahead.names, ahead.helper)
+        refresh_employers(con, ahead.finish(), ahead.helper)
         stats.detail["employer_grouping_s"] = round(time.perf_counter() - grouping, 3)
         advance(1)
     for name in relations():
@@ -133,20 +131,28 @@ def _normalize(store: Store, run_id: int, stats: RunStats) -> NormalizeResult:
 class _Ahead:
     """The steps of ``IN_HELPER``, sent to the helper process as soon as their source is made
     (the locate step then runs beside the title classifier), and the employer names of the
-    new rows worked out in this process while it waits for them."""
+    new rows worked out on a thread of this process meanwhile: the SQL steps run in DuckDB
+    without the GIL, so the thread mostly uses time this process would spend waiting."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, helper: Helper | None) -> None:
         self._con = con
         self.helper = helper
         self._sent: dict[str, Pending[pa.Table]] = {}
-        self._names: Iterator[str] | None = None
+        self._worker: threading.Thread | None = None
+        self._stop = threading.Event()
         self.names: dict[str, NameParts | None] = {}
-        """``name_parts`` of the new rows' employer names worked out while waiting."""
+        """``name_parts`` of the new rows' employer names worked out in the meantime."""
 
     def made(self, relation: str) -> None:
         """Send the steps whose source is ``relation``, which was just made."""
         if self.helper is None:
             return
+        if relation == _NAMES_AFTER:
+            names = _new_names(self._con)
+            self._worker = threading.Thread(
+                target=self._work_out, args=(names,), name="jobatlas-names", daemon=True
+            )
+            self._worker.start()
         for step in STEPS:
             if isinstance(step, PythonStep) and step.name in IN_HELPER and step.source == relation:
                 self._sent[step.name] = self.helper.submit(
@@ -156,24 +162,31 @@ class _Ahead:
     def result(self, step: PythonStep) -> pa.Table | None:
         """The step's rows if it was sent (worked out in the meantime), else None."""
         pending = self._sent.pop(step.name, None)
-        if pending is None:
-            return None
-        if self._names is None:
-            self._names = _new_names(self._con)
-        while not pending.done():
-            batch = list(islice(self._names, 256))
-            if not batch:
-                break
-            self.names.update((name, name_parts(name)) for name in batch)
-        return pending.result()
+        return None if pending is None else pending.result()
+
+    def finish(self) -> dict[str, NameParts | None]:
+        """Stop the names thread and return the names it worked out."""
+        self._stop.set()
+        if self._worker is not None:
+            self._worker.join()
+        return self.names
+
+    def _work_out(self, names: pa.Table) -> None:
+        for batch in names.to_batches(max_chunksize=256):
+            if self._stop.is_set():
+                return
+            self.names.update((name, name_parts(name)) for name in batch.column(0).to_pylist())
 
 
-def _new_names(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
+_NAMES_SOURCE = "in_company"
+# The names thread starts once the titles are classified: both hold the GIL.
+_NAMES_AFTER = distinct.CLASSIFY.name
+
+
+def _new_names(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """The employer names of the new rows, read at once (in Arrow, compact), so that the
     connection is free for the next steps while they are worked through."""
-    names = _read(con, "(SELECT company FROM in_company WHERE company IS NOT NULL)")
-    for batch in names.to_batches(max_chunksize=4096):
-        yield from batch.column(0).to_pylist()
+    return _read(con, f"(SELECT company FROM {_NAMES_SOURCE} WHERE company IS NOT NULL)")
 
 
 def _read(con: duckdb.DuckDBPyConnection, relation: str) -> pa.Table:

@@ -10,6 +10,7 @@ import typer
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from jobatlas.cli.entry import runs_on_the_store
 from jobatlas.cli.main import app, main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,3 +77,21 @@ def test_help_runs_without_a_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
     assert "ingest" in result.output and not (tmp_path / "jobatlas.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "early"),
+    [
+        (["run"], True),
+        (["--debug", "run", "--db", "s.duckdb", "--engine", "duckdb"], True),
+        (["run", "--engine=spark"], False),
+        (["run", "jobs.csv", "--engine", "spark", "--path", "out"], False),
+        (["run", "--help"], False),
+        (["rank", "--engine", "duckdb"], False),
+        ([], False),
+    ],
+)
+def test_the_helper_starts_before_the_imports_only_for_a_run_on_the_store(
+    args: list[str], early: bool
+) -> None:
+    assert runs_on_the_store(args) is early

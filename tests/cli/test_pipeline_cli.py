@@ -32,6 +32,8 @@ def test_run_on_a_fresh_store_ranks_ten_metros_with_enough_evidence(tmp_path: Pa
         assert len(keys) == len(set(keys)), metro["top_employers"]
     assert (out / "article.md").read_text(encoding="utf-8").count("\n## ") >= 1
     assert (out / "ranking.csv").exists()
+    # the store was closed (checkpointed into its file) while the report was written
+    assert not db.with_name(db.name + ".wal").exists()
     status = runner.invoke(app, ["status", "--db", str(db)])
     assert status.exit_code == 0 and "reconciles" in status.output
     assert "Core only" in result.output  # the other definition's ranks, beside

@@ -6,7 +6,8 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -401,7 +402,6 @@ def run(
     settings = make_settings(**locals())
     from jobatlas.report.html import prefetch_vega_bundle
 
-    prefetch_vega_bundle()  # bundled in the background while the postings are normalised
     report = partial(
         rank_and_report,
         out=out,
@@ -413,11 +413,14 @@ def run(
         format_=format_,
     )
     if engine is EngineChoice.spark:
+        prefetch_vega_bundle()  # bundled or read in the helper process while Spark works
         with _spark_folder(path) as folder:
             report(_spark_normalized(list(paths or []), folder, master))
         return
-    prepare()  # the location resolver loads in the helper process during the ingest
-    with open_store(db) as store:
+    prepare()  # the helper process loads the normalisers' tables during the ingest
+    # Bundling Vega takes 1-2 s, so a first run starts it now; a cached bundle is read later
+    bundling = prefetch_vega_bundle(only_if_not_cached=True)
+    with _closing_in_background(open_store(db)) as (store, close):
         inputs = list(paths or [])
         if not inputs and store.counts()["raw_postings"] == 0:
             inputs = [bundled_postings()]
@@ -425,7 +428,23 @@ def run(
         if inputs and not _ingest(store, inputs, None, "utf-8"):
             raise JobatlasError("some inputs could not be read", hint="see the errors above")
         stderr().print(_normalize_line(normalize(store)))
-        report(store)
+        if bundling is None:
+            prefetch_vega_bundle()  # read while the ranking is computed
+        report(store, computed=close)
+
+
+@contextmanager
+def _closing_in_background(store: Store) -> Iterator[tuple[Store, Callable[[], None]]]:
+    """The store, and a call that starts closing it on a thread of its own: DuckDB writes
+    its checkpoint without the GIL while the report is written. Leaving waits for it."""
+    closer = threading.Thread(target=store.close, name="jobatlas-close")
+    try:
+        yield store, closer.start
+    finally:
+        if closer.ident is None:
+            store.close()
+        else:
+            closer.join()
 
 
 @contextmanager

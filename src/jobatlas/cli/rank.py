@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -31,7 +31,14 @@ from jobatlas.indicators import Ranking, RankSettings, build_ranking
 from jobatlas.indicators.metrics import Definition, parse_day
 from jobatlas.indicators.queries import DuckQueries, Queries
 from jobatlas.indicators.rank import kendall_tau_b, spearman
-from jobatlas.report.export import csv_header, csv_rows, ranking_dict, to_json, write_report
+from jobatlas.report.export import (
+    ReportFiles,
+    csv_header,
+    csv_rows,
+    ranking_dict,
+    to_json,
+    write_report,
+)
 from jobatlas.report.markdown import EN_DASH, number
 from jobatlas.report.terminal import ranking_table, summary_lines
 from jobatlas.store.duckdb import Store
@@ -281,20 +288,24 @@ def rank_and_report(
     console: Console | None = None,
     settings: RankSettings | None = None,
     format_: Format = Format.table,
+    computed: Callable[[], None] | None = None,
 ) -> Ranking:
     """Rank, print the ranking and (if ``out`` is given) write the report; for `jobatlas run`.
 
-    The ranking goes to ``console`` (stdout) in ``format_``; the "wrote" lines to stderr."""
+    The ranking goes to ``console`` (stdout) in ``format_``; the "wrote" lines to stderr.
+    ``computed`` is called once the ranking is computed: ``store`` is not read after it."""
     chosen = replace(settings or RankSettings(), draws=draws, seed=seed)
     ranking = compute(store, chosen)
-    report = ranking_dict(ranking, top, max_per_country)
+    if computed is not None:
+        computed()
+    files = ReportFiles(ranking, out, top, max_per_country) if out is not None else None
+    report = files.report if files is not None else ranking_dict(ranking, top, max_per_country)
     if format_ is Format.table:
         print_table(report, top, console or stdout())
     else:
         print_ranking(report, top, format_)
-    if out is not None:
-        paths = write_report(ranking, out, top, stderr().print, max_per_country)
-        for path in paths:
+    if files is not None:
+        for path in files.write(stderr().print):
             stderr().print(f"wrote {path}")
     return ranking
 

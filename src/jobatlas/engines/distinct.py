@@ -240,6 +240,66 @@ def metros(keys: pa.Table | pa.RecordBatch) -> pa.Table:
     )
 
 
+def warm_up() -> None:
+    """Run the location, salary and rate steps on a few values of each kind, so that what
+    they load on first use (the resolver and its derived tables, the fuzzy-matching pools,
+    the postcode and salary vocabularies, the exchange rates) is loaded before the rows
+    come: ``pipeline.prepare`` has the helper process do it during the ingest. The steps'
+    caches are keyed by their input, so no later result depends on it."""
+    locate(
+        pa.table(
+            {
+                "id": pa.array(range(len(_WARM_LOCATIONS)), pa.int64()),
+                "location": [text for text, _ in _WARM_LOCATIONS],
+                "country_hint": [hint for _, hint in _WARM_LOCATIONS],
+                "remote_hint": pa.nulls(len(_WARM_LOCATIONS), pa.string()),
+            }
+        )
+    )
+    none = pa.nulls(len(_WARM_SALARIES), pa.float64())
+    parse_salaries(
+        pa.table(
+            {
+                "salary_in_id": pa.array(range(len(_WARM_SALARIES)), pa.int64()),
+                "salary_text": [text for text, _ in _WARM_SALARIES],
+                "salary_min": none,
+                "salary_max": none,
+                "salary_currency": pa.nulls(len(_WARM_SALARIES), pa.string()),
+                "salary_period": pa.nulls(len(_WARM_SALARIES), pa.string()),
+                "place_country": [country for _, country in _WARM_SALARIES],
+                "salary_estimated": pa.array([False] * len(_WARM_SALARIES)),
+            }
+        )
+    )
+    rates(
+        pa.table(
+            {
+                "currency": ["USD", "EUR", "GBP", "INR"],
+                "country": ["US", "DE", "GB", "IN"],
+                "posted_date": pa.array([date(2023, 6, 1)] * 4, pa.date32()),
+            }
+        )
+    )
+
+
+# One value of each kind the steps treat differently: a city with its state, a country, a
+# misspelling, a postcode, remote work, a list; pay as a range, with a currency sign, per hour.
+_WARM_LOCATIONS = (
+    ("Austin, TX", "US"),
+    ("Germany", None),
+    ("Sheffeild", "GB"),
+    ("GU1, Surrey", "GB"),
+    ("Remote", None),
+    ("Bengaluru, Karnataka, India", "IN"),
+    ("Paris / Lyon", "FR"),
+)
+_WARM_SALARIES = (
+    ("$120,000 - $150,000 a year", "US"),
+    ("£40k per annum", "GB"),
+    ("45 EUR per hour", "DE"),
+)
+
+
 @dataclass(frozen=True)
 class PythonStep:
     """A catalogue step run in Python: ``function`` maps the rows of the relation

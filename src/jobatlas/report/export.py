@@ -477,27 +477,45 @@ def write_report(
     """Write article.md (with its figures), ranking.json, ranking.csv and report.html into
     ``out``; return their paths. Without the ``report`` extra (vl-convert) the figures and
     report.html are left out, and ``note`` is told why."""
-    from jobatlas.report.figures import Drawing
-    from jobatlas.report.html import write_html
-    from jobatlas.report.markdown import article
+    return ReportFiles(ranking, out, top, max_per_country).write(note)
 
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FileFormatError(f"{out}: cannot create the report folder ({exc.strerror})") from exc
-    report = ranking_dict(ranking, top, max_per_country)
-    paths = [out / "article.md", out / "ranking.json", out / "ranking.csv"]
-    charts = has_charts()
-    drawing = Drawing(report, out) if charts else None  # drawn while the files are written
-    _write(paths[0], article(report, drawing.listed if drawing else []))
-    _write(paths[1], to_json(report))
-    write_rows(str(paths[2]), csv_header(), csv_rows(report))
-    if drawing:
-        paths.append(write_html(ranking, report, out))
-        drawing.write()
-    elif note is not None:
-        note("report.html and the figures need vl-convert: pip install 'jobatlas[report]'")
-    return paths
+
+class ReportFiles:
+    """The files of ``write_report``, started: the report's dictionary is made and its
+    figures start being drawn (in the helper process, when one was started) at once, so
+    that the caller can print the ranking meanwhile; ``write`` writes the files."""
+
+    def __init__(
+        self, ranking: Ranking, out: Path, top: int = 10, max_per_country: int | None = None
+    ) -> None:
+        from jobatlas.report.figures import Drawing
+
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FileFormatError(
+                f"{out}: cannot create the report folder ({exc.strerror})"
+            ) from exc
+        self._ranking, self._out = ranking, out
+        self.report = ranking_dict(ranking, top, max_per_country)
+        self._drawing = Drawing(self.report, out) if has_charts() else None
+
+    def write(self, note: Callable[[str], None] | None = None) -> list[Path]:
+        """Write the files (waiting for the figures last); return their paths."""
+        from jobatlas.report.html import write_html
+        from jobatlas.report.markdown import article
+
+        out, report, drawing = self._out, self.report, self._drawing
+        paths = [out / "article.md", out / "ranking.json", out / "ranking.csv"]
+        _write(paths[0], article(report, drawing.listed if drawing else []))
+        _write(paths[1], to_json(report))
+        write_rows(str(paths[2]), csv_header(), csv_rows(report))
+        if drawing:
+            paths.append(write_html(self._ranking, report, out))
+            drawing.write()
+        elif note is not None:
+            note("report.html and the figures need vl-convert: pip install 'jobatlas[report]'")
+        return paths
 
 
 def has_charts() -> bool:

@@ -158,15 +158,19 @@ _BUNDLING = threading.Lock()
 _PREFETCHED: list[Pending[str]] = []  # bundles asked of the helper process, not yet taken
 
 
-def prefetch_vega_bundle() -> Pending[str] | None:
+def prefetch_vega_bundle(*, only_if_not_cached: bool = False) -> Pending[str] | None:
     """Start bundling in the figures' helper process (``figures.start_helper``), so that a
     page written later in this process finds the bundle ready; without vl-convert, nothing
     happens. vl-convert holds the GIL while it bundles: on a thread of this process, the
-    bundling would stop the normalisers."""
+    bundling would stop the normalisers. With ``only_if_not_cached``, a bundle already in
+    the cache folder is left for a later call (it only needs reading), so that the helper
+    is free for the normalisers meanwhile."""
     if importlib.util.find_spec("vl_convert") is None:
         return None
     from jobatlas.normalize.gazetteer import cache_dir
 
+    if only_if_not_cached and _bundle_path(cache_dir()).is_file():
+        return None
     pending = start_helper().submit(_vega_bundle, cache_dir())
     _PREFETCHED.append(pending)
     return pending
@@ -196,8 +200,7 @@ def _vega_bundle(folder: Path | None = None) -> str:
         ) from exc
     from jobatlas.normalize.gazetteer import cache_dir
 
-    version = importlib.metadata.version("vl-convert-python")
-    path = (folder or cache_dir()) / f"vega-bundle-{version}.js"
+    path = _bundle_path(folder or cache_dir())
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
@@ -214,6 +217,11 @@ def _vega_bundle(folder: Path | None = None) -> str:
     except OSError:
         pass  # an unwritable cache only costs the next run the bundling time
     return bundle
+
+
+def _bundle_path(folder: Path) -> Path:
+    version = importlib.metadata.version("vl-convert-python")
+    return folder / f"vega-bundle-{version}.js"
 
 
 # -- the page's sections ----------------------------------------------------------------

@@ -23,6 +23,12 @@ import duckdb
 
 from jobatlas.errors import MigrationError, StoreError
 
+#: DuckDB writes committed changes to the file itself (a checkpoint) once its write-ahead
+#: log passes this size, else when the store is closed. Above DuckDB's 16 MB default, so
+#: that a run on some ten thousand postings checkpoints once, at the end (``jobatlas run``
+#: closes the store while it writes the report), not after its ingest and its normalize.
+CHECKPOINT_AFTER = "256MB"
+
 
 def _migrations() -> list[tuple[int, str, str]]:
     found = []
@@ -61,7 +67,11 @@ class Store:
                     f"{target}: folder {parent} does not exist", hint="create it first"
                 )
         try:
-            con = duckdb.connect(target, config={"memory_limit": memory_limit()})
+            config: dict[str, str | bool | int | float | list[str]] = {
+                "memory_limit": memory_limit(),
+                "checkpoint_threshold": CHECKPOINT_AFTER,
+            }
+            con = duckdb.connect(target, config=config)
         except duckdb.Error as exc:
             raise StoreError(
                 f"{target}: cannot open the store ({_first_line(exc)})",
