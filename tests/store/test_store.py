@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -28,6 +29,32 @@ def test_migrations_apply_once_and_record_versions(tmp_path: Path) -> None:
 def test_migrations_are_numbered_without_gaps() -> None:
     versions = [v for v, _, _ in _migrations()]
     assert versions == list(range(1, len(versions) + 1))
+
+
+def _record_compression(store: Store) -> set[str]:
+    store.con.execute(
+        "INSERT INTO raw_postings (raw_id, run_id, source, content_hash, ingested_at, record) "
+        "SELECT i, 1, 'file:test', md5(i::VARCHAR), now(), "
+        "to_json({'title': 'Machine Learning Engineer ' || i, 'description': repeat('text ', 80)}) "
+        "FROM range(50000) t(i)"
+    )
+    store.con.execute("CHECKPOINT")
+    rows = store.con.execute(
+        "SELECT DISTINCT compression FROM pragma_storage_info('raw_postings') "
+        "WHERE column_name = 'record' AND segment_type <> 'VALIDITY'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_the_raw_record_is_stored_with_zstd_where_the_file_format_has_it(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "new.duckdb") as store:
+        assert _record_compression(store) == {"ZSTD"}
+    # A file in the storage format of DuckDB 1.0 (an older jobatlas or DuckDB made it) has no
+    # zstd for text: the store is made as before, and nothing fails.
+    old = tmp_path / "old.duckdb"
+    duckdb.connect(str(old), config={"storage_compatibility_version": "v1.0.0"}).close()
+    with Store.open(old) as store:
+        assert "ZSTD" not in _record_compression(store)
 
 
 def test_a_file_that_is_not_duckdb_is_a_store_error(tmp_path: Path) -> None:

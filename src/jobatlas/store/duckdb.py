@@ -30,6 +30,15 @@ from jobatlas.errors import MigrationError, StoreError
 CHECKPOINT_AFTER = "256MB"
 
 
+#: Written after the type of a column of long text in a migration: where the file's storage
+#: format has zstd for text (DuckDB storage v1.2 on), the column is stored with it. The raw
+#: record is most of what an ingest writes; DuckDB's own choice for it (dictionary and FSST,
+#: found by analysing every segment) made a million-row ingest about 1 s slower and the file
+#: 28% larger (benchmarks/README.md). Stores made before keep the layout they have.
+ZSTD_MARK = "/*zstd*/"
+_ZSTD_STORAGE = (1, 2, 0)
+
+
 def _migrations() -> list[tuple[int, str, str]]:
     found = []
     for entry in resources.files("jobatlas.store.migrations").iterdir():
@@ -109,11 +118,12 @@ class Store:
                 "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
             )
             current = self.schema_version()
+            compression = " USING COMPRESSION zstd" if self._stores_zstd() else ""
             for version, name, sql in _migrations():
                 if version <= current:
                     continue
                 with self.transaction():
-                    self.con.execute(sql)
+                    self.con.execute(sql.replace(ZSTD_MARK, compression))
                     self.con.execute(
                         "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                         [version, name, datetime.now()],
@@ -123,6 +133,17 @@ class Store:
                 f"{self.path}: schema migration failed ({_first_line(exc)})",
                 hint="the file may come from a newer jobatlas; use a new --db path",
             ) from exc
+
+    def _stores_zstd(self) -> bool:
+        """Whether this file's storage format compresses text with zstd (not in memory)."""
+        rows = self.con.execute(
+            "SELECT tags FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchall()
+        found = str((rows[0][0] or {}).get("storage_version", "")) if rows else ""
+        parts = found.strip("v+").split(".")
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            return False
+        return tuple(int(p) for p in parts) >= _ZSTD_STORAGE
 
     # -- transactions and runs ------------------------------------------------------------
 

@@ -7,7 +7,7 @@ CREATE TABLE raw_postings (
     source_row      BIGINT,             -- 1-based data row within the file (header excluded)
     content_hash    VARCHAR NOT NULL,   -- md5 of the record + its occurrence number within the file
     ingested_at     TIMESTAMP NOT NULL,
-    record          JSON,               -- the original row, every column, as read
+    record          JSON /*zstd*/,      -- the original row, every column, as read
     parse_error     VARCHAR,            -- set when the row could not be parsed (kept for quarantine)
     -- canonical fields mapped from the record (see docs/schema.md)
     source_id       VARCHAR,
