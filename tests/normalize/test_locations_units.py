@@ -6,9 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jobatlas.normalize import locations_eval
-from jobatlas.normalize.locations import resolve_location
+from jobatlas.normalize.locations import _one_edit, resolve_location
 
 
 @pytest.mark.parametrize(
@@ -176,6 +178,30 @@ def test_a_town_named_like_its_canton_before_its_country_is_the_town() -> None:
 def test_misspellings_searched_in_the_country_the_text_names(text: str, city: str) -> None:
     loc = resolve_location(text)
     assert loc.primary is not None and loc.primary.city == city and loc.match_method == "fuzzy"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "city"),
+    [
+        ("Bomaby", None, "Mumbai"),  # two letters swapped in Bombay, an alternate name
+        ("Muenchn", None, "Munich"),  # a letter left out of "München"
+        ("Kobenhvn, Danmark", "DK", "Copenhagen"),
+        ("Firenez", "IT", "Florence"),
+    ],
+)
+def test_misspelt_alternate_names_of_cities(text: str, hint: str | None, city: str) -> None:
+    loc = resolve_location(text, hint)
+    assert loc.primary is not None and loc.primary.city == city and loc.match_method == "fuzzy"
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12))
+def test_one_edit_is_one_edit_away_and_keeps_the_first_letter(key: str) -> None:
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    edits = _one_edit(key)
+    assert key not in edits
+    assert all(e[0] == key[0] and DamerauLevenshtein.distance(e, key) == 1 for e in edits)
+    assert key[0] + key[2:] in edits or len(key) < 2  # a letter left out
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,12 @@ from jobatlas.normalize.gazetteer import CityRef, Gazetteer, fold, load_gazettee
 from jobatlas.normalize.locations_choose import _Outcome
 from jobatlas.normalize.locations_group import CITY_STATES, _Grouper
 from jobatlas.normalize.locations_read import _Parsed, _Reader, _Token
-from jobatlas.normalize.locations_tables import _fuzzy_areas, _fuzzy_pools
+from jobatlas.normalize.locations_tables import (
+    FUZZY_COUNTRY_POPULATION,
+    FUZZY_GLOBAL_POPULATION,
+    _fuzzy_areas,
+    _fuzzy_pools,
+)
 from jobatlas.normalize.locations_vocab import _HAS_DIGIT, _vocab
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
 from jobatlas.normalize.postcodes import find_postcode
@@ -78,6 +83,22 @@ FUZZY_CONFIDENCE = 0.85
 _FUZZY_TOKENS = 2  # unknown tokens tried per string
 _FUZZY_LEN = (4, 40)  # folded length of a token worth matching
 _FUZZY_MAX_CHARS = 200
+_ALIAS_EDIT_LEN = 16
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(key: str) -> set[str]:
+    """Every string one letter left out, added or swapped away from ``key``, keeping its
+    first letter (lower-case ASCII). A changed letter, the costliest to try (25 strings a
+    letter), is left to ``fuzz.ratio`` on the main names."""
+    head = [(key[:i], key[i:]) for i in range(1, len(key) + 1)]
+    out = {a + b[1:] for a, b in head if b}  # a letter left out
+    out |= {a + b[1] + b[0] + b[2:] for a, b in head if len(b) > 1}  # two swapped
+    out |= {a + c + b for a, b in head for c in _LETTERS}  # one added
+    out.discard(key)
+    return out
+
+
 #: Confidence of each match method before the same-name share is applied.
 _METHOD_CONFIDENCE = {"exact": 0.98, "alias": 0.93, "hint": 0.85}
 
@@ -335,8 +356,30 @@ class LocationResolver(_Reader, _Grouper):
             # Two neighbouring letters swapped ("Tuscon") cost two edits in ``fuzz.ratio``.
             swaps = {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(1, len(key) - 1)}
             swapped = next((n for n in names if n in swaps), None)
-            return None if swapped is None else (swapped, FUZZY_MIN_SCORE)
+            if swapped is not None:
+                return swapped, FUZZY_MIN_SCORE
+            alias = self._one_edit_from_alias(key, country)
+            return None if alias is None else (alias, float(fuzz.ratio(key, alias)))
         return found[0], float(found[1])
+
+    def _one_edit_from_alias(self, key: str, country: str | None) -> str | None:
+        """ "Warszwa", "Gurgoan": one edit (``_one_edit``) from an alternate name of a city fuzzy matching may return
+        (of ``country``, or a big city when none is known), as the index holds the alternate
+        names only as hashes; the most populous such city's name. Words of 6 to
+        ``_ALIAS_EDIT_LEN`` letters only, so the lookups stay few."""
+        if not 6 <= len(key) <= _ALIAS_EDIT_LEN or not key.isalpha():
+            return None
+        least = FUZZY_COUNTRY_POPULATION if country else FUZZY_GLOBAL_POPULATION
+        gaz, best, best_pop = self.gaz, None, -1
+        for candidate in _one_edit(key):
+            for ref in gaz.lookup(candidate):
+                city = ref >> 1
+                pop = gaz.population[city]
+                if pop >= max(least, best_pop + 1) and (
+                    country is None or gaz.country[city] == country
+                ):
+                    best, best_pop = candidate, pop
+        return best
 
     def _fuzzy_pool(self, country: str | None) -> dict[str, list[str]]:
         """Folded main names of the cities fuzzy matching may return, by first letter."""
