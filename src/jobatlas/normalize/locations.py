@@ -363,15 +363,16 @@ class LocationResolver(_Reader, _Grouper):
         return found[0], float(found[1])
 
     def _one_edit_from_alias(self, key: str, country: str | None) -> str | None:
-        """ "Warszwa", "Gurgoan": one edit (``_one_edit``) from an alternate name of a city fuzzy matching may return
-        (of ``country``, or a big city when none is known), as the index holds the alternate
-        names only as hashes; the most populous such city's name. Words of 6 to
-        ``_ALIAS_EDIT_LEN`` letters only, so the lookups stay few."""
+        """ "Warszwa", "Gurgoan": a string one edit (``_one_edit``) from ``key`` that is an
+        alternate name of a city fuzzy matching may return (of ``country``, or a big city when
+        none is known): the index holds alternate names only as hashes, so each such string
+        is looked up. That of the most populous city, the first in order on a tie. Words of
+        6 to ``_ALIAS_EDIT_LEN`` letters only, so the lookups stay few."""
         if not 6 <= len(key) <= _ALIAS_EDIT_LEN or not key.isalpha():
             return None
         least = FUZZY_COUNTRY_POPULATION if country else FUZZY_GLOBAL_POPULATION
         gaz, best, best_pop = self.gaz, None, -1
-        for candidate in _one_edit(key):
+        for candidate in sorted(_one_edit(key)):
             for ref in gaz.lookup(candidate):
                 city = ref >> 1
                 pop = gaz.population[city]
