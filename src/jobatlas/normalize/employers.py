@@ -331,11 +331,24 @@ class EmployerGrouping:
                 key, seen = joins[key], seen + 1
             return key
 
-        grouped: dict[str, Counter[str]] = defaultdict(Counter)
+        # Most keys are their own root with one spelling: their counters are used as they are.
+        grouped: dict[str, Counter[str]] = {}
+        merged: set[str] = set()
         for key, names in self._spellings.items():
-            grouped[root(key)].update(names)
+            top = root(key)
+            into = grouped.get(top)
+            if into is None:
+                grouped[top] = names
+                continue
+            if top not in merged:
+                grouped[top] = into = Counter(into)
+                merged.add(top)
+            into.update(names)
         chosen: dict[str, str] = {}
         for key, names in grouped.items():
+            if len(names) == 1:
+                chosen[key] = next(iter(names))
+                continue
             targets = sorted(n for n in names if n in self._aliases)
             if targets:
                 chosen[key] = targets[0]
