@@ -246,3 +246,42 @@ def test_months_before_moves_whole_months(day: date, months: int) -> None:
     back = _months_before(day, months)
     assert (day.year * 12 + day.month) - (back.year * 12 + back.month) == months
     assert back.day <= day.day
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.floats(1_000, 500_000, allow_nan=False),
+            st.one_of(st.none(), st.floats(1_000, 500_000, allow_nan=False)),
+        ),
+        max_size=40,
+    )
+)
+def test_salary_pools_are_sorted_per_group_with_nan_last_as_numpy_sorts(
+    salaries: list[tuple[int, float, float | None]],
+) -> None:
+    """The engine sorts each group's salaries (a PPP it lacks is NaN, last): the slices are
+    numpy's own sort of the same values."""
+    import duckdb
+
+    from jobatlas.indicators.metrics import _salary_pool
+    from jobatlas.indicators.queries import DuckQueries
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE scope (gid INTEGER, raw_id BIGINT, usd DOUBLE, ppp DOUBLE, tier VARCHAR, "
+        "salary_status VARCHAR, salary_flags VARCHAR)"
+    )
+    if salaries:
+        con.executemany(
+            "INSERT INTO scope VALUES (?, ?, ?, ?, 'core', 'parsed', '')",  # as the scope has it
+            [(g, i, u, p) for i, (g, u, p) in enumerate(salaries)],
+        )
+    pool = _salary_pool(DuckQueries(con), "scope", 4, ("core",))
+    for g in range(4):
+        usd = sorted(u for gg, u, _ in salaries if gg == g)
+        ppp = np.sort(np.array([np.nan if p is None else p for gg, _, p in salaries if gg == g]))
+        lo, hi = pool.offsets[g], pool.offsets[g + 1]
+        assert pool.usd[lo:hi].tolist() == usd
+        np.testing.assert_array_equal(pool.ppp[lo:hi], ppp)
