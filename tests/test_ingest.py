@@ -8,7 +8,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from jobatlas.errors import EmptyInputError, EncodingError, FileFormatError, MissingColumnError
+from jobatlas.errors import (
+    EmptyInputError,
+    EncodingError,
+    FileFormatError,
+    MissingColumnError,
+    StoreError,
+)
 from jobatlas.ingest import ingest_file, ingest_paths
 from jobatlas.sources.files import open_table
 from jobatlas.store.duckdb import Store
@@ -205,3 +211,52 @@ def test_fast_and_careful_csv_readers_store_identical_rows(
     assert (again.added, again.skipped) == (0, 2)
     company = store.con.execute("SELECT record->>'company' FROM raw_postings ORDER BY 1").fetchall()
     assert company == [("  spaced  ",), ("Ex\r\nample",)]
+
+
+def test_rows_whose_settling_fails_are_taken_out(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows are inserted, then settled in a transaction of their own: when the settling
+    fails, the inserted rows go too, and the run is marked failed."""
+    import duckdb
+
+    import jobatlas.ingest as ingest
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise duckdb.IOException("disk full")
+
+    monkeypatch.setattr(ingest, "_settle", broken)
+    with pytest.raises(StoreError, match="disk full"):
+        ingest_file(store, write_csv(tmp_path / "jobs.csv", CANONICAL_ROWS))
+    assert raw_count(store) == 0
+    assert store.scalar("SELECT status FROM runs WHERE stage = 'ingest'") == "failed"
+
+
+def test_rows_of_an_ingest_killed_before_settling_are_taken_out_at_the_next_open(
+    tmp_path: Path,
+) -> None:
+    """A process killed between the insert and the settling leaves its rows and a run still
+    ``running``: opening the store marks the run interrupted and takes its rows out, and
+    the rows of a collection run interrupted the same way stay (each board was settled)."""
+    db = tmp_path / "s.duckdb"
+    with Store.open(db) as store:
+        ingest_file(store, write_csv(tmp_path / "kept.csv", CANONICAL_ROWS))
+        kept = raw_count(store)
+        for stage in ("ingest", "collect"):
+            run_id = store.start_run(stage)
+            store.con.execute(
+                "INSERT INTO raw_postings (raw_id, run_id, source, content_hash, ingested_at, "
+                "record, title) SELECT 1000 + i + ? * 10, ?, 'file:test', md5(i::VARCHAR || ?), "
+                "now(), to_json({'title': 'ML Engineer'}), 'ML Engineer' FROM range(3) t(i)",
+                [run_id, run_id, stage],
+            )
+        # as another process left them (runs of this process are left alone)
+        store.con.execute(
+            "UPDATE runs SET detail = '{\"process\": \"gone\"}' WHERE status = 'running'"
+        )
+    with Store.open(db) as store:
+        stages = store.con.execute(
+            "SELECT stage, status FROM runs WHERE stage <> 'ingest' OR run_id > 1 ORDER BY run_id"
+        ).fetchall()
+        assert stages == [("ingest", "interrupted"), ("collect", "interrupted")]
+        assert raw_count(store) == kept + 3  # the collection's three rows

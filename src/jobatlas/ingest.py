@@ -7,8 +7,9 @@ marks the copies as duplicates). Collected postings are keyed by (source, source
 
 Rows go into ``raw_postings`` as the reader yields them, in one statement over the stream of
 batches, while the next batches are read; the repeats are numbered and the rows already
-stored taken out afterwards, on the ids and hashes alone, in the same transaction
-(docs/schema.md, benchmarks/README.md).
+stored taken out afterwards, on the ids and hashes alone, in a second transaction whose
+rows a failure or a killed process never leaves behind (``_insert_table``; docs/schema.md,
+benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -117,12 +118,17 @@ def _insert_table(
     run_id: int,
     result: IngestResult,
 ) -> None:
-    """Insert the file's rows in one statement over the stream of batches, in one
-    transaction; a reader error (bad input, or the fast reader giving up) rolls it back and
-    propagates as it is.
+    """Insert the file's rows in one statement over the stream of batches, then settle them
+    (``_settle``); a reader error (bad input, or the fast reader giving up) rolls the insert
+    back and propagates as it is.
 
     One statement, not one per chunk: DuckDB then compresses and writes the row groups on
-    every core at once, which is most of an ingest's work."""
+    every core at once, which is most of an ingest's work. The settling is a transaction of
+    its own: DuckDB writes a large insert's row groups to the file as it goes, but once a
+    statement of the same transaction updates or deletes any of those rows it writes the
+    whole insert into its log as well (2.3 s of a million-row ingest; benchmarks/README.md).
+    Until the settling commits, the rows are those of a run still ``running``: if it fails
+    they are taken out here, and if the process dies ``Store.open`` takes them out."""
     rows = file_rows_sql(table.columns, schema)
     failed: list[BaseException] = []
     stream = pa.RecordBatchReader.from_batches(table.schema, _noting(batches, failed))
@@ -131,11 +137,21 @@ def _insert_table(
             last = _last_raw_id(store)
             params = {"source": schema.source, "last": last, "run_id": run_id}
             _append(store, stream, rows, params | {"origin": table.path}, keyed=False)
-            _settle(store, last, result, keyed=False)
     except duckdb.Error as exc:
         if failed:  # DuckDB wraps the reader's own error: give it back as it was raised
             raise failed[0] from None
         raise StoreError(f"{table.path}: ingest failed ({_first_line(exc)})") from exc
+    try:
+        with store.transaction():
+            _settle(store, last, result, keyed=False)
+    except BaseException as exc:
+        store.con.execute(
+            "DELETE FROM raw_postings WHERE raw_id > $last AND run_id = $run_id",
+            {"last": last, "run_id": run_id},
+        )
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(f"{table.path}: ingest failed ({_first_line(exc)})") from exc
+        raise
 
 
 def _noting(

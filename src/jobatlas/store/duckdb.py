@@ -169,20 +169,29 @@ class Store:
         return run_id
 
     def mark_interrupted_runs(self) -> int:
-        """Mark ``interrupted`` the runs left ``running`` by a process that has ended.
+        """Mark ``interrupted`` the runs left ``running`` by a process that has ended, and take
+        out the raw rows of such an ingest run: they were stored but never settled (their
+        repeats numbered, the rows already stored taken out; ``ingest._insert_table``).
 
         DuckDB lets one process at a time open a store for writing, so when this one has it,
         a ``running`` run started by any other process can no longer finish: it was killed.
         Runs of this process (another open Store in it) are left alone.
         """
-        rows = self.con.execute(
-            "UPDATE runs SET status = 'interrupted', detail = ? WHERE status = 'running' "
-            "AND coalesce(json_extract_string(detail, '$.process'), '') <> ? RETURNING run_id",
-            [
-                json.dumps({"error": "the process ended before the run finished"}),
-                _process_token(),
-            ],
-        ).fetchall()
+        with self.transaction():
+            rows = self.con.execute(
+                "UPDATE runs SET status = 'interrupted', detail = ? WHERE status = 'running' "
+                "AND coalesce(json_extract_string(detail, '$.process'), '') <> ? "
+                "RETURNING run_id, stage",
+                [
+                    json.dumps({"error": "the process ended before the run finished"}),
+                    _process_token(),
+                ],
+            ).fetchall()
+            ingests = [int(run_id) for run_id, stage in rows if stage == "ingest"]
+            if ingests:
+                self.con.execute(
+                    "DELETE FROM raw_postings WHERE list_contains(?, run_id)", [ingests]
+                )
         return len(rows)
 
     def finish_run(self, run_id: int, stats: RunStats, started: float) -> None:
