@@ -323,3 +323,21 @@ def test_a_division_named_like_its_biggest_town_is_the_town(
     location = resolve_location(text, country_hint=hint)
     assert location.status == status
     assert (location.primary.city if location.primary else None) == city
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "country", "remote"),
+    [
+        ("Headquarters", "unresolved", None, "onsite"),  # an English village's alternate name
+        ("Corporate Office", "unresolved", None, "onsite"),
+        ("Head Office, London", "resolved", "GB", "onsite"),
+        ("Greater Area", "unresolved", None, "unknown"),  # not Mundelein, once named Area
+        ("North", "unresolved", None, "unknown"),  # not Cameroon's North region
+        ("North, SC", "country_only", "US", "unknown"),
+    ],
+)
+def test_office_and_direction_words_are_not_places(
+    text: str, status: str, country: str | None, remote: str
+) -> None:
+    loc = resolve_location(text)
+    assert (loc.status, loc.country_code, loc.remote) == (status, country, remote)

@@ -307,6 +307,10 @@ class _Reader:
             return _Piece(multi=True)
         if key in _vocab().noise or key.replace(" ", "").isdigit() or _NUMBERED_PART.match(key):
             return _Piece()
+        # A whole piece that is a work arrangement is one, though GeoNames may know a place so
+        # named or so nicknamed ("Headquarters" is an alternate name of an English village).
+        if (arranged := _vocab().arrangement.get(key)) is not None:
+            return _Piece(remote=arranged)
         if "-" in text and peels < _MAX_PEELS and (tagged := self._split_tag(text, peels + 1)):
             return tagged
         whole = self._analyse(text, key)
@@ -450,7 +454,8 @@ class _Reader:
     def _city_refs(self, text: str, key: str) -> tuple[CityRef, ...]:
         """Cities a token names once its exact name has failed: "Greater X Area", "X-Y", ..."""
         stripped = _strip_affixes(key)
-        if stripped != key and (refs := self._lookup(stripped)):
+        # not "Greater Area": what is left is itself an area word (and a town's old name)
+        if stripped != key and stripped not in _vocab().noise and (refs := self._lookup(stripped)):
             return refs
         # "Dallas-Fort Worth", but not a list: "Paris ou X-Y", "Tel Aviv-Yafo / Herzliya"
         if _INNER_HYPHEN.search(text) and not (_WORD_SEP.search(text) or _SLASH.search(text)):
