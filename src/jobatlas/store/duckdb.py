@@ -135,10 +135,15 @@ class Store:
             ) from exc
 
     def _stores_zstd(self) -> bool:
-        """Whether this file's storage format compresses text with zstd (not in memory)."""
-        rows = self.con.execute(
-            "SELECT tags FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchall()
+        """Whether this file's storage format compresses text with zstd (not in memory). DuckDB
+        names the format in the database's tags ("v2.0.0+"; "v1.0.0 - v1.1.3" or none on
+        older releases, which then keep their default)."""
+        try:
+            rows = self.con.execute(
+                "SELECT tags FROM duckdb_databases() WHERE database_name = current_database()"
+            ).fetchall()
+        except duckdb.Error:
+            return False
         found = str((rows[0][0] or {}).get("storage_version", "")) if rows else ""
         parts = found.strip("v+").split(".")
         if len(parts) != 3 or not all(p.isdigit() for p in parts):
