@@ -145,10 +145,7 @@ def _insert_table(
         with store.transaction():
             _settle(store, last, result, keyed=False)
     except BaseException as exc:
-        store.con.execute(
-            "DELETE FROM raw_postings WHERE raw_id > $last AND run_id = $run_id",
-            {"last": last, "run_id": run_id},
-        )
+        store.discard_raw_rows([run_id])
         if isinstance(exc, duckdb.Error):
             raise StoreError(f"{table.path}: ingest failed ({_first_line(exc)})") from exc
         raise

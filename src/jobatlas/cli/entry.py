@@ -23,10 +23,9 @@ def main() -> None:
     gc.disable()
     try:
         if runs_on_the_store(sys.argv[1:]):
-            from jobatlas.engines.distinct import warm_up
-            from jobatlas.helper import shared
+            from jobatlas.engines.distinct import warm_up_in_helper
 
-            shared().submit(warm_up)
+            warm_up_in_helper()
         from jobatlas.cli.main import main as cli_main
     finally:
         from jobatlas.helper import GC_ALLOCATIONS

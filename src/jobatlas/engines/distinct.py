@@ -240,6 +240,14 @@ def metros(keys: pa.Table | pa.RecordBatch) -> pa.Table:
     )
 
 
+def warm_up_in_helper() -> None:
+    """Start this process's helper (``helper.shared``) and have it run ``warm_up``: what
+    ``pipeline.prepare`` and the ``jobatlas`` command (before its imports) call."""
+    from jobatlas.helper import shared
+
+    shared().submit(warm_up)
+
+
 def warm_up() -> None:
     """Run the location, salary and rate steps on a few values of each kind, so that what
     they load on first use (the resolver and its derived tables, the fuzzy-matching pools,

@@ -87,14 +87,19 @@ _ALIAS_EDIT_LEN = 16
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
+def _swaps(key: str) -> set[str]:
+    """``key`` with two neighbouring letters swapped, its first letter kept."""
+    return {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(1, len(key) - 1)}
+
+
 def _one_edit(key: str) -> set[str]:
     """Every string one letter left out, added or swapped away from ``key``, keeping its
     first letter (lower-case ASCII). A changed letter, the costliest to try (25 strings a
     letter), is left to ``fuzz.ratio`` on the main names."""
     head = [(key[:i], key[i:]) for i in range(1, len(key) + 1)]
     out = {a + b[1:] for a, b in head if b}  # a letter left out
-    out |= {a + b[1] + b[0] + b[2:] for a, b in head if len(b) > 1}  # two swapped
     out |= {a + c + b for a, b in head for c in _LETTERS}  # one added
+    out |= _swaps(key)
     out.discard(key)
     return out
 
@@ -354,7 +359,7 @@ class LocationResolver(_Reader, _Grouper):
         found = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is None:
             # Two neighbouring letters swapped ("Tuscon") cost two edits in ``fuzz.ratio``.
-            swaps = {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(1, len(key) - 1)}
+            swaps = _swaps(key)
             swapped = next((n for n in names if n in swaps), None)
             if swapped is not None:
                 return swapped, FUZZY_MIN_SCORE

@@ -194,10 +194,12 @@ class Store:
             ).fetchall()
             ingests = [int(run_id) for run_id, stage in rows if stage == "ingest"]
             if ingests:
-                self.con.execute(
-                    "DELETE FROM raw_postings WHERE list_contains(?, run_id)", [ingests]
-                )
+                self.discard_raw_rows(ingests)
         return len(rows)
+
+    def discard_raw_rows(self, run_ids: list[int]) -> None:
+        """Take out the raw rows of these ingest runs: stored, never settled."""
+        self.con.execute("DELETE FROM raw_postings WHERE list_contains(?, run_id)", [run_ids])
 
     def finish_run(self, run_id: int, stats: RunStats, started: float) -> None:
         self.con.execute(
