@@ -18,13 +18,15 @@ from samples import late_failing_csv
 
 
 def _gives_up_after_its_first_part(
-    fast: Callable[[Callable[[float], None]], Iterator[pa.RecordBatch]],
+    careful: Callable[[Callable[[float], None]], Iterator[pa.RecordBatch]],
 ) -> Callable[[Callable[[float], None]], Iterator[pa.RecordBatch]]:
-    """Arrow's reader reads ahead on its own threads, so whether it yields a part before it
-    meets the broken last line depends on timing: this one always does."""
+    """A fast reader that yields one part and then gives up. Arrow's own reader reads ahead on
+    its threads, so whether it yields a part before it meets the broken last line depends on
+    timing; this one always does (its part is the careful reader's first, which has the fast
+    reader's columns)."""
 
     def read(advance: Callable[[float], None]) -> Iterator[pa.RecordBatch]:
-        yield next(iter(fast(advance)))
+        yield next(iter(careful(advance)))
         raise FastPathFailed
 
     return read
@@ -34,7 +36,7 @@ def test_the_careful_readers_rows_replace_the_fast_ones(tmp_path: Path) -> None:
     path = late_failing_csv(tmp_path / "late.csv")
     rows = open_file_rows(path, origin=str(path))
     assert rows._table.fast_batches is not None
-    rows._table.fast_batches = _gives_up_after_its_first_part(rows._table.fast_batches)
+    rows._table.fast_batches = _gives_up_after_its_first_part(rows._table.batches)
     parts = list(rows.read())
     attempts = [a for a, _ in parts]
     assert attempts[0] == 1 and attempts[-1] == 2 and attempts == sorted(attempts)
