@@ -28,6 +28,16 @@ def _cut_gzip() -> bytes:
     return whole[: len(whole) // 2]
 
 
+def _damaged_gzip(header: str, junk: bytes) -> bytes:
+    """A gzip file whose deflate stream is overwritten with ``junk`` in the middle: the
+    inflater finds an invalid block there (0xFE) or a wrong checksum at the end (0xFF)."""
+    body = "".join(f"ML Engineer {i},Acme {i % 7}\n" for i in range(50_000))
+    whole = bytearray(gzip.compress(f"{header}\n{body}".encode()))
+    middle = len(whole) // 2
+    whole[middle : middle + 64] = junk * 64
+    return bytes(whole)
+
+
 def raw_count(store: Store) -> int:
     return int(store.scalar("SELECT count(*) FROM raw_postings"))
 
@@ -142,6 +152,12 @@ def test_map_option_names_columns_of_other_schemas(store: Store, tmp_path: Path)
         ("controls.csv", b"title\n" + bytes(range(1, 32)) * 300, FileFormatError, "binary data"),
         ("header.tsv", b'"title"x\tcompany\nML\tAcme\n', FileFormatError, "malformed header"),
         ("cut.csv.gz", _cut_gzip(), FileFormatError, "truncated or damaged"),
+        *(
+            (f"junk{i}.csv.gz", _damaged_gzip(header, junk), FileFormatError, "or damaged")
+            for i, (header, junk) in enumerate(
+                (h, j) for h in ("title", "title,company") for j in (b"\xfe", b"\xff")
+            )
+        ),
         (
             "latin1.csv",
             "title,location\nIngénieur IA,Montréal\n".encode("latin-1"),
