@@ -174,15 +174,19 @@ FROM (
 ) f
 """
 
-# Each new row's date and dedupe key: employer, title and place, normalised once per
-# distinct value.
-_CANDIDATES = f"""
-WITH title AS (SELECT id, {_NORM_TEXT.format("title")} AS text FROM in_title),
-     company AS (SELECT id, {_NORM_TEXT.format("coalesce(company, '')")} AS text FROM in_company),
-     place AS (
-         SELECT i.id, coalesce(l.metro_id, {_NORM_TEXT.format("coalesce(i.location, '')")})
-                    AS text
-         FROM in_location i JOIN norm_location l ON l.location_id = i.id)
+# The employer, title and place of the dedupe key, normalised once per distinct value (each
+# its own relation: a CTE would be inlined, and the text normalised once per row).
+_TITLE_TEXT = f"SELECT id, {_NORM_TEXT.format('title')} AS text FROM in_title"
+_COMPANY_TEXT = f"""
+SELECT id, {_NORM_TEXT.format("coalesce(company, '')")} AS text FROM in_company
+"""
+_PLACE_TEXT = f"""
+SELECT i.id, coalesce(l.metro_id, {_NORM_TEXT.format("coalesce(i.location, '')")}) AS text
+FROM in_location i JOIN norm_location l ON l.location_id = i.id
+"""
+
+# Each new row's date and dedupe key.
+_CANDIDATES = """
 SELECT k.raw_id, k.title_id, k.location_id, k.posted_date, sk.salary_id,
        md5(company.text || '|' || title.text || '|' || place.text) AS dedupe_key
 FROM row_keys k
@@ -190,9 +194,9 @@ JOIN row_salary rs ON rs.raw_id = k.raw_id
 JOIN salary_keys sk ON sk.salary_in_id = rs.salary_in_id
  AND sk.place_country IS NOT DISTINCT FROM rs.place_country
  AND sk.posted_date IS NOT DISTINCT FROM rs.posted_date
-JOIN title ON title.id = k.title_id
-JOIN company ON company.id = k.company_id
-JOIN place ON place.id = k.location_id
+JOIN title_text title ON title.id = k.title_id
+JOIN company_text company ON company.id = k.company_id
+JOIN place_text place ON place.id = k.location_id
 """
 
 # Copies, first by URL: the earliest row (earlier postings first) with the URL is kept.
@@ -307,6 +311,9 @@ STEPS: tuple[Step, ...] = (
     Sql("rate_keys", _RATE_KEYS),
     distinct.RATES,
     Sql("salary_final", _SALARY_FINAL),
+    Sql("title_text", _TITLE_TEXT),
+    Sql("company_text", _COMPANY_TEXT),
+    Sql("place_text", _PLACE_TEXT),
     Sql("candidates", _CANDIDATES),
     Sql("url_duplicates", _URL_DUPLICATES, sink="duplicates"),
     Sql("job_duplicates", _JOB_DUPLICATES, sink="duplicates"),
