@@ -89,6 +89,32 @@ def test_same_job_copies_within_the_window_count_once(store: Store, tmp_path: Pa
     ]
 
 
+def test_each_copy_points_at_the_first_posting_of_its_chain(store: Store, tmp_path: Path) -> None:
+    """A chain of copies, each within the window of the one before, counts once as its first
+    row; a gap longer than the window starts a new chain; an undated copy comes first."""
+    dates = ["", "2024-01-01", "2024-01-20", "2024-02-15", "2024-04-01", "2024-04-10", "2024-06-30"]
+    ingest_file(store, write_csv(tmp_path / "jobs.csv", [_row(url="", posted_at=d) for d in dates]))
+    result = normalize(store)
+    assert (result.postings, result.duplicates) == (3, 4)
+    raw = dict(
+        store.con.execute(
+            "SELECT raw_id, coalesce(json_extract_string(record, '$.posted_at'), '') "
+            "FROM raw_postings"
+        ).fetchall()
+    )
+    copies = store.con.execute(
+        "SELECT raw_id, duplicate_of FROM duplicates WHERE reason = 'same_job'"
+    ).fetchall()
+    assert sorted((raw[r], raw[d]) for r, d in copies) == [
+        ("2024-01-01", ""),  # after an undated copy, the chain goes on
+        ("2024-01-20", ""),
+        ("2024-02-15", ""),  # 26 days after the copy before it
+        ("2024-04-10", "2024-04-01"),  # 2024-04-01 is 46 days on: a chain of its own
+    ]
+    kept = store.con.execute("SELECT raw_id FROM postings").fetchall()
+    assert sorted(raw[r] for (r,) in kept) == ["", "2024-04-01", "2024-06-30"]
+
+
 def test_later_batches_are_deduplicated_against_earlier_postings(
     store: Store, tmp_path: Path
 ) -> None:

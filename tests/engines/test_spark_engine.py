@@ -37,8 +37,9 @@ def _row(title: str, company: str = "Example Robotics", location: str = "Seattle
     return dict(zip(FIELDS, (title, company, location, salary, posted, url, remote), strict=True))
 
 
-# Rows for every quarantine reason, both kinds of copy, the date forms, accents in the
-# dedupe key, salaries in several currencies and periods, scripts, several places.
+# Rows for every quarantine reason, both kinds of copy (and chains of copies, an undated
+# one first), the date forms, accents in the dedupe key, salaries in several currencies and
+# periods, scripts, several places.
 EDGE_ROWS = [
     _row("Machine Learning Engineer", url="https://jobs.example.com/1"),
     _row("Machine Learning Engineer", posted="2024-03-09", url="https://jobs.example.com/1"),
@@ -63,6 +64,10 @@ EDGE_ROWS = [
     _row("Инженер по машинному обучению", location="Москва"),
     _row("AI Researcher", location="Seattle, WA; London, UK", remote="hybrid"),
     _row("AI Researcher", location="Remote", remote="remote"),
+    *(
+        _row("Research Scientist", "Chain Labs", posted=d)
+        for d in ("", "2024-01-01", "2024-01-20", "2024-02-15", "2024-04-01", "2024-04-10")
+    ),
 ]
 
 TABLES = {
@@ -152,12 +157,18 @@ def test_spark_ingests_the_raw_rows_duckdb_stores(runs: Runs) -> None:
     con = runs.store.con
     stored = f"SELECT {listed} FROM raw_postings"
     written = f"SELECT {listed} FROM read_parquet('{runs.raw}/*.parquet')"
-    assert con.execute(f"SELECT count(*) FROM ({written})").fetchall()[0][0] == 32_672 + 24
+    assert (
+        con.execute(f"SELECT count(*) FROM ({written})").fetchall()[0][0]
+        == 32_672 + len(EDGE_ROWS) + 1
+    )  # and the broken line
     for a, b in ((stored, written), (written, stored)):
         differ = con.execute(f"SELECT * FROM ({a} EXCEPT ALL {b}) ORDER BY 1 LIMIT 3").fetchall()
         assert not differ, differ
     files = [(f.origin, f.rows_read, f.added, f.malformed) for f in runs.ingested.files]
-    assert files == [(str(bundled_postings()), 32_672, 32_672, 0), (files[1][0], 24, 24, 1)]
+    assert files == [
+        (str(bundled_postings()), 32_672, 32_672, 0),
+        (files[1][0], len(EDGE_ROWS) + 1, len(EDGE_ROWS) + 1, 1),
+    ]
 
 
 @pytest.mark.parametrize("table", TABLES)

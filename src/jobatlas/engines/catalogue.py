@@ -217,10 +217,10 @@ SELECT raw_id, first_raw AS duplicate_of, 'same_url' AS reason FROM (
 _JOB_DUPLICATES = f"""
 SELECT raw_id, head AS duplicate_of, 'same_job' AS reason FROM (
     SELECT raw_id, is_new,
-           first_value(raw_id) OVER (PARTITION BY dedupe_key, chain ORDER BY pos) AS head
+           last_value(CASE WHEN starts = 1 THEN raw_id END IGNORE NULLS) OVER (
+               PARTITION BY dedupe_key ORDER BY pos
+               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS head
     FROM (
-        SELECT *, sum(starts) OVER (PARTITION BY dedupe_key ORDER BY pos) AS chain
-        FROM (
             SELECT *,
                 CASE WHEN prev_date IS NULL AND pos = 1 THEN 1
                      WHEN posted_date IS NULL OR prev_date IS NULL THEN 0
@@ -240,8 +240,7 @@ SELECT raw_id, head AS duplicate_of, 'same_job' AS reason FROM (
                 WINDOW w AS (PARTITION BY dedupe_key
                              ORDER BY posted_date NULLS FIRST, is_new, raw_id)
             ) b
-        ) c
-    ) d
+    ) c
 ) e WHERE is_new AND raw_id <> head
 """
 
