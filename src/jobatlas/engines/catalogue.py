@@ -221,25 +221,25 @@ SELECT raw_id, head AS duplicate_of, 'same_job' AS reason FROM (
                PARTITION BY dedupe_key ORDER BY pos
                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS head
     FROM (
+        SELECT *,
+            CASE WHEN prev_date IS NULL AND pos = 1 THEN 1
+                 WHEN posted_date IS NULL OR prev_date IS NULL THEN 0
+                 WHEN date_diff('day', prev_date, posted_date) > {DUPLICATE_WINDOW_DAYS}
+                     THEN 1
+                 ELSE 0 END AS starts
+        FROM (
             SELECT *,
-                CASE WHEN prev_date IS NULL AND pos = 1 THEN 1
-                     WHEN posted_date IS NULL OR prev_date IS NULL THEN 0
-                     WHEN date_diff('day', prev_date, posted_date) > {DUPLICATE_WINDOW_DAYS}
-                         THEN 1
-                     ELSE 0 END AS starts
+                row_number() OVER w AS pos,
+                lag(posted_date) OVER w AS prev_date
             FROM (
-                SELECT *,
-                    row_number() OVER w AS pos,
-                    lag(posted_date) OVER w AS prev_date
-                FROM (
-                    SELECT raw_id, dedupe_key, posted_date, false AS is_new FROM postings
-                    UNION ALL
-                    SELECT c.raw_id, c.dedupe_key, c.posted_date, true AS is_new
-                    FROM candidates c ANTI JOIN url_duplicates d ON d.raw_id = c.raw_id
-                ) a
-                WINDOW w AS (PARTITION BY dedupe_key
-                             ORDER BY posted_date NULLS FIRST, is_new, raw_id)
-            ) b
+                SELECT raw_id, dedupe_key, posted_date, false AS is_new FROM postings
+                UNION ALL
+                SELECT c.raw_id, c.dedupe_key, c.posted_date, true AS is_new
+                FROM candidates c ANTI JOIN url_duplicates d ON d.raw_id = c.raw_id
+            ) a
+            WINDOW w AS (PARTITION BY dedupe_key
+                         ORDER BY posted_date NULLS FIRST, is_new, raw_id)
+        ) b
     ) c
 ) e WHERE is_new AND raw_id <> head
 """
