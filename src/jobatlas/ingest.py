@@ -230,11 +230,11 @@ def _append(
     first_hash = "md5(source || '|' || source_id)" if keyed else occurrence_hash(RECORD_MD5, "1")
     con = store.con
     con.register("ingest_input", arrow)
-    # Every row's raw_id comes from its row number, so the rows need not reach the table in
-    # file order: without that order DuckDB builds the JSON, the hashes and the compressed
-    # row groups on every thread (1M rows: 6.0 s -> 5.1 s; benchmarks/README.md).
-    con.execute("SET preserve_insertion_order = false")
     try:
+        # Every row's raw_id comes from its row number, so the rows need not reach the table
+        # in file order: without that order DuckDB builds the JSON, the hashes and the
+        # compressed row groups on every thread (1M rows: 6.0 s -> 5.1 s; benchmarks/README.md).
+        con.execute("SET preserve_insertion_order = false")
         con.execute(
             f"""
             INSERT INTO raw_postings ({_RAW_COLUMNS})
