@@ -654,6 +654,9 @@ def test_an_unknown_or_foreign_name_before_a_town_is_part_of_that_town(
         ("Co. Galway, Ireland", "IE"),
         ("South Cambridgeshire District Council", "GB"),
         ("Province of Quebec", "CA"),
+        # a council area before its nation, whose name a few small towns share ("Wales", Yorks)
+        ("Flintshire, Wales", "GB"),
+        ("Gwynedd, Wales", "GB"),
     ],
 )
 def test_divisions_written_with_their_unit_words_are_country_only(text: str, country: str) -> None:
@@ -666,6 +669,8 @@ def test_divisions_written_with_their_unit_words_are_country_only(text: str, cou
     [
         ("City of Alexandria, VA", "Alexandria"),
         ("Kreisfreie Stadt Darmstadt", "Darmstadt"),
+        ("Freie und Hansestadt Hamburg", "Hamburg"),
+        ("Universitätsstadt Tübingen", "Tübingen"),
         ("Philadelphia County, PA", "Philadelphia"),
         ("Boulder CO", "Boulder"),  # a state code, not "Co." before a county
     ],

@@ -295,8 +295,9 @@ class _Grouper(_Chooser):
         choice = self._choose(refs)
         if hint in countries and (choice is None or self.gaz.country[choice] != hint):
             return "qualifier"
-        if choice is None:
-            return "ambiguous"
+        if choice is None:  # several small towns share a division's name: "Wales", "Flintshire"
+            small = all(self.gaz.population[r >> 1] < CITY_OVER_REGION_POPULATION for r in refs)
+            return "qualifier" if small else "ambiguous"
         pop, country = self.gaz.population[choice], self.gaz.country[choice]
         if country in countries:
             # A county or council area named after its town is the town ("Wrexham", "Galway",
