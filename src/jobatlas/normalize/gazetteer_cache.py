@@ -27,6 +27,7 @@ FORMAT = 8
 #: The bundled tables the gazetteer indexes (its cache and shipped tables are keyed by them).
 TABLE_FILES = (
     "admin_codes.csv",
+    "location_admin1.csv",
     "location_aliases.csv",
     "location_regions.csv",
     "location_districts.csv",
