@@ -785,6 +785,10 @@ def test_a_generic_place_word_after_a_town_is_that_town() -> None:
         ("Lesser Poland", "PL", "PL"),  # "Lesser Poland Voivodeship" without its kind word
         ("Normandy", "FR", "FR"),
         ("Kanto", "JP", "JP"),
+        ("Kanagawa-ken", "JP", "JP"),  # romaji prefecture: not Yokohama, not its capital
+        ("Osaka-fu", None, "JP"),
+        ("Provincie Utrecht", "NL", "NL"),
+        ("Halton Region, Ontario", None, "CA"),  # the province, not Ontario, California
     ],
 )
 def test_english_names_of_first_level_divisions_are_the_division(

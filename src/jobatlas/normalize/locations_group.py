@@ -311,7 +311,9 @@ class _Grouper(_Chooser):
             return "city" if pop >= floor else "qualifier"
         if country == hint or pop >= FOREIGN_CITY_OVER_REGION_POPULATION:
             return "city"
-        return "qualifier" if pop < CITY_OVER_REGION_POPULATION else "ambiguous"
+        if pop < CITY_OVER_REGION_POPULATION or _after_its_division(chunk, i):
+            return "qualifier"  # "Halton Region, Ontario": the province, not the US town
+        return "ambiguous"
 
     def _city_state(self, tok: _Token) -> bool:
         return tok.country in CITY_STATES and any(
@@ -397,3 +399,13 @@ def _place_count(chunk: list[_Token]) -> int:
         if t.cities and not t.is_qualifier
     }
     return len(slots)
+
+
+def _after_its_division(chunk: _Chunk, i: int) -> bool:
+    """Whether a division comes before token ``i`` (which starts a place: the division was not
+    read as a town's qualifier) in the same country as one of the divisions ``i`` may be: then
+    ``i`` is read as the larger division."""
+    countries = {r[0] for r in chunk.tokens[i].regions}
+    return bool(countries) and any(
+        t.is_qualifier and any(r[0] in countries for r in t.regions) for t in chunk.tokens[:i]
+    )

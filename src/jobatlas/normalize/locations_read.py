@@ -25,6 +25,7 @@ from jobatlas.normalize.locations_vocab import (
     _HAS_RADIUS_WORD,
     _INNER_HYPHEN,
     _JP_PREFECTURE,
+    _JP_ROMAJI_PREFECTURE,
     _N_PLACES,
     _NUMBERED_PART,
     _OTHERS,
@@ -398,6 +399,10 @@ class _Reader:
         code = _Piece((self._analyse(m.group(2), fold(m.group(2))),))
         return self._reread(m.group(1), peels) + code
 
+    def _romaji_prefecture(self, key: str) -> bool:
+        m = _JP_ROMAJI_PREFECTURE.match(key)
+        return m is not None and any(r[0] == "JP" for r in self.gaz.regions.get(m.group(1), ()))
+
     def _analyse(self, text: str, key: str) -> _Token:
         gaz = self.gaz
         code = text.strip()
@@ -407,8 +412,8 @@ class _Reader:
         country = gaz.countries.get(key)
         regions = gaz.regions.get(key, ())
         region_word = key in gaz.region_words
-        if _JP_PREFECTURE.match(key):  # "京都府", "神奈川県": the prefecture, not its capital
-            return _make_token(text, key, regions=(("JP", "", True),))
+        if _JP_PREFECTURE.match(key) or self._romaji_prefecture(key):  # "京都府", "Osaka-fu":
+            return _make_token(text, key, regions=(("JP", "", True),))  # not its capital
         cities = self._lookup(key)
         if not (cities or country or regions or codes or region_word):
             bare = _strip_affixes(key)  # "Oregon Metropolitan Area", "Greater Boston"

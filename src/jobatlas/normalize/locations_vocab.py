@@ -50,6 +50,8 @@ _PLACE_WORD = re.compile(r"^(.+?) (?:heights|junction|village|station)$")
 # Hangul, kana and CJK ideographs: scripts whose addresses run from the largest unit down.
 _EAST_ASIAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _JP_PREFECTURE = re.compile(r"^[^\x00-\x7f]{1,3}[府県]$")
+# The same in romaji, folded: "Kanagawa-ken", "Osaka-fu" (the head must be a prefecture).
+_JP_ROMAJI_PREFECTURE = re.compile(r"^([a-z]+) (?:ken|fu)$")
 _CJK_DIVISION = re.compile(r"^([^\x00-\x7f]{1,4}?[都道府県省])([^\x00-\x7f]{2,})$")
 # A numbered part of a town or a building ("Sector 62", "Phase 2", "Suite 400"): no place.
 _NUMBERED_PART = re.compile(
