@@ -216,6 +216,10 @@ def resolver() -> LocationResolver:
         ("Warrington, UK", "Warrington"),
         ("Bonn, Germany", "Bonn"),
         ("Guelph, Ontario", "Guelph"),
+        ("St. Catharines, ON", "St. Catharines"),  # a CMA of its own, 50 km from Toronto
+        ("Welland, ON", "St. Catharines"),
+        ("Whitby, ON", "Oshawa"),
+        ("Research Triangle Park, NC", "Durham"),
         ("Boulder, CO", "Boulder"),
         ("Aurora, IL", "Chicago"),
         ("Norwalk, CT", "New York City"),
