@@ -801,3 +801,12 @@ def test_english_names_of_first_level_divisions_are_the_division(
 def test_a_town_named_with_its_division_in_english_keeps_its_division() -> None:
     place = resolve_location("Delft, South Holland").primary
     assert place is not None and (place.city, place.country_code) == ("Delft", "NL")
+
+
+@pytest.mark.parametrize(
+    "text", ["Praha 4", "Praha 4, Czechia", "Budapest XIII. kerület", "Budapest, XIII. kerület"]
+)
+def test_numbered_districts_of_a_city_are_the_city(text: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.city in {"Prague", "Budapest"}
+    assert resolve_location("Area 51", "US").primary is None  # a number after a minor alias

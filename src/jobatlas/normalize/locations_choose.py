@@ -9,6 +9,8 @@ else the place is ``ambiguous``. The methods form ``_Chooser``, a mixin of ``Loc
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +34,8 @@ ALIAS_DOMINANCE = 50.0
 SUBLOCALITY_POPULATION = 100_000
 #: "Croydon, London": a city named after a place is its core only from this size on.
 CONTEXT_MIN_POPULATION = 50_000
+#: The number of a city's district after its name: "08 Élysée", "XIII. kerület".
+_DISTRICT_NUMBER = re.compile(r"\d|[IVXL]+\. ")
 _INDEXED = 64  # candidate lists longer than this are filtered through an index
 
 
@@ -219,16 +223,13 @@ class _Chooser:
         )
 
     def _whole_city(self, city: int) -> int:
-        """ "Paris 8e" is GeoNames' "Paris 08 Élysée": report a numbered district as its city."""
+        """ "Paris 8e" is GeoNames' "Paris 08 Élysée", "Budapest XIII" its "Budapest XIII.
+        kerület": report a numbered district as its city."""
         core = self.metros.core_of(city)
         if core == city:
             return city
         name, core_name = self.gaz.name[city], self.gaz.name[core]
-        if (
-            core != city
-            and name.startswith(core_name + " ")
-            and name[len(core_name) + 1 : len(core_name) + 2].isdigit()
-        ):
+        if name.startswith(core_name + " ") and _DISTRICT_NUMBER.match(name, len(core_name) + 1):
             return core
         return city
 

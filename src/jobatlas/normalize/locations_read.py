@@ -52,6 +52,9 @@ from jobatlas.normalize.locations_vocab import (
 )
 from jobatlas.normalize.postcodes import ANY_POSTCODE
 
+#: A city known by another name ("Praha", "Wien") is numbered by district from this size on.
+_NUMBERED_CITY_POPULATION = 500_000
+
 #: "Landkreis München", "Pune District": a division named after a town this big lies where it is.
 AREA_NAMED_AFTER_TOWN_POPULATION = 10_000
 
@@ -473,7 +476,9 @@ class _Reader:
             return refs
         m = _UNIT_SUFFIX.match(key)  # "Clinton Twp", "Paris 9e Arrondissement", "Dublin 2"
         if m and (refs := self._lookup(m.group(1) + " township") or self._lookup(m.group(1))):
-            return tuple(r for r in refs if not r & 1)  # main names only: not "Area 51"
+            # main names only ("Area 51" is no place), or a big city's other name ("Praha 4")
+            pop = self.gaz.population
+            return tuple(r for r in refs if not r & 1 or pop[r >> 1] >= _NUMBERED_CITY_POPULATION)
         m = _PLACE_WORD.match(key)  # "Linthicum Heights", "Annapolis Junction": the town's area
         if m and (refs := tuple(r for r in self._lookup(m.group(1)) if not r & 1)):
             return refs
