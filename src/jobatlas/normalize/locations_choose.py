@@ -10,7 +10,6 @@ else the place is ``ambiguous``. The methods form ``_Chooser``, a mixin of ``Loc
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 

@@ -476,9 +476,11 @@ class _Reader:
             return refs
         m = _UNIT_SUFFIX.match(key)  # "Clinton Twp", "Paris 9e Arrondissement", "Dublin 2"
         if m and (refs := self._lookup(m.group(1) + " township") or self._lookup(m.group(1))):
-            # main names only ("Area 51" is no place), or a big city's other name ("Praha 4")
+            # main names only ("Area 51" is no place), else a big city's other name ("Praha 4")
             pop = self.gaz.population
-            return tuple(r for r in refs if not r & 1 or pop[r >> 1] >= _NUMBERED_CITY_POPULATION)
+            return tuple(r for r in refs if not r & 1) or tuple(
+                r for r in refs if pop[r >> 1] >= _NUMBERED_CITY_POPULATION
+            )
         m = _PLACE_WORD.match(key)  # "Linthicum Heights", "Annapolis Junction": the town's area
         if m and (refs := tuple(r for r in self._lookup(m.group(1)) if not r & 1)):
             return refs
