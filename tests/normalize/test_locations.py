@@ -810,3 +810,41 @@ def test_numbered_districts_of_a_city_are_the_city(text: str) -> None:
     place = resolve_location(text).primary
     assert place is not None and place.city in {"Prague", "Budapest"}
     assert resolve_location("Area 51", "US").primary is None  # a number after a minor alias
+
+
+@pytest.mark.parametrize(
+    ("text", "metro"),
+    [
+        ("Holmdel, NJ", "New York City"),  # a township: not a GeoNames populated place
+        ("City of Industry, CA", "Los Angeles"),  # 219 people, its own post office
+        ("Startup, WA", "Seattle"),
+        ("Plainsboro Township, NJ", "New York City"),
+        ("Newtown Square, Pennsylvania, USA", "Philadelphia"),
+    ],
+)
+def test_us_post_offices_the_gazetteer_lacks_are_placed_by_their_town(
+    text: str, metro: str
+) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "resolved" and loc.match_method == "postal"
+    assert loc.primary is not None and loc.primary.metro == metro
+
+
+@pytest.mark.parametrize("text", ["Toronto, SD", "Canada, KY", "Ohio, IL", "DHS, VA"])
+def test_known_names_and_acronyms_in_another_state_are_not_post_offices(text: str) -> None:
+    assert resolve_location(text).status == "unresolved"
+
+
+def test_every_postal_place_points_at_a_gazetteer_town_of_its_state() -> None:
+    from jobatlas.normalize.gazetteer_cache import data_rows
+    from jobatlas.normalize.locations import get_resolver
+    from jobatlas.normalize.locations_postal import POSTAL_PLACES
+
+    gaz = get_resolver().gaz
+    rows = list(data_rows(POSTAL_PLACES))
+    assert len(rows) > 10_000
+    towns = [gaz.index_of(int(r["geonameid"])) for r in rows]
+    assert all(t is not None for t in towns)
+    assert all(
+        gaz.admin1[t] == r["state"] for t, r in zip(towns, rows, strict=True) if t is not None
+    )

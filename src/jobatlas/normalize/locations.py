@@ -27,6 +27,7 @@ from jobatlas.models import Location, LocationStatus, Place
 from jobatlas.normalize.gazetteer import CityRef, Gazetteer, fold, load_gazetteer
 from jobatlas.normalize.locations_choose import _Outcome
 from jobatlas.normalize.locations_group import CITY_STATES, _Grouper
+from jobatlas.normalize.locations_postal import postal_town
 from jobatlas.normalize.locations_read import _Parsed, _Reader, _Token
 from jobatlas.normalize.locations_tables import (
     FUZZY_COUNTRY_POPULATION,
@@ -189,6 +190,9 @@ class LocationResolver(_Reader, _Grouper):
             dropped = self._resolve_without_country(text, hint)
             if dropped is not None:
                 return dropped
+            if hint in (None, "US") and (town := postal_town(self.gaz, text)) is not None:
+                place = self.place(town)  # "Holmdel, NJ": the town its post office lies by
+                return _rated(Location("resolved", parsed.remote, (place,), "US"), "postal", 0.6)
         if not loc.places and loc.status in ("unresolved", "country_only"):
             fuzzy = self._resolve_fuzzy(text, parsed, hint, loc.country_code)
             if fuzzy is not None:

@@ -1,0 +1,63 @@
+"""US post-office place names the gazetteer lacks: "Holmdel, NJ", "City of Industry, CA".
+
+GeoNames' cities1000 has no townships, New England towns or places under 1,000 people, and a
+posting there names its post office. ``us_postal_places.csv`` (built from the USPS names of
+ZIP codes by ``tools/build_us_postal_places.py``) maps each such name of a state to the
+gazetteer town nearest to it in its county, which the resolver then reports, so that the metro
+is right. Read only for a string of the form "Name, State" that names no known place, on the
+first such string.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from jobatlas.normalize.gazetteer import Gazetteer, fold
+from jobatlas.normalize.gazetteer_cache import data_rows
+
+POSTAL_PLACES = "us_postal_places.csv"
+
+#: "Name, ST" or "Name, State", optionally followed by the country.
+_NAME_STATE = re.compile(
+    r"^\s*(?P<name>[^,]+?)\s*,\s*(?P<state>[^,]+?)\s*"
+    r"(?:,\s*(?:us|usa|u\.s\.a?\.?|united states(?: of america)?))?\s*$",
+    re.IGNORECASE,
+)
+_TOWNSHIP = re.compile(r" (?:township|twp)$")
+
+
+@lru_cache(maxsize=1)
+def _postal_places() -> dict[tuple[str, str], int]:
+    return {(fold(r["name"]), r["state"]): int(r["geonameid"]) for r in data_rows(POSTAL_PLACES)}
+
+
+def postal_town(gaz: Gazetteer, text: str) -> int | None:
+    """The gazetteer town reported for a US post-office name and its state, or None.
+
+    A name the gazetteer knows anywhere (a city, country or division: "Toronto, SD",
+    "Canada, KY", "Ohio, IL") is left alone: a famous name in a state without a town of that
+    name is the data error of docs/methodology.md, not a hamlet. So is an acronym ("DHS, VA").
+    """
+    m = _NAME_STATE.match(text)
+    if m is None:
+        return None
+    state = _us_state(gaz, m["state"])
+    name = m["name"]
+    if state is None or (name.isupper() and len(name) <= 4):
+        return None
+    key = _TOWNSHIP.sub("", fold(name))
+    if not key or gaz.lookup(key) or key in gaz.countries or key in gaz.regions:
+        return None
+    found = _postal_places().get((key, state))
+    return gaz.index_of(found) if found is not None else None
+
+
+def _us_state(gaz: Gazetteer, text: str) -> str | None:
+    code = text.strip().upper()
+    if ("US", code) in gaz.codes.get(code, ()):
+        return code
+    for country, admin1, first in gaz.regions.get(fold(text), ()):
+        if country == "US" and admin1 and first:
+            return admin1
+    return None
