@@ -848,3 +848,31 @@ def test_every_postal_place_points_at_a_gazetteer_town_of_its_state() -> None:
     assert all(
         gaz.admin1[t] == r["state"] for t, r in zip(towns, rows, strict=True) if t is not None
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "cities"),
+    [
+        ("Hamburg Köln", "multi", ["Hamburg", "Köln"]),
+        ("Bangalore Hyderabad Chennai", "multi", ["Bengaluru", "Hyderabad", "Chennai"]),
+        ("Guildford Surrey South East", "resolved", ["Guildford"]),  # a town, county, region
+        ("Reading Berkshire", "resolved", ["Reading"]),
+    ],
+)
+def test_places_joined_by_spaces_only(text: str, status: str, cities: list[str]) -> None:
+    loc = resolve_location(text)
+    assert loc.status == status and [p.city for p in loc.places] == cities
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Freiburg i. Br.", "Freiburg"),
+        ("Mülheim a. d. Ruhr", "Mülheim"),
+        ("Rothenburg o.d.T.", "Rothenburg ob der Tauber"),
+        ("Wendlingen a. N.", "Wendlingen am Neckar"),
+    ],
+)
+def test_german_place_name_abbreviations(text: str, city: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.city == city

@@ -29,6 +29,7 @@ from jobatlas.normalize.locations_choose import _Outcome
 from jobatlas.normalize.locations_group import CITY_STATES, _Grouper
 from jobatlas.normalize.locations_postal import postal_town
 from jobatlas.normalize.locations_read import _Parsed, _Reader, _Token
+from jobatlas.normalize.locations_spaced import split_spaced
 from jobatlas.normalize.locations_tables import (
     FUZZY_COUNTRY_POPULATION,
     FUZZY_GLOBAL_POPULATION,
@@ -193,6 +194,10 @@ class LocationResolver(_Reader, _Grouper):
             if hint in (None, "US") and (town := postal_town(self.gaz, text)) is not None:
                 place = self.place(town)  # "Holmdel, NJ": the town its post office lies by
                 return _rated(Location("resolved", parsed.remote, (place,), "US"), "postal", 0.6)
+            if (spaced := split_spaced(self.gaz, text)) is not None:  # "Hamburg Köln"
+                parsed_spaced, listed = self._resolve_parsed(spaced, hint)
+                if listed.places:
+                    return self._rate(listed, parsed_spaced, hint)
         if not loc.places and loc.status in ("unresolved", "country_only"):
             fuzzy = self._resolve_fuzzy(text, parsed, hint, loc.country_code)
             if fuzzy is not None:

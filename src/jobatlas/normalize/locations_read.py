@@ -9,6 +9,7 @@ The token types live here; the reading methods form ``_Reader``, a mixin of ``Lo
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,25 @@ from jobatlas.normalize.locations_vocab import (
     _vocab,
 )
 from jobatlas.normalize.postcodes import ANY_POSTCODE
+
+#: German place-name abbreviations, folded: "Freiburg i. Br.", "Neustadt a. d. Weinstraße".
+_ABBREVIATIONS = (
+    (re.compile(r" i br$"), " im breisgau"),
+    (re.compile(r" a m$"), " am main"),
+    (re.compile(r" a n$"), " am neckar"),
+    (re.compile(r" o d t$"), " ob der tauber"),
+    (re.compile(r" a d (?=\w)"), " an der "),
+    (re.compile(r" i d (?=\w)"), " in der "),
+    (re.compile(r" o d (?=\w)"), " ob der "),
+    (re.compile(r" b (?=\w)"), " bei "),
+)
+
+
+def _spell_out(key: str) -> str:
+    for pattern, words in _ABBREVIATIONS:
+        key = pattern.sub(words, key)
+    return key
+
 
 #: A city known by another name ("Praha", "Wien") is numbered by district from this size on.
 _NUMBERED_CITY_POPULATION = 500_000
@@ -481,6 +501,8 @@ class _Reader:
             return tuple(r for r in refs if not r & 1) or tuple(
                 r for r in refs if pop[r >> 1] >= _NUMBERED_CITY_POPULATION
             )
+        if (spelled := _spell_out(key)) != key and (refs := self._lookup(spelled)):
+            return refs  # "Freiburg i. Br.", "Mülheim a. d. Ruhr"
         m = _PLACE_WORD.match(key)  # "Linthicum Heights", "Annapolis Junction": the town's area
         if m and (refs := tuple(r for r in self._lookup(m.group(1)) if not r & 1)):
             return refs
