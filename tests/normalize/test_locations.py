@@ -876,3 +876,16 @@ def test_places_joined_by_spaces_only(text: str, status: str, cities: list[str])
 def test_german_place_name_abbreviations(text: str, city: str) -> None:
     place = resolve_location(text).primary
     assert place is not None and place.city == city
+
+
+@pytest.mark.parametrize(
+    "text", ["Denver, CO / Austin, TX", "Arlington, VA/Seattle, WA", "London, UK / Berlin, Germany"]
+)
+def test_a_slash_between_places_written_with_their_qualifiers_separates_them(text: str) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "multi" and len(loc.places) == 2
+
+
+def test_a_slash_between_a_district_and_its_city_still_names_one_place() -> None:
+    loc = resolve_location("Maslak, Sar\u0131yer/\u0130stanbul, T\u00fcrkiye")
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == "Istanbul"

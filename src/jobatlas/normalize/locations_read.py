@@ -276,7 +276,7 @@ class _Reader:
             extra = self._read_asides(asides, parsed)
             text = _squeeze(ANY_POSTCODE.sub(" ", text))
         offset = 0
-        for chunk_text in _BREAK.split(text):
+        for chunk_text in self._split_listed_places(_BREAK.split(text)):
             chunk: list[_Token] = []
             for piece_text in _PIECES.split(chunk_text):
                 piece = self._read(piece_text)
@@ -296,6 +296,30 @@ class _Reader:
             else:
                 parsed.chunks.append(extra)
         return parsed
+
+    def _split_listed_places(self, chunks: list[str]) -> Iterable[str]:
+        """ "Denver, CO / Austin, TX": a slash after a place's qualifier, before another place
+        with its own, separates list items (a slash inside a name joins alternatives: "Kochi/
+        Cochin, Kerala"; "Maslak, Sariyer/Istanbul" names a district and its city)."""
+        for chunk in chunks:
+            if "/" not in chunk or chunk.count(",") < 2:
+                yield chunk
+                continue
+            parts = _SLASH.split(chunk)
+            if len(parts) > 1 and "," in parts[-1] and all(map(self._ends_qualified, parts[:-1])):
+                yield from parts
+            else:
+                yield chunk
+
+    def _ends_qualified(self, part: str) -> bool:
+        """Whether ``part`` is a place followed by a qualifier ("Denver, CO")."""
+        head, comma, last = part.rpartition(",")
+        if not (comma and head.strip() and last.strip()):
+            return False
+        return self._is_qualifier_text(last.strip())
+
+    def _is_qualifier_text(self, text: str) -> bool:
+        return self._analyse(text, fold(text)).is_qualifier
 
     def _keep_bracketed_names(self, text: str) -> str:
         """Unwrap a bracket that belongs to a name: "Halle (Saale)", "Frankfurt (Oder)"."""
