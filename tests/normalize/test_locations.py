@@ -889,3 +889,16 @@ def test_a_slash_between_places_written_with_their_qualifiers_separates_them(tex
 def test_a_slash_between_a_district_and_its_city_still_names_one_place() -> None:
     loc = resolve_location("Maslak, Sar\u0131yer/\u0130stanbul, T\u00fcrkiye")
     assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == "Istanbul"
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        ("USA-CA-Mountain View", "Mountain View", "US"),  # Workday: not Usa, Japan
+        ("CAN-ON-Toronto", "Toronto", "CA"),  # not Çan, Turkey
+        ("IND-KA-Bangalore", "Bengaluru", "IN"),
+    ],
+)
+def test_country_codes_joined_by_hyphens_before_a_town(text: str, city: str, country: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and (place.city, place.country_code) == (city, country)

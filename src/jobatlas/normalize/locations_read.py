@@ -513,6 +513,9 @@ class _Reader:
         if _INNER_HYPHEN.search(text) and not (_WORD_SEP.search(text) or _SLASH.search(text)):
             for part in text.split("-"):
                 part_key = fold(part)
+                code = part.strip()
+                if part_key in self.gaz.countries or (code.isupper() and code in self.gaz.codes):
+                    continue  # "USA-CA-Mountain View" (Workday): the country, not Usa, Japan
                 refs = self._lookup(part_key) or self._lookup(_strip_affixes(part_key))
                 if refs and len(part_key) > 2:
                     return refs
