@@ -902,3 +902,12 @@ def test_a_slash_between_a_district_and_its_city_still_names_one_place() -> None
 def test_country_codes_joined_by_hyphens_before_a_town(text: str, city: str, country: str) -> None:
     place = resolve_location(text).primary
     assert place is not None and (place.city, place.country_code) == (city, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [("Halle, Westfalen", "Halle"), ("Neustadt, Holstein", "Neustadt in Holstein")],
+)
+def test_german_historic_regions_after_a_town_qualify_it(text: str, city: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and (place.city, place.country_code) == (city, "DE")
