@@ -301,6 +301,9 @@ def test_second_level_divisions_give_their_country(
         "Hammersmith and Fulham",
         "London Borough of Tower Hamlets",
         "Richmond upon Thames",
+        "Hackney",  # a borough named bare: GeoNames' district, no town of the name
+        "Lewisham",
+        "Newham",
     ],
 )
 def test_london_boroughs_are_london(text: str) -> None:
@@ -341,3 +344,139 @@ def test_office_and_direction_words_are_not_places(
 ) -> None:
     loc = resolve_location(text)
     assert (loc.status, loc.country_code, loc.remote) == (status, country, remote)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("Vale of White Horse", "GB"),  # English shire districts named after no town
+        ("Cherwell, Oxfordshire", None),
+        ("Test Valley", "GB"),
+        ("Tonbridge and Malling", "GB"),  # was Malling, Denmark
+        ("Hart District", "GB"),  # was a US county
+        ("Three Rivers, Hertfordshire", None),
+    ],
+)
+def test_english_districts_named_after_no_town_give_the_country(
+    text: str, hint: str | None
+) -> None:
+    loc = resolve_location(text, country_hint=hint)
+    assert (loc.status, loc.country_code, loc.places) == ("country_only", "GB", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Farnham, Waverley", "Farnham"),  # the district after a town restricts it
+        ("Andover, Test Valley", "Andover"),
+        ("Three Rivers, MI", "Three Rivers"),  # the US town keeps its name
+    ],
+)
+def test_a_district_after_a_town_qualifies_it(text: str, city: str) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "city"),
+    [
+        ("Salt Lake City, Kolkata", "IN", "Kolkata"),  # Bidhannagar, not Utah
+        ("Salt Lake, Kolkata", "IN", "Kolkata"),
+        ("Palermo, Buenos Aires", "AR", "Buenos Aires"),  # the barrio, not Sicily
+        ("Victoria, London", "GB", "London"),
+    ],
+)
+def test_a_foreign_name_before_a_big_city_of_the_hint_is_part_of_it(
+    text: str, hint: str, city: str
+) -> None:
+    loc = resolve_location(text, country_hint=hint)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
+
+
+def test_a_name_the_hinted_country_also_has_stays_a_place_of_its_own() -> None:
+    loc = resolve_location("Boston, London", country_hint="GB")
+    assert loc.status == "multi"  # Boston has an English town: not a neighbourhood
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("D-60311 Frankfurt am Main", "Frankfurt am Main"),  # "D" was read as Detroit
+        ("SE-114 55 Stockholm", "Stockholm"),
+        ("114 55 Stockholm", "Stockholm"),  # Swedish, Czech, Slovak, Greek "NNN NN"
+        ("CZ 110 00 Praha 1", "Prague"),
+        ("811 01 Bratislava", "Bratislava"),
+        ("PL 00-001 Warszawa", "Warsaw"),
+        ("København K", "Copenhagen"),  # a Danish postal district's letters
+        ("2100 København Ø", "Copenhagen"),
+        ("Aarhus C", "Århus"),
+    ],
+)
+def test_postcodes_with_country_letters_and_postal_districts(text: str, city: str) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("E. Hartford, CT", "East Hartford"),  # was unresolved
+        ("S. San Francisco, CA", "South San Francisco"),  # was San Francisco
+        ("So. Pasadena, CA", "South Pasadena"),
+        ("W Hollywood, CA", "West Hollywood"),
+    ],
+)
+def test_compass_points_abbreviated_before_a_town(text: str, city: str) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "country"),
+    [
+        ("Massy (91)", "resolved", "FR"),  # a département's number: France, not Kyrgyzstan
+        ("Orange (84)", "resolved", "FR"),  # not Orange, California
+        ("Seattle (12)", "resolved", "US"),  # no French town of the name: the number says nothing
+        ("Saint-Denis (974)", "ambiguous", None),  # Réunion is a country of its own in GeoNames
+    ],
+)
+def test_a_french_departement_number_chooses_france(
+    text: str, status: str, country: str | None
+) -> None:
+    loc = resolve_location(text)
+    assert (loc.status, loc.primary.country_code if loc.primary else None) == (status, country)
+
+
+def test_a_us_state_code_before_a_zip_code_is_the_state() -> None:
+    place = resolve_location("Wilmington, DE 19801").primary  # "DE" is Delaware, not Germany
+    assert place is not None and (place.city, place.metro) == ("Wilmington", "Philadelphia")
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("New York or San Francisco", ["New York City", "San Francisco"]),  # was SF alone
+        ("New York / San Francisco", ["New York City", "San Francisco"]),
+        ("Washington or New York", ["Washington", "New York City"]),
+        ("北京/上海", ["Beijing", "Shanghai"]),  # a slash between names written without spaces
+    ],
+)
+def test_a_state_named_like_a_big_city_in_a_list_of_cities_is_the_city(
+    text: str, places: list[str]
+) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "multi" and [p.city for p in loc.places] == places
+
+
+@pytest.mark.parametrize(
+    "text", ["Long Island, NY", "Hudson Valley, NY", "Westchester, NY", "Central Jersey"]
+)
+def test_us_areas_below_a_state_give_the_country(text: str) -> None:
+    loc = resolve_location(text)  # "Long Island" was Long Island City, "Central Jersey" Jersey
+    assert (loc.status, loc.country_code) == ("country_only", "US")
+
+
+@pytest.mark.parametrize("text", ["Virtual Location - Nevada", "Virtual - Texas", "Virtual, US"])
+def test_virtual_is_remote(text: str) -> None:
+    loc = resolve_location(text)
+    assert (loc.status, loc.country_code, loc.remote) == ("remote", "US", "remote")

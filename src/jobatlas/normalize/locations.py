@@ -114,6 +114,11 @@ MAX_LOCATION_CHARS = 1_000
 
 _CACHE_SIZE = 1 << 18
 _ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
+#: "Massy (91)", "Orange (84)": the number of a département of metropolitan France after a
+#: town (the overseas ones are countries of their own in GeoNames).
+_FRENCH_DEPARTMENT = re.compile(r"\((?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\)\s*$")
+#: "København K", "Aarhus C", "2100 København Ø": the letters of a Danish postal district.
+_DANISH_DISTRICT = re.compile(r"^(.*\S)\s+(?:K|V|Ø|N|S|C|SV|NV|NØ|SØ)$")
 
 
 # -- the resolver ----------------------------------------------------------------------------
@@ -183,6 +188,10 @@ class LocationResolver(_Reader, _Grouper):
             return _rated(Location(status="country_only", country_code=code), "country", 0.9)
         if not loc.places and hint and fold(code) in _vocab().national:  # "Nationwide", GB
             return _rated(Location(status="country_only", country_code=hint), "hint", 0.8)
+        if hint is None and loc.country_code != "FR" and _FRENCH_DEPARTMENT.search(text):
+            french = self._resolve(text, "FR")
+            if french.places and french.places[0].country_code == "FR":
+                return french
         if not loc.places and loc.status in ("unresolved", "country_only", "ambiguous"):
             by_postcode = self._resolve_postcode(text, loc.country_code or hint)
             if by_postcode is not None:
@@ -191,6 +200,10 @@ class LocationResolver(_Reader, _Grouper):
             dropped = self._resolve_without_country(text, hint)
             if dropped is not None:
                 return dropped
+            if (district := _DANISH_DISTRICT.match(text)) and hint in (None, "DK"):
+                danish = self._resolve(district[1], "DK")
+                if danish.places and danish.places[0].country_code == "DK":
+                    return danish
             if hint in (None, "US") and (town := postal_town(self.gaz, text)) is not None:
                 place = self.place(town)  # "Holmdel, NJ": the town its post office lies by
                 return _rated(Location("resolved", parsed.remote, (place,), "US"), "postal", 0.6)

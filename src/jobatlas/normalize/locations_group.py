@@ -198,10 +198,10 @@ class _Grouper(_Chooser):
         if not tok.cities:
             if tok.is_qualifier:
                 return "qualifier"
-            if tok.admin_marked or self._town_follows(chunk, i, tok):
+            if tok.admin_marked or self._town_follows(chunk, i, tok, hint):
                 return "skip"
             return "city"  # unknown name: a place we cannot find
-        if self._town_follows(chunk, i, tok):
+        if self._town_follows(chunk, i, tok, hint):
             return "skip"
         if not tok.is_qualifier:
             return "city"
@@ -210,10 +210,12 @@ class _Grouper(_Chooser):
             return self._head_with_qualifiers(chunk, i, quals)
         return self._bare_head(chunk, i, hint)
 
-    def _town_follows(self, chunk: _Chunk, i: int, tok: _Token) -> bool:
+    def _town_follows(self, chunk: _Chunk, i: int, tok: _Token, hint: str | None) -> bool:
         """ "Le Marais, Paris", "Culham, Abingdon", "Whitefield, Bengaluru": a name we do not
         know, or know only as a small place of another country, before a town is a part of that
-        town or a village next to it; the town is the place."""
+        town or a village next to it; the town is the place. So is a name known only abroad,
+        of any size, before a big city of the hinted country ("Salt Lake City, Kolkata" with
+        hint IN, "Palermo, Buenos Aires" with AR: neighbourhoods named after foreign cities)."""
         if i + 1 >= len(chunk.tokens) or tok.paren or tok.slash_group >= 0:
             return False
         nxt = chunk.tokens[i + 1]
@@ -239,6 +241,14 @@ class _Grouper(_Chooser):
             for r in tok.cities
         ):
             return True
+        if hint in towns and all(gaz.country[r >> 1] != hint for r in tok.cities):
+            big_here = (
+                gaz.population[r >> 1] >= BIG_CITY_POPULATION
+                for r in nxt.cities
+                if gaz.country[r >> 1] == hint
+            )
+            if any(big_here):
+                return True
         big_cores = {
             self.metros.core_of(r >> 1)
             for r in nxt.cities
@@ -257,6 +267,8 @@ class _Grouper(_Chooser):
         if tok.key in self.gaz.city_aliases or chunk.named_twice(i):
             return "city" if city_ok else "qualifier"
         if tok.country or tok.us_state or tok.codes:
+            if _us_area_by_other_name(tok):
+                return "qualifier"  # "Long Island, NY": the area, not Long Island City
             foreign = all(q.country and q.country != "US" for q in quals)
             if tok.us_state and foreign:
                 return "city" if city_ok else "qualifier"
@@ -289,7 +301,9 @@ class _Grouper(_Chooser):
             return "city" if self._city_state(tok) else "qualifier"
         if tok.us_state or tok.codes:
             in_hint = hint not in (None, "US") and self._best_population(tok, [], {hint or ""}) > 0
-            return "city" if in_hint else "qualifier"
+            if in_hint or (_listed_item(chunk, i) and self._big_us_city(tok)):
+                return "city"  # "New York or San Francisco": a list of cities, not a state
+            return "qualifier"
         countries = {r[0] for r in tok.regions}
         refs = self._prefer(tok.cities, frozenset({hint}) if hint else frozenset())
         choice = self._choose(refs)
@@ -314,6 +328,13 @@ class _Grouper(_Chooser):
         if pop < CITY_OVER_REGION_POPULATION or _after_its_division(chunk, i):
             return "qualifier"  # "Halton Region, Ontario": the province, not the US town
         return "ambiguous"
+
+    def _big_us_city(self, tok: _Token) -> bool:
+        gaz = self.gaz
+        return any(
+            gaz.country[r >> 1] == "US" and gaz.population[r >> 1] >= CITY_OVER_REGION_POPULATION
+            for r in tok.cities
+        )
 
     def _city_state(self, tok: _Token) -> bool:
         return tok.country in CITY_STATES and any(
@@ -383,6 +404,28 @@ def _consistent_options(options: list[set[Constraint]]) -> bool:
             for o in options[1:]
         )
         for country, admin1 in options[0]
+    )
+
+
+def _us_area_by_other_name(tok: _Token) -> bool:
+    """A US area below a state whose name a town has only as an alternate name; a county
+    so named is that town ("Kings County" is Brooklyn)."""
+    return (
+        tok.us_state
+        and all(r & 1 for r in tok.cities)
+        and any(r[0] == "US" and not r[2] for r in tok.regions)
+        and not tok.key.endswith((" county", " parish"))
+    )
+
+
+def _listed_item(chunk: _Chunk, i: int) -> bool:
+    """Whether token ``i`` is an item of a list of places written with words or slashes."""
+    tokens = chunk.tokens
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (
+        tokens[i].listed
+        or (nxt is not None and nxt.listed)
+        or (tokens[i].slash_group >= 0 and len(chunk.siblings(tokens[i])) > 1)
     )
 
 

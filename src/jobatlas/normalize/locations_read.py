@@ -53,8 +53,14 @@ from jobatlas.normalize.locations_vocab import (
 )
 from jobatlas.normalize.postcodes import ANY_POSTCODE
 
-#: German place-name abbreviations, folded: "Freiburg i. Br.", "Neustadt a. d. Weinstraße".
+#: Place-name abbreviations, folded, tried when the name as written is unknown: German ones
+#: ("Freiburg i. Br.", "Neustadt a. d. Weinstraße") and the compass points before a US town
+#: ("E. Hartford", "S. San Francisco", "So. Pasadena").
 _ABBREVIATIONS = (
+    (re.compile(r"^n (?=\w)"), "north "),
+    (re.compile(r"^(?:s|so) (?=\w)"), "south "),
+    (re.compile(r"^e (?=\w)"), "east "),
+    (re.compile(r"^w (?=\w)"), "west "),
     (re.compile(r" i br$"), " im breisgau"),
     (re.compile(r" a m$"), " am main"),
     (re.compile(r" a n$"), " am neckar"),
@@ -361,6 +367,12 @@ class _Reader:
             return _Piece(remote=arranged)
         if "-" in text and peels < _MAX_PEELS and (tagged := self._split_tag(text, peels + 1)):
             return tagged
+        if (
+            not key.isascii()
+            and _SLASH.search(text)  # "東京/大阪": not one name's prefix
+            and (alternatives := self._split_slash(text, peels)) is not None
+        ):
+            return alternatives
         whole = self._analyse(text, key)
         if whole.cities or whole.is_qualifier:
             return _Piece((whole,))

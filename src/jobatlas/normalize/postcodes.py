@@ -18,9 +18,15 @@ __all__ = ["ANY_POSTCODE", "CA_POSTCODE", "UK_POSTCODE", "PostTown", "find_postc
 
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 CA_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
+#: "D-60311", "SE-114 55", "PL 00-001": a country's letters before a postcode go with it.
+#: "DE 19801" is Delaware's ZIP code, so "DE" counts only with its hyphen.
+_COUNTRY_LETTERS = (
+    r"(?:(?<![\w-])(?:(?:A|B|CH|CZ|D|DK|E|EE|F|FI|FIN|GR|H|HR|I|L|LT|LV|N|NL|NO|P|PL|PT|RO|S|SE"
+    r"|SI|SK|AT|BE|ES|FR|IT)(?:-|\s)|DE-))?"
+)
 _OTHER_POSTCODES = re.compile(
-    r"(?<![\w%])(?:\d{5}-\d{4}|\d{2}-\d{3}|\d{4}\s?[A-Z]{2}(?![a-z])|\d{3,6}|[A-Z]{1,2}\d[A-Z\d]?)"
-    r"(?![\w%])|\u3012\s*[\d-]+"
+    r"(?<![\w%])" + _COUNTRY_LETTERS + r"(?:\d{5}-\d{4}|\d{2}-\d{3}|\d{3}\s\d{2}(?=\s+[^\W\d])"
+    r"|\d{4}\s?[A-Z]{2}(?![a-z])|\d{3,6}|[A-Z]{1,2}\d[A-Z\d]?)(?![\w%])|\u3012\s*[\d-]+"
 )
 #: Anything shaped like a postcode, removed before the names of a string are read.
 ANY_POSTCODE = re.compile("|".join(p.pattern for p in (UK_POSTCODE, CA_POSTCODE, _OTHER_POSTCODES)))
