@@ -384,6 +384,8 @@ def test_a_district_after_a_town_qualifies_it(text: str, city: str) -> None:
         ("Salt Lake, Kolkata", "IN", "Kolkata"),
         ("Palermo, Buenos Aires", "AR", "Buenos Aires"),  # the barrio, not Sicily
         ("Victoria, London", "GB", "London"),
+        ("Santa Fe, Ciudad de México", "MX", "Mexico City"),  # Mexico's Santa Fes are villages
+        ("Thane West, Maharashtra", "IN", "Thāne"),  # a side of a town is the town
     ],
 )
 def test_a_foreign_name_before_a_big_city_of_the_hint_is_part_of_it(
@@ -480,3 +482,23 @@ def test_us_areas_below_a_state_give_the_country(text: str) -> None:
 def test_virtual_is_remote(text: str) -> None:
     loc = resolve_location(text)
     assert (loc.status, loc.country_code, loc.remote) == ("remote", "US", "remote")
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Scarborough, ON", "Toronto"),  # was unresolved: Scarborough is an English town
+        ("Scarborough, Ontario", "Toronto"),  # was Scarborough, England and Ontario, California
+        ("York, ON", "Toronto"),
+        ("LaSalle, QC", "Montréal"),
+        ("Sackville, NS", "Halifax"),
+    ],
+)
+def test_former_towns_named_with_their_province_are_the_city_now(text: str, city: str) -> None:
+    loc = resolve_location(text)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
+
+
+def test_a_former_town_name_elsewhere_keeps_its_own_place() -> None:
+    place = resolve_location("Scarborough, North Yorkshire").primary
+    assert place is not None and (place.city, place.country_code) == ("Scarborough", "GB")

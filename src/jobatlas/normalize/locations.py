@@ -26,6 +26,7 @@ from typing import Any
 from jobatlas.models import Location, LocationStatus, Place
 from jobatlas.normalize.gazetteer import CityRef, Gazetteer, fold, load_gazetteer
 from jobatlas.normalize.locations_choose import _Outcome
+from jobatlas.normalize.locations_former import former_town
 from jobatlas.normalize.locations_group import CITY_STATES, _Grouper
 from jobatlas.normalize.locations_postal import postal_town
 from jobatlas.normalize.locations_read import _Parsed, _Reader, _Token
@@ -179,6 +180,11 @@ class LocationResolver(_Reader, _Grouper):
 
     def _resolve(self, text: str, country_hint: str | None) -> Location:
         hint = self.country_of_hint(country_hint)
+        if (city := former_town(self.gaz, text, hint)) is not None:
+            place = self.place(city)  # "Scarborough, ON": the city it was merged into
+            return _rated(
+                Location("resolved", "unknown", (place,), place.country_code), "alias", 0.8
+            )
         parsed, loc = self._resolve_parsed(text, hint)
         code = text.strip()
         # A location field holding only "CA", "DE", "IN" is an ISO 3166 country code (as in

@@ -214,8 +214,9 @@ class _Grouper(_Chooser):
         """ "Le Marais, Paris", "Culham, Abingdon", "Whitefield, Bengaluru": a name we do not
         know, or know only as a small place of another country, before a town is a part of that
         town or a village next to it; the town is the place. So is a name known only abroad,
-        of any size, before a big city of the hinted country ("Salt Lake City, Kolkata" with
-        hint IN, "Palermo, Buenos Aires" with AR: neighbourhoods named after foreign cities)."""
+        of any size, or in the hinted country only as villages outside the metro, before a big
+        city of the hinted country ("Salt Lake City, Kolkata" with hint IN, "Palermo, Buenos
+        Aires" with AR: neighbourhoods named after foreign cities)."""
         if i + 1 >= len(chunk.tokens) or tok.paren or tok.slash_group >= 0:
             return False
         nxt = chunk.tokens[i + 1]
@@ -241,13 +242,22 @@ class _Grouper(_Chooser):
             for r in tok.cities
         ):
             return True
-        if hint in towns and all(gaz.country[r >> 1] != hint for r in tok.cities):
-            big_here = (
-                gaz.population[r >> 1] >= BIG_CITY_POPULATION
+        if hint is not None:
+            # with a hint, only the hinted country's places of the name count: "Santa Fe,
+            # Ciudad de México" (MX) is the business district, not a Jaliscan village
+            big_here = {
+                self.metros.core_of(r >> 1)
                 for r in nxt.cities
-                if gaz.country[r >> 1] == hint
-            )
-            if any(big_here):
+                if gaz.country[r >> 1] == hint and gaz.population[r >> 1] >= BIG_CITY_POPULATION
+            }
+            if big_here and all(
+                gaz.country[r >> 1] != hint
+                or (
+                    gaz.population[r >> 1] <= NEIGHBOURHOOD_POPULATION
+                    and self.metros.core_of(r >> 1) not in big_here
+                )
+                for r in tok.cities
+            ):
                 return True
         big_cores = {
             self.metros.core_of(r >> 1)

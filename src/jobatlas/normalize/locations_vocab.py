@@ -45,7 +45,7 @@ _UNIT_SUFFIX = re.compile(
     r"^(.+?) (?:twp|township|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
 )
 # A generic place word after a town's name: the area around the town ("Linthicum Heights").
-_PLACE_WORD = re.compile(r"^(.+?) (?:heights|junction|village|station)$")
+_PLACE_WORD = re.compile(r"^(.+?) (?:heights|junction|village|station|east|west)$")
 # A Japanese prefecture (都道府県) or Chinese province (省) written before the city, no space.
 # Hangul, kana and CJK ideographs: scripts whose addresses run from the largest unit down.
 _EAST_ASIAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
