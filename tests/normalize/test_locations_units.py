@@ -122,6 +122,8 @@ def test_items_of_a_list_written_with_words_are_places_of_their_own(
         ("North York, ON", "Toronto", "Toronto"),  # amalgamated into Toronto in 1998
         ("Buckhead, Atlanta, GA", "Atlanta", "Atlanta"),  # GeoNames: a village in Oregon
         ("Midtown, Atlanta", "Atlanta", "Atlanta"),  # GeoNames: a village in Tennessee
+        ("Shinagawa-ku, Tokyo", "Tokyo", "Tokyo"),  # GeoNames places the ward in Akita
+        ("Koto, Tokyo", "Tokyo", "Tokyo"),  # ... and this one in Kumamoto
     ],
 )
 def test_neighbourhoods_and_districts_are_their_city(text: str, city: str, metro: str) -> None:
