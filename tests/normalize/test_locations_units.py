@@ -220,7 +220,7 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
     assert place is not None and place.city == city
 
 
-@pytest.mark.parametrize(("name", "rows"), [("fresh", 200), ("fresh2", 240)])
+@pytest.mark.parametrize(("name", "rows"), [("fresh", 200), ("fresh2", 240), ("fresh3", 540)])
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
     path = Path(__file__).resolve().parents[1] / "data" / f"locations_{name}_labels.csv"
     with path.open(encoding="utf-8", newline="") as fh:
@@ -504,3 +504,34 @@ def test_former_towns_named_with_their_province_are_the_city_now(text: str, city
 def test_a_former_town_name_elsewhere_keeps_its_own_place() -> None:
     place = resolve_location("Scarborough, North Yorkshire").primary
     assert place is not None and (place.city, place.country_code) == ("Scarborough", "GB")
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "country"),
+    [
+        ("Work from home VIC", "remote", "AU"),  # was Vic, Spain: the code keeps its capitals
+        ("Remote NSW", "remote", "AU"),
+        ("Baden-Württemberg, Deutschland", "country_only", "DE"),  # was Baden-Baden
+        ("Schleswig-Holstein, Germany", "country_only", "DE"),  # was Schleswig
+    ],
+)
+def test_divisions_after_an_arrangement_or_before_their_country(
+    text: str, status: str, country: str
+) -> None:
+    loc = resolve_location(text)
+    assert (loc.status, loc.country_code) == (status, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "metro"),
+    [
+        ("Noida Sector 62, Uttar Pradesh", "Noida", "Delhi"),  # a numbered sector of the town
+        ("Sandy Bay TAS", "Hobart", "Hobart"),  # a suburb of a capital is the capital
+        ("Brno-střed", "Brno", "Brno"),
+        ("Maitland NSW", "Maitland", "Newcastle"),  # the Newcastle–Maitland urban area
+        ("Wigston, Leicestershire", "Wigston Magna", "Leicester"),
+    ],
+)
+def test_fresh3_classes(text: str, city: str, metro: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and (place.city, place.metro) == (city, metro)

@@ -9,7 +9,7 @@ methods form ``_Grouper``, a mixin of ``LocationResolver`` that resolves each gr
 
 from __future__ import annotations
 
-from jobatlas.normalize.gazetteer import Constraint
+from jobatlas.normalize.gazetteer import Constraint, fold
 from jobatlas.normalize.locations_choose import _Chooser, _Group, _Outcome
 from jobatlas.normalize.locations_read import _MAX_QUALIFIERS, Tier, _Token
 from jobatlas.normalize.locations_tables import _division_leaders
@@ -296,6 +296,17 @@ class _Grouper(_Chooser):
             return "city" if city_ok else "qualifier"
         countries = {r[0] for r in tok.regions}
         pop = self._best_population(tok, first, countries)
+        if (
+            pop < CITY_OVER_REGION_POPULATION
+            and tok.slash_group < 0
+            and any(r[2] for r in tok.regions)
+            and not self._named_as_written(tok)
+            and not any(r >> 1 in _division_leaders(self.gaz) for r in tok.cities)
+        ):
+            # "Baden-Württemberg, Deutschland", "Schleswig-Holstein, Germany": a state's whole
+            # name, a small town's only by an alternate name or by its first part (unless the
+            # town leads the division: "St Julian's, Malta" is San Ġiljan)
+            return "qualifier"
         only_countries = all(q.country for q in quals)  # "Esch-sur-Alzette, Luxembourg"
         county = not any(r[2] for r in tok.regions)  # "Falkirk, Scotland": a council area
         small = only_countries or county
@@ -338,6 +349,10 @@ class _Grouper(_Chooser):
         if pop < CITY_OVER_REGION_POPULATION or _after_its_division(chunk, i):
             return "qualifier"  # "Halton Region, Ontario": the province, not the US town
         return "ambiguous"
+
+    def _named_as_written(self, tok: _Token) -> bool:
+        """Whether some city has the token's whole text as its main name."""
+        return any(not r & 1 and fold(self.gaz.name[r >> 1]) == tok.key for r in tok.cities)
 
     def _big_us_city(self, tok: _Token) -> bool:
         gaz = self.gaz

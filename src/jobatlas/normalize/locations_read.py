@@ -382,7 +382,9 @@ class _Reader:
             or self._split_east_asian(text, peels)
         )
         if found is None and peels < _MAX_PEELS:
-            found = self._split_arrangement(key, peels + 1) or self._split_code(text, peels + 1)
+            found = self._split_arrangement(text, key, peels + 1) or self._split_code(
+                text, peels + 1
+            )
         return found or _Piece((whole,))
 
     def _reread(self, part: str, peels: int) -> _Piece:
@@ -441,12 +443,18 @@ class _Reader:
             return None
         return _concat(self._reread(p, peels) for p in parts)
 
-    def _split_arrangement(self, key: str, peels: int) -> _Piece | None:
-        """ "Remote in UK" -> remote, and the token "UK"."""
+    def _split_arrangement(self, text: str, key: str, peels: int) -> _Piece | None:
+        """ "Remote in UK" -> remote, and the token "UK"; the rest is reread as written, so
+        that a code keeps its capitals ("Remote VIC" is Victoria, not Vic, Spain)."""
         found = _arrangement(key)
         if found is None:
             return None
         kind, rest = found
+        words = text.split()
+        for n in range(1, len(words)):
+            for part in (" ".join(words[-n:]), " ".join(words[:n])):
+                if fold(part) == rest:
+                    rest = part
         inner = self._reread(rest, peels) if rest else _Piece()
         return _Piece(inner.tokens, _stronger(kind, inner.remote), inner.multi)
 

@@ -42,7 +42,8 @@ _INNER_HYPHEN = re.compile(r"\S-\S")
 _COMPASS = frozenset({"north", "south", "east", "west", "mid", "central", "upper", "lower"})
 # A township or a numbered district after a town's name (folded text).
 _UNIT_SUFFIX = re.compile(
-    r"^(.+?) (?:twp|township|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
+    r"^(.+?) (?:twp|township|(?:sector|phase) \d{1,3}[a-z]?"
+    r"|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
 )
 # A generic place word after a town's name: the area around the town ("Linthicum Heights").
 _PLACE_WORD = re.compile(r"^(.+?) (?:heights|junction|village|station|east|west)$")
