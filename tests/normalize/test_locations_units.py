@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobatlas.normalize import locations_eval
-from jobatlas.normalize.locations import _one_edit, resolve_location
+from jobatlas.normalize.locations import resolve_location
+from jobatlas.normalize.locations_fuzzy import _one_edit
 
 
 @pytest.mark.parametrize(
@@ -220,7 +221,9 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
     assert place is not None and place.city == city
 
 
-@pytest.mark.parametrize(("name", "rows"), [("fresh", 200), ("fresh2", 240), ("fresh3", 540)])
+@pytest.mark.parametrize(
+    ("name", "rows"), [("fresh", 200), ("fresh2", 240), ("fresh3", 540), ("fresh4", 300)]
+)
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
     path = Path(__file__).resolve().parents[1] / "data" / f"locations_{name}_labels.csv"
     with path.open(encoding="utf-8", newline="") as fh:
@@ -528,10 +531,45 @@ def test_divisions_after_an_arrangement_or_before_their_country(
         ("Noida Sector 62, Uttar Pradesh", "Noida", "Delhi"),  # a numbered sector of the town
         ("Sandy Bay TAS", "Hobart", "Hobart"),  # a suburb of a capital is the capital
         ("Brno-střed", "Brno", "Brno"),
-        ("Maitland NSW", "Maitland", "Newcastle"),  # the Newcastle–Maitland urban area
+        ("Maitland NSW", "Maitland", "Newcastle"),  # the Newcastle-Maitland urban area
         ("Wigston, Leicestershire", "Wigston Magna", "Leicester"),
     ],
 )
 def test_fresh3_classes(text: str, city: str, metro: str) -> None:
     place = resolve_location(text).primary
     assert place is not None and (place.city, place.metro) == (city, metro)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "status", "city", "country"),
+    [
+        # an office schedule is no place ("week" was read as Wick, Scotland)
+        ("Hybrid - 2 days/week onsite, Charlotte, NC", None, "resolved", "Charlotte", "US"),
+        ("Hybrid - 2 days in our Leeds office", None, "resolved", "Leeds", "GB"),
+        ("APAC", "SG", "unresolved", None, None),  # a world region, not Apac, Uganda
+        ("Burnaby, B.C.", None, "resolved", "Burnaby", "CA"),  # AP-style abbreviations
+        ("Miami, Fla.", None, "resolved", "Miami", "US"),
+        ("Silver Lake, LA", None, "resolved", "Los Angeles", "US"),  # LA: Los Angeles here
+        ("Shreveport, LA", None, "resolved", "Shreveport", "US"),  # ... and Louisiana here
+        ("Mumbai, Karnataka", None, "unresolved", None, None),  # a famous city, wrong state
+        ("Killkenny, Ireland", None, "resolved", "Kilkenny", "IE"),  # the country scopes fuzzy
+        ("Frederickton, NB", None, "resolved", "Fredericton", "CA"),  # NB: two countries tried
+        ("Eindhoven, NB", None, "resolved", "Eindhoven", "NL"),  # Noord-Brabant
+        ("Homeoffice (deutschlandweit)", None, "remote", None, "DE"),
+        ("Work from home - Australia wide", None, "remote", None, "AU"),
+        ("Sesto S. Giovanni (MI)", None, "resolved", "Sesto San Giovanni", "IT"),
+        ("Sydney NSW, United Kingdom", "GB", "resolved", "Sydney", "AU"),
+        ("판교", "KR", "resolved", "Seongnam-si", "KR"),
+        ("Arlington", "US", "ambiguous", None, None),  # Texas's and Virginia's
+        ("Columbia", "US", "ambiguous", None, None),  # not Colombia
+        ("Mexico", "US", "country_only", None, "MX"),  # a country's own name stays the country
+        ("Pacific Northwest", "US", "country_only", None, "US"),
+    ],
+)
+def test_fresh4_classes(
+    text: str, hint: str | None, status: str, city: str | None, country: str | None
+) -> None:
+    loc = resolve_location(text, country_hint=hint)
+    place = loc.primary
+    got_country = place.country_code if place else loc.country_code
+    assert (loc.status, place.city if place else None, got_country) == (status, city, country)

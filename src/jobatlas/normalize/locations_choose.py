@@ -25,6 +25,9 @@ from jobatlas.normalize.metros import Metros, footprint_km
 
 #: Between countries, the most populous candidate wins only by at least this factor.
 DECISIVE_RATIO = 3.0
+#: Within a country, two towns of a name both this big and within ``DECISIVE_RATIO`` of each
+#: other leave a bare name ambiguous ("Greenville", "Arlington", "Pasadena" with hint US).
+COMPARABLE_TOWN_POPULATION = 50_000
 #: A match on an alternate name counts as this share of the city's population between countries.
 ALIAS_WEIGHT = 0.1
 #: Within a country, an alternate-name match beats a main-name match only this much larger.
@@ -162,7 +165,14 @@ class _Chooser:
         country = self.gaz.country
         first = country[refs[0] >> 1]
         if all(country[r >> 1] == first for r in refs):
-            return max(refs, key=self._rank) >> 1
+            best, runner_up = sorted(refs, key=self._rank, reverse=True)[:2]
+            if (
+                not (best | runner_up) & 1
+                and self.gaz.population[runner_up >> 1] >= COMPARABLE_TOWN_POPULATION
+                and self._rank(best) < DECISIVE_RATIO * self._rank(runner_up)
+            ):
+                return None  # "Arlington" with hint US: Texas's or Virginia's
+            return best >> 1
         by_country: dict[str, list[CityRef]] = {}
         for ref in refs:
             by_country.setdefault(self.gaz.country[ref >> 1], []).append(ref)

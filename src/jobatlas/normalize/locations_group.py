@@ -12,7 +12,7 @@ from __future__ import annotations
 from jobatlas.normalize.gazetteer import Constraint, fold
 from jobatlas.normalize.locations_choose import _Chooser, _Group, _Outcome
 from jobatlas.normalize.locations_read import _MAX_QUALIFIERS, Tier, _Token
-from jobatlas.normalize.locations_tables import _division_leaders
+from jobatlas.normalize.locations_tables import _division_leaders, _whole_division_cities
 
 #: A city named like its own first-level division (Berlin, Madrid) is read as the city when it
 #: has at least this many people.
@@ -242,6 +242,11 @@ class _Grouper(_Chooser):
             for r in tok.cities
         ):
             return True
+        if hint is None:  # a city that is its own state says its country ("Ciudad de México")
+            whole = _whole_division_cities(gaz)
+            hint = next((gaz.country[r >> 1] for r in nxt.cities if r >> 1 in whole), None)
+            if all(gaz.country[r >> 1] != hint for r in tok.cities):
+                hint = None  # "Paris, Berlin" lists two cities: the name must be known there
         if hint is not None:
             # with a hint, only the hinted country's places of the name count: "Santa Fe,
             # Ciudad de México" (MX) is the business district, not a Jaliscan village
@@ -319,6 +324,13 @@ class _Grouper(_Chooser):
         if tok.key in self.gaz.city_aliases or chunk.named_twice(i, before=True):
             return "city"
         if tok.country:
+            if (
+                hint
+                and tok.country != hint
+                and fold(self.gaz.country_names.get(tok.country, "")) != tok.key
+                and self._best_population(tok, [], {hint}) >= CITY_OVER_NAMED_REGION_POPULATION
+            ):
+                return "city"  # "Columbia" with hint US: a variant of Colombia's name, not it
             return "city" if self._city_state(tok) else "qualifier"
         if tok.us_state or tok.codes:
             in_hint = hint not in (None, "US") and self._best_population(tok, [], {hint or ""}) > 0

@@ -53,14 +53,30 @@ from jobatlas.normalize.locations_vocab import (
 )
 from jobatlas.normalize.postcodes import ANY_POSTCODE
 
+#: An office-attendance schedule written with the place: "2 days/week onsite", "3 days in
+#: office", "2-3 days a week in the office"; and "in our Leeds office" names Leeds.
+_SCHEDULE = re.compile(
+    r"\b\d(?:\s*[-\u2013]\s*\d)?\s*(?:days?|x)\b(?:\s*(?:a|per|/|each|every)\s*(?:week|wk)\b)?"
+    r"(?:\s*(?:on-?site|in[- ]office|in (?:the|our) office|in the office|at (?:the|our) office))?",
+    re.IGNORECASE,
+)
+_OUR_OFFICE = re.compile(r"\b(?:in|at) (?:our|the) ([^,;()]+?) (?:office|offices|hub)\b", re.I)
+#: "Australia wide", "UK-wide", "deutschlandweit" (folded): anywhere in that country.
+_COUNTRY_WIDE = re.compile(r"^(.+?)(?: wide|weit)$")
+_HAS_SCHEDULE_WORD = re.compile(r"\bdays?\b|\boffices?\b", re.IGNORECASE).search
+
 #: Place-name abbreviations, folded, tried when the name as written is unknown: German ones
 #: ("Freiburg i. Br.", "Neustadt a. d. Weinstraße") and the compass points before a US town
-#: ("E. Hartford", "S. San Francisco", "So. Pasadena").
+#: ("E. Hartford", "S. San Francisco", "So. Pasadena"), and Italian "S."/"Sta." inside or
+#: before a name ("Sesto S. Giovanni", "Sta. Margherita Ligure").
 _ABBREVIATIONS = (
     (re.compile(r"^n (?=\w)"), "north "),
     (re.compile(r"^(?:s|so) (?=\w)"), "south "),
     (re.compile(r"^e (?=\w)"), "east "),
     (re.compile(r"^w (?=\w)"), "west "),
+    (re.compile(r"(?<=\w) s (?=\w)"), " san "),  # "Sesto S. Giovanni"
+    (re.compile(r"^sta (?=\w)"), "santa "),
+    (re.compile(r"^sto (?=\w)"), "santo "),
     (re.compile(r" i br$"), " im breisgau"),
     (re.compile(r" a m$"), " am main"),
     (re.compile(r" a n$"), " am neckar"),
@@ -268,6 +284,8 @@ class _Reader:
         if not text.isascii():
             text = unicodedata.normalize("NFKC", text)
         text = _squeeze(text)
+        if _HAS_SCHEDULE_WORD(text):  # "Hybrid - 2 days/week onsite, Charlotte, NC"
+            text = _OUR_OFFICE.sub(r" \1 ", _SCHEDULE.sub(" ", text))
         if _HAS_RADIUS_WORD(text):
             text = _unwrap_radius(text)
         if " " in text:
@@ -373,6 +391,8 @@ class _Reader:
             and (alternatives := self._split_slash(text, peels)) is not None
         ):
             return alternatives
+        if (wide := _COUNTRY_WIDE.match(key)) and wide[1] in self.gaz.countries:
+            return self._reread(wide[1], peels)  # "Australia wide", "deutschlandweit"
         whole = self._analyse(text, key)
         if whole.cities or whole.is_qualifier:
             return _Piece((whole,))
@@ -479,6 +499,8 @@ class _Reader:
         country = gaz.countries.get(key)
         regions = gaz.regions.get(key, ())
         region_word = key in gaz.region_words
+        if region_word:  # "APAC" is Asia-Pacific, never Apac, Uganda
+            return _make_token(text, key, region_word=True)
         if _JP_PREFECTURE.match(key) or self._romaji_prefecture(key):  # "京都府", "Osaka-fu":
             return _make_token(text, key, regions=(("JP", "", True),))  # not its capital
         cities = self._lookup(key)

@@ -149,6 +149,19 @@ def _fuzzy_areas(gaz: Gazetteer) -> dict[str, list[str]]:
     return pools
 
 
+def _whole_division_cities(gaz: Gazetteer) -> frozenset[int]:
+    """Cities whose first-level division is the city itself (``location_city_parts.csv`` rows
+    of scope ``admin1``: Mexico City, Berlin, Seoul)."""
+    cached = _DERIVED.get("whole_divisions")
+    if cached is not None and cached[0] is gaz:
+        return cast(frozenset[int], cached[1])
+    rows = data_rows("location_city_parts.csv")
+    found = (gaz.index_of(int(r["geonameid"])) for r in rows if r["scope"] == "admin1")
+    out = frozenset(c for c in found if c is not None)
+    _DERIVED["whole_divisions"] = (gaz, out)
+    return out
+
+
 def _division_leaders(gaz: Gazetteer) -> frozenset[int]:
     """The most populous city of each first-level division (country, admin1)."""
     cached = _DERIVED.get("leaders")

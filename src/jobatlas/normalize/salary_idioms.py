@@ -149,6 +149,7 @@ def months_of_pay(s: str) -> float | None:
 
 # "Up to 57,500 per annum + 49500.00-57500.00": a "+" before the range does not make it an extra.
 _PLUS_BEFORE_RE: Final = re.compile(r"\+(?=\s*[^\d\s]{0,3}\s?\d)")
+_BRACKETED_RE: Final = re.compile(r"\(([^()]*\d[^()]*)\)")
 _NUMBER_RE: Final = re.compile(r"\d+(?:[.,'’ \u00a0\u202f]\d+)*")
 _BASIC_RE: Final = re.compile(
     r"\b(?:basic|base|fixum|fixgehalt|fixe|fijo|fisso|podstawa|fixo)\b", re.IGNORECASE
@@ -184,20 +185,24 @@ def _up_to_range(s: str, parsed: _Parsed, parse: Parse) -> Refined | None:
     first = _NUMBER_RE.search(s)
     if first is None:
         return None
-    rest = parse(_PLUS_BEFORE_RE.sub(" ", s[first.end() :]))
-    if (
-        rest.min is not None
-        and rest.max is not None
-        and rest.max == parsed.max
-        and rest.min < rest.max
-        and rest.currency in (parsed.currency, None)
-    ):
-        return Refined(rest.min, rest.max, "range_after_up_to")
+    tail = s[first.end() :]
+    # the rest, or a bracket in it ("Up to AU$140k + super ($125k - $140k)")
+    for part in (_PLUS_BEFORE_RE.sub(" ", tail), *_BRACKETED_RE.findall(tail)):
+        rest = parse(part)
+        if (
+            rest.min is not None
+            and rest.max is not None
+            and rest.max == parsed.max
+            and rest.min < rest.max
+            and rest.currency in (parsed.currency, None)
+        ):
+            return Refined(rest.min, rest.max, "range_after_up_to")
     return None
 
 
 def _basic(s: str, parsed: _Parsed, parse: Parse) -> Refined | None:
-    """S3: '£28k-£38k OTE (£28k basic)' is the basic, £28k."""
+    """S3: '£28k-£38k OTE (£28k basic)' is the basic, £28k; so is a basic range below the
+    whole one ('$120k - $180k OTE ($90k - $100k base + commission)')."""
     assert parsed.min is not None and parsed.max is not None
     for match in _BASIC_RE.finditer(s):
         k = match.start()
@@ -214,8 +219,10 @@ def _basic(s: str, parsed: _Parsed, parse: Parse) -> Refined | None:
         for head in starts:
             part = parse(s[head:end])
             low, high = part.min, part.max
-            if low is None or high is None or low != parsed.min or high >= parsed.max:
+            if low is None or high is None or low > parsed.min or high >= parsed.max:
                 continue
+            if low < parsed.min and high > parsed.min:
+                continue  # a range overlapping the whole one from below is no breakdown
             if part.currency not in (parsed.currency, None):
                 continue
             return Refined(low, high, "basic")
