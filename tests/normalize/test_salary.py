@@ -266,6 +266,18 @@ def test_dev_labels_meet_the_issue_targets() -> None:
     assert scores.annual_rate >= 0.97
 
 
+def test_the_fresh_salary_labels_hold() -> None:
+    """200 strings an outside labeller wrote (tests/data/salary_fresh_labels.md)."""
+    path = LABELS.with_name("salary_fresh_labels.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    scores = score(rows)
+    assert len(rows) == 200
+    assert scores.exact_rate >= 0.97, scores.misses[:5]
+    assert scores.annual_usd_within / scores.annual_rows >= 0.97
+    assert scores.wrong_currency == 0
+
+
 def test_results_are_cached() -> None:
     first = S.normalize_salary("£41,234 - £52,345 per annum", country="GB")
     assert S.normalize_salary("£41,234 - £52,345 per annum", country="GB") is first
