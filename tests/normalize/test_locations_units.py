@@ -222,7 +222,8 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
 
 
 @pytest.mark.parametrize(
-    ("name", "rows"), [("fresh", 200), ("fresh2", 240), ("fresh3", 540), ("fresh4", 300)]
+    ("name", "rows"),
+    [("fresh", 200), ("fresh2", 240), ("fresh3", 540), ("fresh4", 300), ("fresh5", 300)],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
     path = Path(__file__).resolve().parents[1] / "data" / f"locations_{name}_labels.csv"
@@ -567,6 +568,37 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
     ],
 )
 def test_fresh4_classes(
+    text: str, hint: str | None, status: str, city: str | None, country: str | None
+) -> None:
+    loc = resolve_location(text, country_hint=hint)
+    place = loc.primary
+    got_country = place.country_code if place else loc.country_code
+    assert (loc.status, place.city if place else None, got_country) == (status, city, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "status", "city", "country"),
+    [
+        ("Αττική", "GR", "unresolved", None, None),  # GeoNames: an alternate name of Ath, BE
+        ("Μαρούσι, Αττική", None, "resolved", "Maroúsi", "GR"),
+        ("Московская область", None, "unresolved", None, None),  # ... of Moscow, Idaho
+        ("Тбилиси", None, "resolved", "Tbilisi", "GE"),  # Russian names of post-Soviet towns
+        ("서울, 부산", None, "multi", "Seoul", "KR"),  # two cities, not a city and its province
+        ("Москва, Санкт-Петербург", None, "multi", "Moscow", "RU"),
+        ("深圳·福田区", "CN", "resolved", "Shenzhen", "CN"),  # a city and its district
+        ("Київ, Печерський район", "UA", "resolved", "Kyiv", "UA"),
+        ("Warszawa, Mokotów", None, "resolved", "Warsaw", "PL"),
+        ("الدوحة، قطر", None, "resolved", "Doha", "QA"),  # the Arabic comma
+        ("フルリモート", "JP", "remote", None, None),
+        ("Praca zdalna (cała Polska)", None, "remote", None, "PL"),
+        ("Télétravail partiel à Lille", None, "resolved", "Lille", "FR"),
+        ("bundesweit", "DE", "country_only", None, "DE"),
+        ("USA-CA-San Jose", None, "resolved", "San Jose", "US"),  # not San José, Costa Rica
+        ("Quận 1, TP.HCM", None, "resolved", "Ho Chi Minh City", "VN"),
+        ("Petah Tikva, Center District, Israel", None, "resolved", "Petaẖ Tiqva", "IL"),
+    ],
+)
+def test_fresh5_classes(
     text: str, hint: str | None, status: str, city: str | None, country: str | None
 ) -> None:
     loc = resolve_location(text, country_hint=hint)

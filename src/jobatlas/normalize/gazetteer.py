@@ -383,7 +383,7 @@ def _drop_vague_regions(gaz: Gazetteer) -> None:
 
 
 #: Bump when the rules building the name tables (:func:`add_tables`) change.
-TABLES_VERSION = 5
+TABLES_VERSION = 6
 
 
 def tables_key() -> str:
@@ -535,12 +535,15 @@ def _add_regions(gaz: Gazetteer, us_states: dict[str, Any]) -> None:
             continue  # states above; its outlying areas are countries in GeoNames
         first = sub.parent_code is None
         town_level = first and _town_level(str(sub.type), town_units.get(country, 0))
-        for key in _translated_keys(sub.name, translations):
+        keys = list(_translated_keys(sub.name, translations))
+        # every name of the division ("부산", "Москва") takes the admin1 one of them has
+        admin1 = next((proxies[country, k] for k in keys if (country, k) in proxies), "")
+        for key in keys:
             if town_level and any(
                 not r & 1 and gaz.country[r >> 1] == country for r in gaz.lookup(key)
             ):
                 continue  # Malta's local councils, Slovenia's municipalities: the town itself
-            _add_region(gaz, key, (country, proxies.get((country, key), ""), first))
+            _add_region(gaz, key, (country, admin1, first))
     named = set(gaz.regions)
     for row in data_rows("location_admin1.csv"):  # GeoNames' English names: "Lombardy"
         key, country = fold(row["name"]), row["country"]

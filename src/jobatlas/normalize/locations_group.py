@@ -30,6 +30,11 @@ PART_ELSEWHERE_POPULATION = 100_000
 #: neighbourhood of that city, not a second place.
 NEIGHBOURHOOD_POPULATION = 20_000
 BIG_CITY_POPULATION = 500_000
+#: Two cities this big of one country, written "A, B", are a list even when B is a division too.
+MILLION = 1_000_000
+#: The words closing the name of a city's own district (Chinese, Japanese, Korean 区, 區, 구;
+#: Russian and Ukrainian "район"; "District"): written after a big city, a part of it.
+_CITY_DISTRICT_SUFFIXES = ("区", "區", "구", " район", " district")
 #: City-states whose bare name is the city, not the country.
 CITY_STATES = frozenset({"SG", "HK", "MO", "MC", "GI", "VA"})
 
@@ -113,6 +118,14 @@ class _Grouper(_Chooser):
         the place of that name in the city's metro, or, known only as villages or as small
         towns of other countries, a neighbourhood of the city."""
         gaz, metros = self.gaz, self.metros
+        if (
+            before.kind == "place"
+            and group.anchor is not None
+            and group.anchor.text.rstrip().lower().endswith(_CITY_DISTRICT_SUFFIXES)
+            and gaz.population[before.city] >= BIG_CITY_POPULATION
+        ):
+            outcomes[i] = _Outcome("place", city=before.city)  # "深圳·福田区": a district
+            return
         if (
             before.kind != "place"
             or group.quals
@@ -279,6 +292,8 @@ class _Grouper(_Chooser):
         tok = chunk.tokens[i]
         first = [q.tiers[:1] if q.codes else q.tiers for q in quals]
         city_ok = self._satisfiable(tok, first)
+        if not city_ok and self._lists_big_cities(tok, quals):
+            return "city"  # "서울, 부산", "Москва, Санкт-Петербург": two cities, not a state
         if tok.key in self.gaz.city_aliases or chunk.named_twice(i):
             return "city" if city_ok else "qualifier"
         if tok.country or tok.us_state or tok.codes:
@@ -362,6 +377,19 @@ class _Grouper(_Chooser):
             return "qualifier"  # "Halton Region, Ontario": the province, not the US town
         return "ambiguous"
 
+    def _lists_big_cities(self, tok: _Token, quals: list[_Token]) -> bool:
+        """Whether a city of a million people or more is followed only by such cities of its
+        country (by any of their names) that are also divisions it does not lie in."""
+        gaz = self.gaz
+        heads = {gaz.country[r >> 1] for r in tok.cities if gaz.population[r >> 1] >= MILLION}
+        return bool(heads) and all(
+            q.regions
+            and any(
+                gaz.country[r >> 1] in heads and gaz.population[r >> 1] >= MILLION for r in q.cities
+            )
+            for q in quals
+        )
+
     def _named_as_written(self, tok: _Token) -> bool:
         """Whether some city has the token's whole text as its main name."""
         return any(not r & 1 and fold(self.gaz.name[r >> 1]) == tok.key for r in tok.cities)
@@ -409,13 +437,19 @@ class _Grouper(_Chooser):
 
     def _in_first_level(self, cities: list[int], tok: _Token) -> bool:
         """Whether some city lies in a first-level division (a state, a Land) ``tok`` names."""
-        firsts = [r for r in tok.regions if r[2]]
+        # a division of unknown admin1 named like a city of a million ("Санкт-Петербург")
+        # proves nothing: the text may list two cities
+        vague_ok = tok.key.isascii() or not any(
+            self.gaz.population[r >> 1] >= MILLION for r in tok.cities
+        )
+        firsts = [r for r in tok.regions if r[2] and (r[1] or vague_ok)]
         return any(self._satisfies(c, ((r[0], r[1]),)) for c in cities for r in firsts)
 
     def _names_big_city(self, tok: _Token, countries: set[str]) -> bool:
         population, country = self.gaz.population, self.gaz.country
+        native = not tok.key.isascii()
         return any(
-            not r & 1
+            (not r & 1 or native)  # "Санкт-Петербург": a native name is an alternate one
             and population[r >> 1] >= CITY_OVER_REGION_POPULATION
             and country[r >> 1] in countries
             for r in tok.cities

@@ -61,9 +61,39 @@ _SCHEDULE = re.compile(
     re.IGNORECASE,
 )
 _OUR_OFFICE = re.compile(r"\b(?:in|at) (?:our|the) ([^,;()]+?) (?:office|offices|hub)\b", re.I)
-#: "Australia wide", "UK-wide", "deutschlandweit" (folded): anywhere in that country.
-_COUNTRY_WIDE = re.compile(r"^(.+?)(?: wide|weit)$")
+#: "Australia wide", "UK-wide", "deutschlandweit", "cała Polska", "日本全国" (folded): anywhere
+#: in that country.
+_COUNTRY_WIDE = re.compile(
+    r"^(?:(?:cala|toute la|tout le|toda|todo|tutta|tutto) )?(.+?)(?: wide|weit| ?全国)?$"
+)
 _HAS_SCHEDULE_WORD = re.compile(r"\bdays?\b|\boffices?\b", re.IGNORECASE).search
+
+#: Cyrillic, also for the Russian names of the other former Soviet republics' towns.
+_CYRILLIC = frozenset(
+    {"RU", "UA", "BY", "BG", "RS", "MK", "KZ", "KG", "MN", "TJ", "ME", "BA"}
+    | {"GE", "AZ", "AM", "MD", "UZ", "TM", "LV", "LT", "EE"}
+)
+#: The countries where each script with its own Unicode block is written, for alternate names.
+_SCRIPTS = (
+    ((0x0370, 0x03FF), frozenset({"GR", "CY"})),  # Greek
+    ((0x0400, 0x04FF), _CYRILLIC),
+    ((0x0590, 0x05FF), frozenset({"IL"})),  # Hebrew
+    ((0x0E00, 0x0E7F), frozenset({"TH"})),  # Thai
+    ((0x10A0, 0x10FF), frozenset({"GE"})),  # Georgian
+    ((0x0530, 0x058F), frozenset({"AM"})),  # Armenian
+    ((0xAC00, 0xD7AF), frozenset({"KR", "KP"})),  # Hangul
+    ((0x3040, 0x30FF), frozenset({"JP"})),  # kana
+)
+
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def _script_countries(key: str) -> frozenset[str] | None:
+    """The countries writing the script of the first letter of ``key``, if it has its own."""
+    first = next((ord(c) for c in key if c.isalpha()), 0)
+    return next((countries for (lo, hi), countries in _SCRIPTS if lo <= first <= hi), None)
+
 
 #: Place-name abbreviations, folded, tried when the name as written is unknown: German ones
 #: ("Freiburg i. Br.", "Neustadt a. d. Weinstraße") and the compass points before a US town
@@ -391,7 +421,8 @@ class _Reader:
             and (alternatives := self._split_slash(text, peels)) is not None
         ):
             return alternatives
-        if (wide := _COUNTRY_WIDE.match(key)) and wide[1] in self.gaz.countries:
+        wide = _COUNTRY_WIDE.match(key)
+        if wide and wide[1] != key and wide[1] in self.gaz.countries:
             return self._reread(wide[1], peels)  # "Australia wide", "deutschlandweit"
         whole = self._analyse(text, key)
         if whole.cities or whole.is_qualifier:
@@ -553,14 +584,19 @@ class _Reader:
             return refs
         # "Dallas-Fort Worth", but not a list: "Paris ou X-Y", "Tel Aviv-Yafo / Herzliya"
         if _INNER_HYPHEN.search(text) and not (_WORD_SEP.search(text) or _SLASH.search(text)):
+            named: set[str] = set()
             for part in text.split("-"):
                 part_key = fold(part)
                 code = part.strip()
                 if part_key in self.gaz.countries or (code.isupper() and code in self.gaz.codes):
+                    if part_key in self.gaz.countries:
+                        named.add(self.gaz.countries[part_key])
                     continue  # "USA-CA-Mountain View" (Workday): the country, not Usa, Japan
                 refs = self._lookup(part_key) or self._lookup(_strip_affixes(part_key))
                 if refs and len(part_key) > 2:
-                    return refs
+                    # "USA-CA-San Jose": in the country written before it
+                    inside = tuple(r for r in refs if self.gaz.country[r >> 1] in named)
+                    return inside or refs
         if key.endswith(" city") and (refs := self._lookup(key[:-5])):
             return refs
         m = _UNIT_SUFFIX.match(key)  # "Clinton Twp", "Paris 9e Arrondissement", "Dublin 2"
@@ -575,7 +611,8 @@ class _Reader:
         m = _PLACE_WORD.match(key)  # "Linthicum Heights", "Annapolis Junction": the town's area
         if m and (refs := tuple(r for r in self._lookup(m.group(1)) if not r & 1)):
             return refs
-        if key and not key.isascii():
+        if key and not key.isascii() and (_EAST_ASIAN.search(key) or _THAI.search(key)):
+            # only scripts written without spaces ("Αττική" is no longer "Ατ", Ath's name)
             m = _CJK_DIVISION.match(key.replace(" ", ""))
             if m and (refs := self._prefix_lookup(m.group(2))):
                 return refs  # "神奈川県横浜市": the city after its prefecture or province
@@ -586,6 +623,10 @@ class _Reader:
         if not key:
             return ()
         refs = self.gaz.lookup(key)
+        if refs and not key.isascii() and (countries := _script_countries(key)):
+            # GeoNames lists "Αττική" for Ath, Belgium and "Московская область" for Moscow,
+            # Idaho: a name in a script is an alternate name only where the script is written
+            refs = tuple(r for r in refs if not r & 1 or self.gaz.country[r >> 1] in countries)
         alias = self.gaz.city_aliases.get(key)
         if alias is None:
             return refs

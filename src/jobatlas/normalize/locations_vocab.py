@@ -18,7 +18,8 @@ from jobatlas.normalize.gazetteer import data_rows, fold
 from jobatlas.normalize.postcodes import CA_POSTCODE, UK_POSTCODE
 
 _OTHERS = re.compile(r"\(\s*\+\s*\d+\s*others?\s*\)|\+\s*\d+\s*(?:others?|more)\b", re.I)
-_BREAK = re.compile(r"<\s*(?:/\s*)?br\s*(?:/\s*)?>|[\r\n\t|;\u2022\u00b7\u30fb]+", re.I)
+# "·" is read like a comma: Chinese boards join a city and its district with it ("深圳·福田区").
+_BREAK = re.compile(r"<\s*(?:/\s*)?br\s*(?:/\s*)?>|[\r\n\t|;\u2022\u30fb]+", re.I)
 _PARENS = re.compile(r"[(\[\uff08]([^()\[\]\uff08\uff09]*)[)\]\uff09]")
 _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]+\s*|\s+-(?=\S)|(?<=\S)-\s+")
 # "and"/"or" of the job boards' languages (Spanish y/e/o, Italian/Portuguese e/ou, Catalan i,
@@ -33,7 +34,7 @@ _SLASH = re.compile(r"\s*[/\\]\s*")
 # Runs of three or more spaces become two: no rule tells two spaces from more (they read one
 # space, "\s?" or "\s*"), and the separators above scan a run once from each of its positions.
 _SPACE_RUN = re.compile(r"[^\S\t\r\n]{3,}")
-_PIECES = re.compile(r"[,\uff0c\u3001]|" + _DASH.pattern)
+_PIECES = re.compile(r"[,\uff0c\u3001\u00b7\u060c]|" + _DASH.pattern)  # and the Arabic comma
 _HAS_DIGIT = re.compile(r"\d").search
 _HAS_BRACKET = re.compile(r"[(\[\uff08]").search
 _STRIP = " .:-\u2013\u2014\"'`*"
@@ -61,7 +62,19 @@ _NUMBERED_PART = re.compile(
 )
 _N_PLACES = re.compile(r"^\d+\s*(?:locations?|offices|cities|sites)$")
 _CODE = re.compile(r"^[A-Za-z]{2,3}$")
-_CONNECTORS = ("based in", "anywhere in", "within", "across", "from", "in", "only", "ok", "for")
+_CONNECTORS = (
+    "based in",
+    "anywhere in",
+    "within",
+    "across",
+    "from",
+    "in",
+    "only",
+    "ok",
+    "for",
+    "a",  # "à", folded: "Télétravail partiel à Lille"
+    "en",
+)
 
 
 # -- vocabulary ------------------------------------------------------------------------------
