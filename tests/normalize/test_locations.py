@@ -128,7 +128,8 @@ def test_an_unknown_hint_is_ignored() -> None:
         ("Hybrid - Berlin", "resolved", "hybrid", "DE"),
         ("On-site in Austin, TX", "resolved", "onsite", "US"),
         ("Seattle, WA", "resolved", "unknown", "US"),
-        ("Multiple Locations", "multi", "unknown", None),
+        ("Multiple Locations", "unresolved", "unknown", None),  # several places, none named
+        ("Multiple Locations, US", "multi", "unknown", "US"),
         ("United States", "country_only", "unknown", "US"),
         ("California", "country_only", "unknown", "US"),
         ("Île-de-France", "country_only", "unknown", "FR"),

@@ -223,7 +223,14 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
 
 @pytest.mark.parametrize(
     ("name", "rows"),
-    [("fresh", 200), ("fresh2", 240), ("fresh3", 540), ("fresh4", 300), ("fresh5", 300)],
+    [
+        ("fresh", 200),
+        ("fresh2", 240),
+        ("fresh3", 540),
+        ("fresh4", 300),
+        ("fresh5", 300),
+        ("fresh6", 300),
+    ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
     path = Path(__file__).resolve().parents[1] / "data" / f"locations_{name}_labels.csv"
@@ -605,3 +612,18 @@ def test_fresh5_classes(
     place = loc.primary
     got_country = place.country_code if place else loc.country_code
     assert (loc.status, place.city if place else None, got_country) == (status, city, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "country"),
+    [
+        ("Remote, US time zones (PT to ET)", "remote", "US"),  # ET was Ethiopia
+        ("Remote - United States (Mountain or Pacific time)", "remote", "US"),
+        ("Hartford, CT (Eastern time)", "resolved", "US"),  # CT stays Connecticut
+        ("Various Locations", "unresolved", None),  # several places, none named
+    ],
+)
+def test_time_zones_and_unnamed_places(text: str, status: str, country: str | None) -> None:
+    loc = resolve_location(text)
+    got = loc.primary.country_code if loc.primary else loc.country_code
+    assert (loc.status, got) == (status, country)

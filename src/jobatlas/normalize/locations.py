@@ -317,6 +317,8 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
         if parsed.multi or named > 1:
             status = "multi"
             country = places[0].country_code if places else _first(countries)
+            if not places and not named and country is None:
+                status = "unresolved"  # "Multiple Locations": several places, none named
         elif places:
             status = "resolved"
         elif parsed.remote == "remote":

@@ -66,6 +66,16 @@ _OUR_OFFICE = re.compile(r"\b(?:in|at) (?:our|the) ([^,;()]+?) (?:office|offices
 _COUNTRY_WIDE = re.compile(
     r"^(?:(?:cala|toute la|tout le|toda|todo|tutta|tutto) )?(.+?)(?: wide|weit| ?全国)?$"
 )
+#: Time zones a remote posting asks for: named, abbreviated (not MT and CT, which are also
+#: states) or as offsets; read only in a text that speaks of time zones.
+_TIME_ZONES = re.compile(
+    r"\b(?:(?i:(?:mountain|pacific|central|eastern|atlantic)"
+    r"(?:\s+(?:or|and|to|/)\s+(?:mountain|pacific|central|eastern|atlantic))*"
+    r"(?:\s+standard)?\s+time(?:\s*zones?)?|time ?zones?|(?:utc|gmt) ?[+\-\u2212\u00b1]? ?\d{0,2}"
+    r"(?::\d\d)?)"
+    r"|P[SD]?T|E[SD]T|ET|M[SD]T|C[SD]T|CES?T|BST|IST|AE[SD]T|JST|SGT)\b(?: to\b)?",
+)
+_HAS_TIME_ZONE_WORD = re.compile(r"time ?zone|\btime\b|\bUTC\b|\bGMT\b", re.IGNORECASE).search
 _HAS_SCHEDULE_WORD = re.compile(r"\bdays?\b|\boffices?\b", re.IGNORECASE).search
 
 #: Cyrillic, also for the Russian names of the other former Soviet republics' towns.
@@ -314,6 +324,8 @@ class _Reader:
         if not text.isascii():
             text = unicodedata.normalize("NFKC", text)
         text = _squeeze(text)
+        if _HAS_TIME_ZONE_WORD(text):  # "Remote, US time zones (PT to ET)": ET is no Ethiopia
+            text = _TIME_ZONES.sub(" ", text)
         if _HAS_SCHEDULE_WORD(text):  # "Hybrid - 2 days/week onsite, Charlotte, NC"
             text = _OUR_OFFICE.sub(r" \1 ", _SCHEDULE.sub(" ", text))
         if _HAS_RADIUS_WORD(text):
