@@ -25,6 +25,7 @@ import unicodedata
 import zlib
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -535,9 +536,10 @@ def _add_regions(gaz: Gazetteer, us_states: dict[str, Any]) -> None:
             continue  # states above; its outlying areas are countries in GeoNames
         first = sub.parent_code is None
         town_level = first and _town_level(str(sub.type), town_units.get(country, 0))
-        keys = list(_translated_keys(sub.name, translations))
-        # every name of the division ("부산", "Москва") takes the admin1 one of them has
-        admin1 = next((proxies[country, k] for k in keys if (country, k) in proxies), "")
+        keys = sorted(_translated_keys(sub.name, translations))
+        # every name of the division ("부산", "Москва") takes the admin1 most of them have
+        found = Counter(proxies[country, k] for k in keys if (country, k) in proxies)
+        admin1 = min(found, key=lambda a: (-found[a], a)) if found else ""
         for key in keys:
             if town_level and any(
                 not r & 1 and gaz.country[r >> 1] == country for r in gaz.lookup(key)
