@@ -511,6 +511,12 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         ("Columbia", "US", "ambiguous", None, None),  # not Colombia
         ("Mexico", "US", "country_only", None, "MX"),  # a country's own name stays the country
         ("Pacific Northwest", "US", "country_only", None, "US"),
+        # divisions under their usual names (admin_codes.csv rows without a code)
+        ("Abuja, Federal Capital Territory, Nigeria", "NG", "resolved", "Abuja", "NG"),
+        ("Eastern Province, Saudi Arabia", None, "country_only", None, "SA"),  # not Sri Lanka's
+        ("La Plata, Buenos Aires", "AR", "resolved", "La Plata", "AR"),  # the province
+        ("Nairobi County", None, "resolved", "Nairobi", "KE"),
+        ("Emirate of Abu Dhabi", "AE", "country_only", None, "AE"),
         # native scripts, ATS and local-language forms (locations_fresh5_labels.md)
         ("Αττική", "GR", "unresolved", None, None),  # GeoNames: an alternate name of Ath, BE
         ("Μαρούσι, Αττική", None, "resolved", "Maroúsi", "GR"),

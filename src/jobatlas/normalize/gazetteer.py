@@ -557,8 +557,9 @@ def _add_regions(gaz: Gazetteer, us_states: dict[str, Any]) -> None:
     for row in data_rows("admin_codes.csv"):
         region = (row["country"], row["geonames_admin1"], True)
         _add_region(gaz, fold(row["name"]), region)
-        gaz.codes.setdefault(row["code"], ())
-        gaz.codes[row["code"]] += ((row["country"], row["geonames_admin1"]),)
+        if row["code"]:  # a row may give only the division's name ("Eastern Province")
+            gaz.codes.setdefault(row["code"], ())
+            gaz.codes[row["code"]] += ((row["country"], row["geonames_admin1"]),)
     for row in data_rows("us_city_counties.csv"):  # "Durham County": US counties by full name
         city = gaz.index_of(int(row["geonameid"]))
         if city is not None and _US_COUNTY.search(row["county"]):
