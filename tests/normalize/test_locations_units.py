@@ -230,6 +230,7 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
         ("fresh4", 300),
         ("fresh5", 300),
         ("fresh6", 300),
+        ("fresh7", 300),
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
@@ -517,6 +518,14 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         ("La Plata, Buenos Aires", "AR", "resolved", "La Plata", "AR"),  # the province
         ("Nairobi County", None, "resolved", "Nairobi", "KE"),
         ("Emirate of Abu Dhabi", "AE", "country_only", None, "AE"),
+        # the rest of the world (locations_fresh7_labels.md)
+        ("Jakarta Pusat", "ID", "resolved", "Jakarta", "ID"),
+        ("Makati, NCR", "PH", "resolved", "Makati City", "PH"),
+        ("Christchurch Central, Canterbury", None, "resolved", "Christchurch", "NZ"),
+        ("Distans, Sverige", None, "remote", None, "SE"),
+        ("Pest megye", "HU", "country_only", None, "HU"),
+        ("Cluj-Napoca și Iași", "RO", "multi", "Cluj-Napoca", "RO"),
+        ("CEE", None, "unresolved", None, None),  # not Cee, Spain
         # native scripts, ATS and local-language forms (locations_fresh5_labels.md)
         ("Αττική", "GR", "unresolved", None, None),  # GeoNames: an alternate name of Ath, BE
         ("Μαρούσι, Αττική", None, "resolved", "Maroúsi", "GR"),

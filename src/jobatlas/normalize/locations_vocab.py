@@ -26,7 +26,7 @@ _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]+\s*|\s+-(?=\S)|(?<
 # Dutch en, Swedish och/eller, Danish/Norwegian og/eller, Russian и/или); read only when the
 # whole piece names nothing ("Aix en Provence" is one name).
 _WORD_SEP = re.compile(
-    r"\s+(?:or|and|ou|et|und|oder|o|y|e|i|en|och|og|eller|и|или)\s+"
+    r"\s+(?:or|and|ou|et|und|oder|o|y|e|i|en|och|og|eller|и|или|și|si)\s+"
     r"|\s*&\s*|\s*\+\s*",
     re.I,
 )
@@ -47,7 +47,7 @@ _UNIT_SUFFIX = re.compile(
     r"|(?:\d{1,2}(?:e|er|eme|st|nd|rd|th)?)(?: arrondissement)?)$"
 )
 # A generic place word after a town's name: the area around the town ("Linthicum Heights").
-_PLACE_WORD = re.compile(r"^(.+?) (?:heights|junction|village|station|east|west)$")
+_PLACE_WORD = re.compile(r"^(.+?) (?:heights|junction|village|station|east|west|central|cbd)$")
 # A Japanese prefecture (都道府県) or Chinese province (省) written before the city, no space.
 # Hangul, kana and CJK ideographs: scripts whose addresses run from the largest unit down.
 _EAST_ASIAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
