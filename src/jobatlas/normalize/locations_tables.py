@@ -167,13 +167,12 @@ def _division_leaders(gaz: Gazetteer) -> frozenset[int]:
     cached = _DERIVED.get("leaders")
     if cached is not None and cached[0] is gaz:
         return cast(frozenset[int], cached[1])
-    seen: set[tuple[str, str]] = set()
-    leaders = []
-    for city in sorted(range(len(gaz)), key=lambda c: -gaz.population[c]):
-        division = (gaz.country[city], gaz.admin1[city])
-        if division[1] and division not in seen:
-            seen.add(division)
-            leaders.append(city)
-    out = frozenset(leaders)
+    best: dict[tuple[str, str], tuple[int, int]] = {}  # one pass, no sort (a first call)
+    population = gaz.population
+    for city, division in enumerate(zip(gaz.country, gaz.admin1, strict=True)):
+        pop = population[city]
+        if division[1] and pop > best.get(division, (-1, 0))[0]:
+            best[division] = (pop, city)
+    out = frozenset(city for _, city in best.values())
     _DERIVED["leaders"] = (gaz, out)
     return out
