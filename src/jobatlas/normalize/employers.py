@@ -89,7 +89,20 @@ def _canonical_of(pre_legal: str, final: str) -> str | None:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _canonical(text: str) -> str | None:
-    return _canonical_of(*peel(text))
+    # Peeling can leave text that peels further (layers of mojibake around a symbol, never
+    # plain ASCII): the result is taken to its fixed point, so that the function is idempotent.
+    result = _canonical_of(*peel(text))
+    for _ in range(_FIXED_POINT_ROUNDS):
+        if result is None or result.isascii():
+            break
+        again = _canonical_of(*peel(result))
+        if again == result:
+            break
+        result = again
+    return result
+
+
+_FIXED_POINT_ROUNDS = 4
 
 
 def _as_text(name: object) -> str | None:

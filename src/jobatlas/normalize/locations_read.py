@@ -9,7 +9,6 @@ The token types live here; the reading methods form ``_Reader``, a mixin of ``Lo
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -20,25 +19,34 @@ from jobatlas.normalize.locations_vocab import (
     _BREAK,
     _CJK_DIVISION,
     _CODE,
+    _COUNTRY_WIDE,
     _EAST_ASIAN,
     _HAS_BRACKET,
     _HAS_DIGIT,
     _HAS_RADIUS_WORD,
+    _HAS_SCHEDULE_WORD,
+    _HAS_TIME_ZONE_WORD,
     _INNER_HYPHEN,
     _JP_PREFECTURE,
     _JP_ROMAJI_PREFECTURE,
     _N_PLACES,
     _NUMBERED_PART,
     _OTHERS,
+    _OUR_OFFICE,
     _PARENS,
     _PIECES,
     _PLACE_WORD,
+    _SCHEDULE,
     _SLASH,
     _STRIP,
+    _THAI,
+    _TIME_ZONES,
     _TRAILING_CODE,
     _UNIT_SUFFIX,
     _WORD_SEP,
     _arrangement,
+    _script_countries,
+    _spell_out,
     _squeeze,
     _strip_admin,
     _strip_affixes,
@@ -52,87 +60,6 @@ from jobatlas.normalize.locations_vocab import (
     _vocab,
 )
 from jobatlas.normalize.postcodes import ANY_POSTCODE
-
-#: An office-attendance schedule written with the place: "2 days/week onsite", "3 days in
-#: office", "2-3 days a week in the office"; and "in our Leeds office" names Leeds.
-_SCHEDULE = re.compile(
-    r"\b\d(?:\s*[-\u2013]\s*\d)?\s*(?:days?|x)\b(?:\s*(?:a|per|/|each|every)\s*(?:week|wk)\b)?"
-    r"(?:\s*(?:on-?site|in[- ]office|in (?:the|our) office|in the office|at (?:the|our) office))?",
-    re.IGNORECASE,
-)
-_OUR_OFFICE = re.compile(r"\b(?:in|at) (?:our|the) ([^,;()]+?) (?:office|offices|hub)\b", re.I)
-#: "Australia wide", "UK-wide", "deutschlandweit", "cała Polska", "日本全国" (folded): anywhere
-#: in that country.
-_COUNTRY_WIDE = re.compile(
-    r"^(?:(?:cala|toute la|tout le|toda|todo|tutta|tutto) )?(.+?)(?: wide|weit| ?全国)?$"
-)
-#: Time zones a remote posting asks for: named, abbreviated (not MT and CT, which are also
-#: states) or as offsets; read only in a text that speaks of time zones.
-_TIME_ZONES = re.compile(
-    r"\b(?:(?i:(?:mountain|pacific|central|eastern|atlantic)"
-    r"(?:\s+(?:or|and|to|/)\s+(?:mountain|pacific|central|eastern|atlantic))*"
-    r"(?:\s+standard)?\s+time(?:\s*zones?)?|time ?zones?|(?:utc|gmt) ?[+\-\u2212\u00b1]? ?\d{0,2}"
-    r"(?::\d\d)?)"
-    r"|P[SD]?T|E[SD]T|ET|M[SD]T|C[SD]T|CES?T|BST|IST|AE[SD]T|JST|SGT)\b(?: to\b)?",
-)
-_HAS_TIME_ZONE_WORD = re.compile(r"time ?zone|\btime\b|\bUTC\b|\bGMT\b", re.IGNORECASE).search
-_HAS_SCHEDULE_WORD = re.compile(r"\bdays?\b|\boffices?\b", re.IGNORECASE).search
-
-#: Cyrillic, also for the Russian names of the other former Soviet republics' towns.
-_CYRILLIC = frozenset(
-    {"RU", "UA", "BY", "BG", "RS", "MK", "KZ", "KG", "MN", "TJ", "ME", "BA"}
-    | {"GE", "AZ", "AM", "MD", "UZ", "TM", "LV", "LT", "EE"}
-)
-#: The countries where each script with its own Unicode block is written, for alternate names.
-_SCRIPTS = (
-    ((0x0370, 0x03FF), frozenset({"GR", "CY"})),  # Greek
-    ((0x0400, 0x04FF), _CYRILLIC),
-    ((0x0590, 0x05FF), frozenset({"IL"})),  # Hebrew
-    ((0x0E00, 0x0E7F), frozenset({"TH"})),  # Thai
-    ((0x10A0, 0x10FF), frozenset({"GE"})),  # Georgian
-    ((0x0530, 0x058F), frozenset({"AM"})),  # Armenian
-    ((0xAC00, 0xD7AF), frozenset({"KR", "KP"})),  # Hangul
-    ((0x3040, 0x30FF), frozenset({"JP"})),  # kana
-)
-
-
-_THAI = re.compile(r"[\u0e00-\u0e7f]")
-
-
-def _script_countries(key: str) -> frozenset[str] | None:
-    """The countries writing the script of the first letter of ``key``, if it has its own."""
-    first = next((ord(c) for c in key if c.isalpha()), 0)
-    return next((countries for (lo, hi), countries in _SCRIPTS if lo <= first <= hi), None)
-
-
-#: Place-name abbreviations, folded, tried when the name as written is unknown: German ones
-#: ("Freiburg i. Br.", "Neustadt a. d. Weinstraße") and the compass points before a US town
-#: ("E. Hartford", "S. San Francisco", "So. Pasadena"), and Italian "S."/"Sta." inside or
-#: before a name ("Sesto S. Giovanni", "Sta. Margherita Ligure").
-_ABBREVIATIONS = (
-    (re.compile(r"^n (?=\w)"), "north "),
-    (re.compile(r"^(?:s|so) (?=\w)"), "south "),
-    (re.compile(r"^e (?=\w)"), "east "),
-    (re.compile(r"^w (?=\w)"), "west "),
-    (re.compile(r"(?<=\w) s (?=\w)"), " san "),  # "Sesto S. Giovanni"
-    (re.compile(r"^sta (?=\w)"), "santa "),
-    (re.compile(r"^sto (?=\w)"), "santo "),
-    (re.compile(r" i br$"), " im breisgau"),
-    (re.compile(r" a m$"), " am main"),
-    (re.compile(r" a n$"), " am neckar"),
-    (re.compile(r" o d t$"), " ob der tauber"),
-    (re.compile(r" a d (?=\w)"), " an der "),
-    (re.compile(r" i d (?=\w)"), " in der "),
-    (re.compile(r" o d (?=\w)"), " ob der "),
-    (re.compile(r" b (?=\w)"), " bei "),
-)
-
-
-def _spell_out(key: str) -> str:
-    for pattern, words in _ABBREVIATIONS:
-        key = pattern.sub(words, key)
-    return key
-
 
 #: A city known by another name ("Praha", "Wien") is numbered by district from this size on.
 _NUMBERED_CITY_POPULATION = 500_000
