@@ -28,7 +28,7 @@ from jobatlas.normalize.gazetteer import CityRef, Gazetteer, fold, load_gazettee
 from jobatlas.normalize.locations_choose import _Outcome
 from jobatlas.normalize.locations_former import former_town
 from jobatlas.normalize.locations_fuzzy import _FUZZY_MAX_CHARS, _Fuzzy, _rated
-from jobatlas.normalize.locations_group import CITY_STATES, _Grouper
+from jobatlas.normalize.locations_group import BIG_CITY_POPULATION, CITY_STATES, _Grouper
 from jobatlas.normalize.locations_postal import postal_town
 from jobatlas.normalize.locations_read import _Parsed, _Reader
 from jobatlas.normalize.locations_spaced import split_spaced
@@ -78,7 +78,6 @@ MAX_LOCATION_CHARS = 1_000
 
 _CACHE_SIZE = 1 << 18
 _ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
-_BIG_CITY_POPULATION = 500_000
 #: "Massy (91)", "Orange (84)": the number of a département of metropolitan France after a
 #: town (the overseas ones are countries of their own in GeoNames).
 _FRENCH_DEPARTMENT = re.compile(r"\((?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\)\s*$")
@@ -158,10 +157,13 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
             return _rated(Location(status="country_only", country_code=code), "country", 0.9)
         if not loc.places and hint and fold(code) in _vocab().national:  # "Nationwide", GB
             return _rated(Location(status="country_only", country_code=hint), "hint", 0.8)
-        if hint is None and loc.country_code != "FR" and _FRENCH_DEPARTMENT.search(text):
-            french = self._resolve(text, "FR")
-            if french.places and french.places[0].country_code == "FR":
-                return french
+        if (
+            hint is None
+            and loc.country_code != "FR"
+            and _FRENCH_DEPARTMENT.search(text)
+            and (french := self._placed_in(text, "FR")) is not None
+        ):
+            return french
         if not loc.places and loc.status in ("unresolved", "country_only", "ambiguous"):
             by_postcode = self._resolve_postcode(text, loc.country_code or hint)
             if by_postcode is not None:
@@ -170,10 +172,12 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
             dropped = self._resolve_without_country(text, hint)
             if dropped is not None:
                 return dropped
-            if (district := _DANISH_DISTRICT.match(text)) and hint in (None, "DK"):
-                danish = self._resolve(district[1], "DK")
-                if danish.places and danish.places[0].country_code == "DK":
-                    return danish
+            if (
+                (district := _DANISH_DISTRICT.match(text))
+                and hint in (None, "DK")
+                and (danish := self._placed_in(district[1], "DK")) is not None
+            ):
+                return danish
             if (in_city := self._code_named_city(text, hint)) is not None:
                 return in_city
             if hint in (None, "US") and (town := postal_town(self.gaz, text)) is not None:
@@ -198,13 +202,18 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
                     return fuzzy
         return self._rate(loc, parsed, hint)
 
+    def _placed_in(self, text: str, country: str) -> Location | None:
+        """``text`` read with hint ``country``, when its first place lies there."""
+        loc = self._resolve(text, country)
+        return loc if loc.places and loc.places[0].country_code == country else None
+
     def _code_named_city(self, text: str, hint: str | None) -> Location | None:
         """ "Silver Lake, LA": a state code that is also a big city's short name ("LA" is
         Louisiana and Los Angeles), after a name Louisiana lacks, names that city: the place is
         then the name read before the city, when it lies in the city's metro."""
         head, comma, code = text.rpartition(",")
         city = self.gaz.city_aliases.get(fold(code)) if comma and code.strip().isupper() else None
-        if city is None or self.gaz.population[city] < _BIG_CITY_POPULATION:
+        if city is None or self.gaz.population[city] < BIG_CITY_POPULATION:
             return None
         loc = self._resolve(f"{head}, {self.gaz.name[city]}", hint)
         metro = self.place(city).metro_id

@@ -441,10 +441,8 @@ class _Reader:
             return None
         kind, rest = found
         words = text.split()
-        for n in range(1, len(words)):
-            for part in (" ".join(words[-n:]), " ".join(words[:n])):
-                if fold(part) == rest:
-                    rest = part
+        ends = (" ".join(w) for n in range(1, len(words)) for w in (words[-n:], words[:n]))
+        rest = next((part for part in ends if fold(part) == rest), rest)
         inner = self._reread(rest, peels) if rest else _Piece()
         return _Piece(inner.tokens, _stronger(kind, inner.remote), inner.multi)
 
