@@ -755,6 +755,24 @@ def test_a_county_after_a_town_picks_the_town_near_its_county_town(
     assert place is not None and place.geonameid == geonameid
 
 
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Newcastle, Staffordshire", "Newcastle under Lyme"),  # not Newcastle upon Tyne
+        ("Bury, Suffolk", "Bury St Edmunds"),  # not Bury, Greater Manchester
+        ("Burton, Staffordshire", "Burton upon Trent"),  # not Burton, Lincolnshire
+        ("Henley, Oxfordshire", "Henley-on-Thames"),
+        ("Bury, Greater Manchester", "Bury"),  # a town of the name in the county stays
+        ("Richmond, North Yorkshire", "Richmond"),
+    ],
+)
+def test_a_county_with_no_town_of_the_name_takes_its_town_of_the_longer_name(
+    text: str, city: str
+) -> None:
+    place = resolve_location(text, "GB").primary
+    assert place is not None and place.city == city
+
+
 def test_a_value_that_is_not_a_string_is_missing() -> None:
     assert resolve_location(float("nan")).status == "unresolved"  # type: ignore[arg-type]
     berlin = resolve_location("Berlin", float("nan")).primary  # type: ignore[arg-type]

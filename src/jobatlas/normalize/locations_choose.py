@@ -13,12 +13,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jobatlas.normalize.gazetteer import CityRef, Gazetteer
+from jobatlas.normalize.gazetteer import CityRef, Gazetteer, fold
 from jobatlas.normalize.locations_read import Tier, _tier_set, _Token
 from jobatlas.normalize.locations_tables import (
     COUNTY_SEAT_KM,
     _city_covers,
     _county_seats,
+    county_towns,
     distance_km,
 )
 from jobatlas.normalize.metros import Metros, footprint_km
@@ -80,8 +81,10 @@ class _Chooser:
         cands = group.anchor.cities
         for q in group.quals:
             cands = self._filter_refs(cands, q.tier_sets)
-        if len(cands) > 1:
-            cands = self._near_county_seat(cands, group.quals) or cands
+        seat = self._county_seat(cands, group.quals, hint)
+        if seat is not None:
+            near = tuple(r for r in cands if distance_km(self.gaz, r >> 1, seat) <= COUNTY_SEAT_KM)
+            cands = near or self._county_town_named(seat, group.anchor.key) or cands
         if cands and group.context is not None:
             cands = self._near(cands, group.context) or cands
         if not cands:
@@ -139,19 +142,27 @@ class _Chooser:
         kept = tuple(r for r in refs if self.gaz.country[r >> 1] in countries)
         return kept or refs
 
-    def _near_county_seat(
-        self, refs: tuple[CityRef, ...], quals: list[_Token]
-    ) -> tuple[CityRef, ...]:
-        """ "Newport, Shropshire": among same-named towns, those near the county town of a
-        county given after the name (GeoNames has no counties; ``location_county_seats.csv``)."""
+    def _county_seat(
+        self, refs: tuple[CityRef, ...], quals: list[_Token], hint: str | None
+    ) -> int | None:
+        """The county town of a county given after the name ("Newport, Shropshire"), from
+        ``location_county_seats.csv`` (GeoNames has no counties): among same-named towns, those
+        near it are meant."""
         seats = _county_seats(self.gaz)
-        countries = {self.gaz.country[r >> 1] for r in refs}
+        countries = sorted({self.gaz.country[r >> 1] for r in refs} | {hint} - {None})
         for q in quals:
-            seat = next((seats[c, q.key] for c in countries if (c, q.key) in seats), None)
-            if seat is not None:
-                return tuple(
-                    r for r in refs if distance_km(self.gaz, r >> 1, seat) <= COUNTY_SEAT_KM
-                )
+            for country in (*countries, *sorted(q.countries)):
+                if (country, q.key) in seats:
+                    return seats[country, q.key]
+        return None
+
+    def _county_town_named(self, seat: int, key: str) -> tuple[CityRef, ...]:
+        """ "Newcastle, Staffordshire", "Bury, Suffolk": no town of the name lies in the county,
+        but one whose longer name starts with it does (Newcastle-under-Lyme, Bury St Edmunds)."""
+        prefix = key + " "
+        for town in county_towns(self.gaz, seat):
+            if fold(self.gaz.name[town]).startswith(prefix):
+                return (town << 1,)
         return ()
 
     def _near(self, refs: tuple[CityRef, ...], context: _Token) -> tuple[CityRef, ...]:

@@ -123,6 +123,30 @@ def _county_seats(gaz: Gazetteer) -> dict[tuple[str, str], int]:
     return seats
 
 
+def county_towns(gaz: Gazetteer, seat: int) -> tuple[int, ...]:
+    """The gazetteer towns within ``COUNTY_SEAT_KM`` of county town ``seat``, in its country,
+    most populous first (a county's towns, as near as coordinates tell)."""
+    cached = _DERIVED.get("county_towns")
+    if cached is None or cached[0] is not gaz:
+        cached = (gaz, {})
+        _DERIVED["county_towns"] = cached
+    towns = cast(dict[int, tuple[int, ...]], cached[1])
+    found = towns.get(seat)
+    if found is None:
+        import numpy as np
+
+        lat = np.radians(np.frombuffer(gaz.latitude, dtype=np.float64))
+        lon = np.radians(np.frombuffer(gaz.longitude, dtype=np.float64))
+        la, lo = lat[seat], lon[seat]
+        h = np.sin((lat - la) / 2) ** 2 + np.cos(la) * np.cos(lat) * np.sin((lon - lo) / 2) ** 2
+        near = np.flatnonzero(2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0))) <= COUNTY_SEAT_KM)
+        country = gaz.country[seat]
+        kept = [int(c) for c in near if gaz.country[c] == country]
+        found = tuple(sorted(kept, key=lambda c: -gaz.population[c]))
+        towns[seat] = found
+    return found
+
+
 def distance_km(gaz: Gazetteer, a: int, b: int) -> float:
     """Great-circle distance between gazetteer cities ``a`` and ``b``."""
     la1, lo1 = math.radians(gaz.latitude[a]), math.radians(gaz.longitude[a])
