@@ -499,6 +499,12 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         ("Miami, Fla.", None, "resolved", "Miami", "US"),
         ("Silver Lake, LA", None, "resolved", "Los Angeles", "US"),  # LA: Los Angeles here
         ("Shreveport, LA", None, "resolved", "Shreveport", "US"),  # ... and Louisiana here
+        ("Jefferson Parish, LA", None, "country_only", None, "US"),  # ... and the parish's
+        ("Orange County, CA", None, "country_only", None, "US"),
+        # consolidated city-counties are their city (locations_fresh8_labels.md)
+        ("Macon-Bibb County, Georgia", None, "resolved", "Macon", "US"),
+        ("Broomfield County, Colorado", "US", "resolved", "Broomfield", "US"),
+        ("City and Borough of Juneau", "US", "resolved", "Juneau", "US"),
         ("Mumbai, Karnataka", None, "unresolved", None, None),  # a famous city, wrong state
         ("Killkenny, Ireland", None, "resolved", "Kilkenny", "IE"),  # the country scopes fuzzy
         ("Frederickton, NB", None, "resolved", "Fredericton", "CA"),  # NB: two countries tried

@@ -162,7 +162,10 @@ class _Grouper(_Chooser):
                     continue
                 if not tok.cities or tok.admin_marked:
                     continue  # a district or a word we do not know: no place of its own
-            kind = self._head_kind(chunk, i, hint)
+            if _division_then_code(current, tok):
+                kind = "qualifier"  # "Jefferson Parish, LA": the division's state, not Los Angeles
+            else:
+                kind = self._head_kind(chunk, i, hint)
             if kind == "qualifier":
                 current = self._add_qualifier(groups, current, tok)
             elif kind != "skip":
@@ -522,4 +525,17 @@ def _after_its_division(chunk: _Chunk, i: int) -> bool:
     countries = {r[0] for r in chunk.tokens[i].regions}
     return bool(countries) and any(
         t.is_qualifier and any(r[0] in countries for r in t.regions) for t in chunk.tokens[:i]
+    )
+
+
+def _division_then_code(current: _Group | None, tok: _Token) -> bool:
+    """Whether ``tok`` is the state or province code of the division just read ("Jefferson
+    Parish, LA", "Orange County, CA"), whatever city the code is also short for."""
+    return (
+        current is not None
+        and current.anchor is None
+        and not current.failed
+        and bool(tok.codes)
+        and tok.is_qualifier
+        and _consistent(current, tok)
     )
