@@ -231,6 +231,7 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
         ("fresh5", 300),
         ("fresh6", 300),
         ("fresh7", 300),
+        ("fresh8", 600),
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
@@ -501,6 +502,23 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         ("Shreveport, LA", None, "resolved", "Shreveport", "US"),  # ... and Louisiana here
         ("Jefferson Parish, LA", None, "country_only", None, "US"),  # ... and the parish's
         ("Orange County, CA", None, "country_only", None, "US"),
+        # areas (locations_fresh8_labels.md)
+        ("Canton de Vaud", None, "country_only", None, "CH"),
+        ("Bezirk Mödling", "AT", "country_only", None, "AT"),
+        ("Linz-Land, Oberösterreich", None, "country_only", None, "AT"),
+        ("StädteRegion Aachen", "DE", "country_only", None, "DE"),
+        ("Wrexham County Borough", None, "country_only", None, "GB"),
+        ("Derry City and Strabane", "GB", "country_only", None, "GB"),  # not a list
+        ("Bezirk Zürich", "CH", "resolved", "Zürich", "CH"),  # the district is the city
+        ("Région de Bruxelles-Capitale", None, "resolved", "Brussels", "BE"),
+        ("Manama, Capital Governorate, Bahrain", None, "resolved", "Manama", "BH"),
+        # names with their postcodes (locations_fresh8_labels.md)
+        ("15230 Frankfurt (Oder)", None, "resolved", "Frankfurt (Oder)", "DE"),
+        ("Aarhus C, Danmark", "DK", "resolved", "Århus", "DK"),
+        ("Cavan Town, Co. Cavan", None, "resolved", "Cavan", "IE"),
+        ("A91 K584, Co. Louth", "IE", "resolved", "Dundalk", "IE"),
+        ("N2L 3G1, Ontario", "CA", "resolved", "Waterloo", "CA"),
+        ("31400", "FR", "resolved", "Toulouse", "FR"),
         # consolidated city-counties are their city (locations_fresh8_labels.md)
         ("Macon-Bibb County, Georgia", None, "resolved", "Macon", "US"),
         ("Broomfield County, Colorado", "US", "resolved", "Broomfield", "US"),
@@ -609,3 +627,22 @@ def test_time_zones_and_unnamed_places(text: str, status: str, country: str | No
 def test_a_string_resolves_to_its_town(text: str, city: str) -> None:
     loc = resolve_location(text)
     assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "metro"),
+    [
+        ("Salmiya, Kuwait", "Kuwait City"),  # not Ḩawallī: the capital names its metro
+        ("Muharraq, Bahrain", "Manama"),
+        ("Holmdel, NJ 07733", "New York City"),  # a post office with its ZIP code
+    ],
+)
+def test_fresh8_metros(text: str, metro: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.metro == metro
+
+
+def test_a_zip_code_after_a_state_code_keeps_the_state() -> None:
+    # "CA" before a ZIP code is California: never Vernon, British Columbia
+    assert resolve_location("Vernon, CA 90058", "US").country_code in (None, "US")
+    assert resolve_location("Vernon, BC").country_code == "CA"

@@ -81,8 +81,9 @@ _ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
 #: "Massy (91)", "Orange (84)": the number of a département of metropolitan France after a
 #: town (the overseas ones are countries of their own in GeoNames).
 _FRENCH_DEPARTMENT = re.compile(r"\((?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\)\s*$")
-#: "København K", "Aarhus C", "2100 København Ø": the letters of a Danish postal district.
-_DANISH_DISTRICT = re.compile(r"^(.*\S)\s+(?:K|V|Ø|N|S|C|SV|NV|NØ|SØ)$")
+#: "København K", "Aarhus C, Danmark", "2100 København Ø": the letters of a Danish postal
+#: district, before the end or a comma.
+_DANISH_DISTRICT = re.compile(r"^([^,]*\S)\s+(?:K|V|Ø|N|S|C|SV|NV|NØ|SØ)(\s*,.*)?$")
 
 
 # -- the resolver ----------------------------------------------------------------------------
@@ -175,7 +176,7 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
             if (
                 (district := _DANISH_DISTRICT.match(text))
                 and hint in (None, "DK")
-                and (danish := self._placed_in(district[1], "DK")) is not None
+                and (danish := self._placed_in(district[1] + (district[2] or ""), "DK")) is not None
             ):
                 return danish
             if (in_city := self._code_named_city(text, hint)) is not None:

@@ -18,9 +18,9 @@ from jobatlas.normalize.gazetteer_cache import data_rows
 
 POSTAL_PLACES = "us_postal_places.csv"
 
-#: "Name, ST" or "Name, State", optionally followed by the country.
+#: "Name, ST" or "Name, State", optionally followed by a ZIP code and the country.
 _NAME_STATE = re.compile(
-    r"^\s*(?P<name>[^,]+?)\s*,\s*(?P<state>[^,]+?)\s*"
+    r"^\s*(?P<name>[^,]+?)\s*,\s*(?P<state>[^,]+?)\s*(?:\d{5}(?:-\d{4})?\s*)?"
     r"(?:,\s*(?:us|usa|u\.s\.a?\.?|united states(?: of america)?))?\s*$",
     re.IGNORECASE,
 )

@@ -322,8 +322,10 @@ class _Reader:
             start = max(text.rfind(c, lo, m.start()) for c in ",;|") + 1
             if (start == 0 and lo > 0) or m.end() - start > 2 * _BRACKETED_NAME_CHARS:
                 continue  # no name is that long
-            key = fold(text[start : m.end()])
-            if key and key != fold(text[start : m.start()]) and self.gaz.lookup(key):
+            # "15230 Frankfurt (Oder)": the name without the postcode written before it
+            key = fold(ANY_POSTCODE.sub(" ", text[start : m.end()]))
+            bare = fold(ANY_POSTCODE.sub(" ", text[start : m.start()]))
+            if key and key != bare and self.gaz.lookup(key):
                 out.append(text[last : m.start()] + " " + m.group(1) + " ")
                 last = m.end()
         return "".join(out) + text[last:] if out else text
@@ -534,8 +536,8 @@ class _Reader:
                     # "USA-CA-San Jose": in the country written before it
                     inside = tuple(r for r in refs if self.gaz.country[r >> 1] in named)
                     return inside or refs
-        if key.endswith(" city") and (refs := self._lookup(key[:-5])):
-            return refs
+        if key.endswith((" city", " town")) and (refs := self._lookup(key[:-5])):
+            return refs  # "Kansas City" is found whole; "Cavan Town" is Cavan
         m = _UNIT_SUFFIX.match(key)  # "Clinton Twp", "Paris 9e Arrondissement", "Dublin 2"
         if m and (refs := self._lookup(m.group(1) + " township") or self._lookup(m.group(1))):
             # main names only ("Area 51" is no place), else a big city's other name ("Praha 4")

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from jobatlas.models import Remote
 from jobatlas.normalize.gazetteer import data_rows, fold
-from jobatlas.normalize.postcodes import CA_POSTCODE, UK_POSTCODE
+from jobatlas.normalize.postcodes import CA_POSTCODE, UK_POSTCODE, US_STATE_ZIP
 
 _OTHERS = re.compile(r"\(\s*\+\s*\d+\s*others?\s*\)|\+\s*\d+\s*(?:others?|more)\b", re.I)
 # "·" is read like a comma: Chinese boards join a city and its district with it ("深圳·福田区").
@@ -259,6 +259,8 @@ def _take_asides(text: str) -> tuple[str, list[str]]:
         asides.append("GB")
     if CA_POSTCODE.search(text):
         asides.append("Canada")  # not "CA", which reads as California
+    if US_STATE_ZIP.search(text):
+        asides.append("United States")
     return text, asides
 
 

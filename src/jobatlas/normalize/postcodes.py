@@ -14,10 +14,15 @@ from typing import NamedTuple
 
 from jobatlas.normalize.gazetteer import data_rows
 
-__all__ = ["ANY_POSTCODE", "CA_POSTCODE", "UK_POSTCODE", "PostTown", "find_postcode"]
+__all__ = ["ANY_POSTCODE", "CA_POSTCODE", "UK_POSTCODE", "US_STATE_ZIP", "PostTown", "find_postcode"]
 
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 CA_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
+#: A ZIP code after a US state's code ("Vernon, CA 90058"): the code is the state, not a country.
+US_STATE_ZIP = re.compile(
+    r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|P[AR]"
+    r"|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY])\s+\d{5}(?:-\d{4})?\b"
+)
 #: "D-60311", "SE-114 55", "PL 00-001": a country's letters before a postcode go with it.
 #: "DE 19801" is Delaware's ZIP code, so "DE" counts only with its hyphen.
 _COUNTRY_LETTERS = (
@@ -89,7 +94,7 @@ def find_postcode(text: str, country: str | None = None) -> PostTown | None:
             return PostTown(*m.span(), "IE", city)
     for m in CA_POSTCODE.finditer(text):
         code = m.group(0)
-        city = towns.get(("CA", code[:2]), towns.get(("CA", code[0])))
+        city = towns.get(("CA", code[:3])) or towns.get(("CA", code[:2]), towns.get(("CA", code[0])))
         if city is not None:
             return PostTown(*m.span(), "CA", city)
     for m in _UK_OUTWARD.finditer(text):
