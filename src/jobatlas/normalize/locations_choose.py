@@ -149,7 +149,8 @@ class _Chooser:
         ``location_county_seats.csv`` (GeoNames has no counties): among same-named towns, those
         near it are meant."""
         seats = _county_seats(self.gaz)
-        countries = sorted({self.gaz.country[r >> 1] for r in refs} | {hint} - {None})
+        found = {self.gaz.country[r >> 1] for r in refs}
+        countries = sorted(found | {hint} if hint else found)
         for q in quals:
             for country in (*countries, *sorted(q.countries)):
                 if (country, q.key) in seats:

@@ -139,7 +139,9 @@ def county_towns(gaz: Gazetteer, seat: int) -> tuple[int, ...]:
         lon = np.radians(np.frombuffer(gaz.longitude, dtype=np.float64))
         la, lo = lat[seat], lon[seat]
         h = np.sin((lat - la) / 2) ** 2 + np.cos(la) * np.cos(lat) * np.sin((lon - lo) / 2) ** 2
-        near = np.flatnonzero(2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0))) <= COUNTY_SEAT_KM)
+        near = np.flatnonzero(
+            2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0))) <= COUNTY_SEAT_KM
+        )
         country = gaz.country[seat]
         kept = [int(c) for c in near if gaz.country[c] == country]
         found = tuple(sorted(kept, key=lambda c: -gaz.population[c]))

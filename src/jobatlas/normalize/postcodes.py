@@ -14,7 +14,14 @@ from typing import NamedTuple
 
 from jobatlas.normalize.gazetteer import data_rows
 
-__all__ = ["ANY_POSTCODE", "CA_POSTCODE", "UK_POSTCODE", "US_STATE_ZIP", "PostTown", "find_postcode"]
+__all__ = [
+    "ANY_POSTCODE",
+    "CA_POSTCODE",
+    "UK_POSTCODE",
+    "US_STATE_ZIP",
+    "PostTown",
+    "find_postcode",
+]
 
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 CA_POSTCODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
@@ -94,7 +101,9 @@ def find_postcode(text: str, country: str | None = None) -> PostTown | None:
             return PostTown(*m.span(), "IE", city)
     for m in CA_POSTCODE.finditer(text):
         code = m.group(0)
-        city = towns.get(("CA", code[:3])) or towns.get(("CA", code[:2]), towns.get(("CA", code[0])))
+        city = towns.get(("CA", code[:3])) or towns.get(
+            ("CA", code[:2]), towns.get(("CA", code[0]))
+        )
         if city is not None:
             return PostTown(*m.span(), "CA", city)
     for m in _UK_OUTWARD.finditer(text):
