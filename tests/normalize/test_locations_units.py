@@ -646,3 +646,11 @@ def test_a_zip_code_after_a_state_code_keeps_the_state() -> None:
     # "CA" before a ZIP code is California: never Vernon, British Columbia
     assert resolve_location("Vernon, CA 90058", "US").country_code in (None, "US")
     assert resolve_location("Vernon, BC").country_code == "CA"
+
+
+def test_a_state_written_in_the_text_outweighs_a_foreign_hint_for_a_post_office() -> None:
+    # the bundled data lists many US postings under "Sudan": the state in the text decides
+    place = resolve_location("Holmdel, NJ", "SD").primary
+    assert place is not None and (place.country_code, place.metro) == ("US", "New York City")
+    # ... unless the code is also a division of the hinted country: Western Australia here
+    assert resolve_location("Bunbury, WA", "AU").country_code == "AU"

@@ -181,7 +181,7 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
                 return danish
             if (in_city := self._code_named_city(text, hint)) is not None:
                 return in_city
-            if hint in (None, "US") and (town := postal_town(self.gaz, text)) is not None:
+            if (town := postal_town(self.gaz, text, hint)) is not None:
                 place = self.place(town)  # "Holmdel, NJ": the town its post office lies by
                 return _rated(Location("resolved", parsed.remote, (place,), "US"), "postal", 0.6)
             if (spaced := split_spaced(self.gaz, text)) is not None:  # "Hamburg Köln"

@@ -32,15 +32,22 @@ def _postal_places() -> dict[tuple[str, str], int]:
     return {(fold(r["name"]), r["state"]): int(r["geonameid"]) for r in data_rows(POSTAL_PLACES)}
 
 
-def postal_town(gaz: Gazetteer, text: str) -> int | None:
+def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> int | None:
     """The gazetteer town reported for a US post-office name and its state, or None.
 
     A name the gazetteer knows anywhere (a city, country or division: "Toronto, SD",
     "Canada, KY", "Ohio, IL") is left alone: a famous name in a state without a town of that
     name is the data error of docs/methodology.md, not a hamlet. So is an acronym ("DHS, VA").
+    A hint of another country counts only when the state's code also names one of its
+    divisions ("Bunbury, WA" with hint AU): the state written in the text outweighs a source's
+    country ("Dearing, KS" listed under Sudan).
     """
     m = _NAME_STATE.match(text)
     if m is None:
+        return None
+    if hint not in (None, "US") and any(
+        country == hint for country, _ in gaz.codes.get(m["state"].strip().upper(), ())
+    ):
         return None
     state = _us_state(gaz, m["state"])
     name = m["name"]
