@@ -61,8 +61,9 @@ class Location:
     """How the first place (or the country) was found: ``exact`` (a GeoNames main name),
     ``alias`` (an alternate name or a jobatlas alias), ``hint`` (the country hint chose between
     same-named places), ``fuzzy`` (a misspelling matched within a country), ``postcode`` (a
-    postcode's post town), ``postal`` (a US post office the gazetteer lacks, reported as the
-    town it lies by), ``region`` (a division or area: country only), ``country``, or ``none``."""
+    postcode's post town), ``postal`` (a US post office the gazetteer lacks, under its own name
+    with the GeoNames id, coordinates and metro of the town it lies by), ``region`` (a division
+    or area: country only), ``country``, or ``none``."""
     location_confidence: float = 0.0
     """0-1: how sure the resolver is of the first place (or of the country when there is none);
     see docs/methodology.md, "Locations and metro areas"."""

@@ -181,8 +181,9 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
                 return danish
             if (in_city := self._code_named_city(text, hint)) is not None:
                 return in_city
-            if (town := postal_town(self.gaz, text, hint)) is not None:
-                place = self.place(town)  # "Holmdel, NJ": the town its post office lies by
+            if (postal := postal_town(self.gaz, text, hint)) is not None:
+                # "Holmdel, NJ": the post office by its name, placed at the town it lies by
+                place = replace(self.place(postal[0]), city=postal[1])
                 return _rated(Location("resolved", parsed.remote, (place,), "US"), "postal", 0.6)
             if (spaced := split_spaced(self.gaz, text)) is not None:  # "Hamburg Köln"
                 parsed_spaced, listed = self._resolve_parsed(spaced, hint)

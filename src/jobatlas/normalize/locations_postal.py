@@ -3,9 +3,9 @@
 GeoNames' cities1000 has no townships, New England towns or places under 1,000 people, and a
 posting there names its post office. ``us_postal_places.csv`` (built from the USPS names of
 ZIP codes by ``tools/build_us_postal_places.py``) maps each such name of a state to the
-gazetteer town nearest to it in its county, which the resolver then reports, so that the metro
-is right. Read only for a string of the form "Name, State" that names no known place, on the
-first such string.
+gazetteer town nearest to it in its county; the resolver reports the post office by its own
+name with that town's GeoNames id, coordinates and metro. Read only for a string of the form
+"Name, State" that names no known place, on the first such string.
 """
 
 from __future__ import annotations
@@ -28,12 +28,16 @@ _TOWNSHIP = re.compile(r" (?:township|twp)$")
 
 
 @lru_cache(maxsize=1)
-def _postal_places() -> dict[tuple[str, str], int]:
-    return {(fold(r["name"]), r["state"]): int(r["geonameid"]) for r in data_rows(POSTAL_PLACES)}
+def _postal_places() -> dict[tuple[str, str], tuple[int, str]]:
+    return {
+        (fold(r["name"]), r["state"]): (int(r["geonameid"]), r["name"])
+        for r in data_rows(POSTAL_PLACES)
+    }
 
 
-def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> int | None:
-    """The gazetteer town reported for a US post-office name and its state, or None.
+def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> tuple[int, str] | None:
+    """The gazetteer town a US post-office name and its state lie by, and the post office's
+    name as the USPS writes it; None when the text is no such name.
 
     A name the gazetteer knows anywhere (a city, country or division: "Toronto, SD",
     "Canada, KY", "Ohio, IL") is left alone: a famous name in a state without a town of that
@@ -57,7 +61,10 @@ def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> int | Non
     if not key or gaz.lookup(key) or key in gaz.countries or key in gaz.regions:
         return None
     found = _postal_places().get((key, state))
-    return gaz.index_of(found) if found is not None else None
+    if found is None:
+        return None
+    town = gaz.index_of(found[0])
+    return None if town is None else (town, found[1])
 
 
 def _us_state(gaz: Gazetteer, text: str) -> str | None:
