@@ -19,6 +19,7 @@ from jobatlas.normalize.locations_tables import (
     COUNTY_SEAT_KM,
     _city_covers,
     _county_seats,
+    county_names,
     county_towns,
     distance_km,
 )
@@ -148,10 +149,14 @@ class _Chooser:
         """The county town of a county given after the name ("Newport, Shropshire"), from
         ``location_county_seats.csv`` (GeoNames has no counties): among same-named towns, those
         near it are meant."""
+        names = county_names(self.gaz)
+        counties = [q for q in quals if q.key in names]  # most qualifiers are no county
+        if not counties:
+            return None
         seats = _county_seats(self.gaz)
         found = {self.gaz.country[r >> 1] for r in refs}
         countries = sorted(found | {hint} if hint else found)
-        for q in quals:
+        for q in counties:
             for country in (*countries, *sorted(q.countries)):
                 if (country, q.key) in seats:
                     return seats[country, q.key]

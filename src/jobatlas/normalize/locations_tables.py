@@ -120,7 +120,17 @@ def _county_seats(gaz: Gazetteer) -> dict[tuple[str, str], int]:
             )
         seats[row["country"], fold(row["county"])] = seat
     _DERIVED["seats"] = (gaz, seats)
+    _DERIVED["county_names"] = (gaz, frozenset(name for _, name in seats))
     return seats
+
+
+def county_names(gaz: Gazetteer) -> frozenset[str]:
+    """The folded names of the counties of ``location_county_seats.csv``."""
+    cached = _DERIVED.get("county_names")
+    if cached is None or cached[0] is not gaz:
+        _county_seats(gaz)
+        cached = _DERIVED["county_names"]
+    return cast(frozenset[str], cached[1])
 
 
 def county_towns(gaz: Gazetteer, seat: int) -> tuple[int, ...]:
