@@ -232,6 +232,7 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
         ("fresh6", 300),
         ("fresh7", 300),
         ("fresh8", 600),
+        ("fresh9", 449),
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
@@ -519,6 +520,18 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         ("A91 K584, Co. Louth", "IE", "resolved", "Dundalk", "IE"),
         ("N2L 3G1, Ontario", "CA", "resolved", "Waterloo", "CA"),
         ("31400", "FR", "resolved", "Toulouse", "FR"),
+        # area names, conventions and lists (locations_fresh9_labels.md)
+        ("Crystal City, Arlington, VA", None, "resolved", "Arlington", "US"),
+        ("SoHo, New York, NY", None, "resolved", "New York City", "US"),  # not Soho, London
+        ("Financial District, San Francisco, CA", "US", "resolved", "San Francisco", "US"),
+        ("London Docklands", None, "resolved", "London", "GB"),
+        ("Zona Metropolitana de Guadalajara", "MX", "resolved", "Guadalajara", "MX"),
+        ("BLR, India", None, "resolved", "Bengaluru", "IN"),  # not Belarus
+        ("Stoke - on - Trent", None, "resolved", "Stoke-on-Trent", "GB"),  # not Trento
+        ("Helsinki ja Tampere", None, "multi", "Helsinki", "FI"),
+        ("Chandigarh, CH", "IN", "resolved", "Chandigarh", "IN"),
+        ("Newcastle", "GB", "resolved", "Newcastle upon Tyne", "GB"),
+        ("Newcastle NSW", None, "resolved", "Newcastle", "AU"),
         # consolidated city-counties are their city (locations_fresh8_labels.md)
         ("Macon-Bibb County, Georgia", None, "resolved", "Macon", "US"),
         ("Broomfield County, Colorado", "US", "resolved", "Broomfield", "US"),

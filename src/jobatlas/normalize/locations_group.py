@@ -236,9 +236,13 @@ class _Grouper(_Chooser):
         if i + 1 >= len(chunk.tokens) or tok.paren or tok.slash_group >= 0:
             return False
         nxt = chunk.tokens[i + 1]
-        if not nxt.cities or nxt.country or nxt.us_state or nxt.codes or nxt.slash_group >= 0:
+        if not nxt.cities or nxt.country or nxt.codes or nxt.slash_group >= 0:
             return False
         gaz = self.gaz
+        if nxt.us_state and not any(  # "SoHo, New York": the city, not the state
+            gaz.population[r >> 1] >= MILLION for r in nxt.cities
+        ):
+            return False
         if nxt.regions:  # "Paris" is also a département; "Knutsford, Cheshire" names a county
             big = {
                 gaz.country[r >> 1]
@@ -247,7 +251,7 @@ class _Grouper(_Chooser):
             }
             if not any(region[0] in big for region in nxt.regions):
                 return False
-        if not tok.cities:
+        if not tok.cities or self._outside_named_state(chunk, i):
             return True
         towns = {gaz.country[r >> 1] for r in nxt.cities if not r & 1} or {
             gaz.country[r >> 1]
@@ -290,6 +294,26 @@ class _Grouper(_Chooser):
             and self.metros.core_of(r >> 1) not in big_cores
             for r in tok.cities
         )
+
+    def _outside_named_state(self, chunk: _Chunk, i: int) -> bool:
+        """ "Crystal City, Arlington, VA": the town after the name lies in the state written
+        after it, and no place of the name does; the name is a part of that town."""
+        if i + 2 >= len(chunk.tokens):
+            return False
+        tok, nxt, after = chunk.tokens[i : i + 3]
+        if not after.is_qualifier or not after.codes:
+            return False
+        country, area = self.gaz.country, self._area
+        for accepted in after.tier_sets:
+            inside = [
+                r for r in nxt.cities if country[r >> 1] in accepted or area[r >> 1] in accepted
+            ]
+            if inside:
+                return all(
+                    country[r >> 1] not in accepted and area[r >> 1] not in accepted
+                    for r in tok.cities
+                )
+        return False
 
     def _head_with_qualifiers(self, chunk: _Chunk, i: int, quals: list[_Token]) -> str:
         tok = chunk.tokens[i]

@@ -19,7 +19,9 @@ from jobatlas.normalize.locations_vocab import (
     _BREAK,
     _CJK_DIVISION,
     _CODE,
+    _COMMA_PARTS,
     _COUNTRY_WIDE,
+    _DASH,
     _EAST_ASIAN,
     _HAS_BRACKET,
     _HAS_DIGIT,
@@ -268,6 +270,8 @@ class _Reader:
             text, asides = _take_asides(text)
             extra = self._read_asides(asides, parsed)
             text = _squeeze(ANY_POSTCODE.sub(" ", text))
+        if "-" in text:
+            text = self._join_broken_hyphens(text)
         offset = 0
         for chunk_text in self._split_listed_places(_BREAK.split(text)):
             chunk: list[_Token] = []
@@ -289,6 +293,16 @@ class _Reader:
             else:
                 parsed.chunks.append(extra)
         return parsed
+
+    def _join_broken_hyphens(self, text: str) -> str:
+        """ "Stoke - on - Trent", "Wilkes -Barre, PA": a part whose dashes are spaced out but
+        which names a place whole is that place, not a list of its pieces."""
+        parts = _COMMA_PARTS.split(text)
+        joined = [
+            _DASH.sub("-", part) if _DASH.search(part) and self.gaz.lookup(fold(part)) else part
+            for part in parts
+        ]
+        return "".join(joined)
 
     def _split_listed_places(self, chunks: list[str]) -> Iterable[str]:
         """ "Denver, CO / Austin, TX": a slash after a place's qualifier, before another place

@@ -23,10 +23,10 @@ _BREAK = re.compile(r"<\s*(?:/\s*)?br\s*(?:/\s*)?>|[\r\n\t|;\u2022\u30fb]+", re.
 _PARENS = re.compile(r"[(\[\uff08]([^()\[\]\uff08\uff09]*)[)\]\uff09]")
 _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]+\s*|\s+-(?=\S)|(?<=\S)-\s+")
 # "and"/"or" of the job boards' languages (Spanish y/e/o, Italian/Portuguese e/ou, Catalan i,
-# Dutch en, Swedish och/eller, Danish/Norwegian og/eller, Russian и/или); read only when the
-# whole piece names nothing ("Aix en Provence" is one name).
+# Dutch en, Swedish och/eller, Danish/Norwegian og/eller, Finnish ja/tai, Russian и/или); read
+# only when the whole piece names nothing ("Aix en Provence" is one name).
 _WORD_SEP = re.compile(
-    r"\s+(?:or|and|ou|et|und|oder|o|y|e|i|en|och|og|eller|и|или|și|si)\s+"
+    r"\s+(?:or|and|ou|et|und|oder|o|y|e|i|en|och|og|eller|ja|tai|и|или|și|si)\s+"
     r"|\s*&\s*|\s*\+\s*",
     re.I,
 )
@@ -34,6 +34,8 @@ _SLASH = re.compile(r"\s*[/\\]\s*")
 # Runs of three or more spaces become two: no rule tells two spaces from more (they read one
 # space, "\s?" or "\s*"), and the separators above scan a run once from each of its positions.
 _SPACE_RUN = re.compile(r"[^\S\t\r\n]{3,}")
+#: Commas and the other separators of places, kept when a text is split on them.
+_COMMA_PARTS = re.compile(r"([,;|\n\uff0c\u3001])")
 _PIECES = re.compile(r"[,\uff0c\u3001\u00b7\u060c]|" + _DASH.pattern)  # and the Arabic comma
 _HAS_DIGIT = re.compile(r"\d").search
 _HAS_BRACKET = re.compile(r"[(\[\uff08]").search
