@@ -233,6 +233,7 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
         ("fresh7", 300),
         ("fresh8", 600),
         ("fresh9", 449),
+        ("fresh10", 300),
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
@@ -532,6 +533,15 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         ("Chandigarh, CH", "IN", "resolved", "Chandigarh", "IN"),
         ("Newcastle", "GB", "resolved", "Newcastle upon Tyne", "GB"),
         ("Newcastle NSW", None, "resolved", "Newcastle", "AU"),
+        # regions, misspellings, towns by their cores, more countries (locations_fresh10_labels.md)
+        ("Guernsey, Channel Islands", None, "country_only", None, "GG"),  # not Guernsey, WY
+        ("Midwest", "US", "country_only", None, "US"),
+        ("Vlaanderen, België", None, "country_only", None, "BE"),
+        ("NewYork, NY", None, "resolved", "New York City", "US"),
+        ("Gateshead, Newcastle upon Tyne", "GB", "resolved", "Gateshead", "GB"),
+        ("Schiedam, Rotterdam", "NL", "resolved", "Schiedam", "NL"),
+        ("Campo Grande - MS", None, "resolved", "Campo Grande", "BR"),
+        ("SAS Nagar (Mohali), Punjab", "IN", "resolved", "Mohali", "IN"),
         # consolidated city-counties are their city (locations_fresh8_labels.md)
         ("Macon-Bibb County, Georgia", None, "resolved", "Macon", "US"),
         ("Broomfield County, Colorado", "US", "resolved", "Broomfield", "US"),
@@ -676,8 +686,26 @@ def test_the_bundled_postings_labels_hold() -> None:
     with path.open(encoding="utf-8", newline="") as fh:
         labels = locations_eval.labels_from_rows(list(csv.DictReader(fh)))
     scores = locations_eval.score(labels, locations_eval.predict_jobatlas(labels))
-    assert len(labels) == 418
+    assert len(labels) == 562
     assert scores.city_accuracy is not None and scores.city_accuracy >= 0.95
     assert scores.status_accuracy >= 0.95
     assert scores.metro_accuracy is not None and scores.metro_accuracy >= 0.93
     assert scores.wrong_country_rate == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "metro"),
+    [
+        ("Taizhou, Zhejiang", "Taizhou"),  # two Taizhou: the province decides
+        ("Montgomery, NY", "Poughkeepsie"),  # Orange County: OMB's 2023 delineation
+        ("Somerset West, Western Cape", "Cape Town"),
+        ("West McLean, VA", "Washington"),  # a post office, under its name as written
+    ],
+)
+def test_fresh10_metros(text: str, metro: str) -> None:
+    place = resolve_location(text).primary
+    assert place is not None and place.metro == metro
+    if text.startswith("Taizhou"):
+        assert place.admin1 == "02"
+    if text.startswith("West McLean"):
+        assert place.city == "West McLean"

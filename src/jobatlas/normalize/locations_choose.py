@@ -36,6 +36,9 @@ ALIAS_WEIGHT = 0.1
 ALIAS_DOMINANCE = 50.0
 #: "Maslak, Istanbul": a sub-locality smaller than this is reported as the core city it names.
 SUBLOCALITY_POPULATION = 100_000
+#: ... and only when the core has at least this many times its people (a district of Chicago,
+#: not Schiedam next to Rotterdam).
+SUBLOCALITY_SHARE = 20
 #: "Croydon, London": a city named after a place is its core only from this size on.
 CONTEXT_MIN_POPULATION = 50_000
 #: The number of a city's district after its name: "08 Élysée", "XIII. kerület".
@@ -224,10 +227,13 @@ class _Chooser:
         named = {r >> 1 for r in group.context.cities}
         if core not in named:
             return city
-        # A district lies inside its city; a town of its own beyond the city's footprint
-        # ("Eschborn, Frankfurt", "Sant Cugat, Barcelona") stays itself.
-        inside = distance_km(self.gaz, city, core) <= footprint_km(self.gaz.population[core])
-        return core if inside else city
+        # A district lies inside its city and is far smaller; a town of its own beyond the
+        # city's footprint ("Eschborn, Frankfurt", "Sant Cugat, Barcelona") or of a size with
+        # it ("Gateshead, Newcastle upon Tyne", "Schiedam, Rotterdam") stays itself.
+        population = self.gaz.population
+        inside = distance_km(self.gaz, city, core) <= footprint_km(population[core])
+        part = population[city] * SUBLOCALITY_SHARE < population[core]
+        return core if inside and part else city
 
     def _is_core_of(self, group: _Group, tok: _Token, *, main_names: bool = False) -> bool:
         """Whether ``tok`` names the core city of a metro the group's city may lie in.

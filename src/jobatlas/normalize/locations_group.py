@@ -337,7 +337,8 @@ class _Grouper(_Chooser):
                     pop = self._best_population(tok, first, others)
                     if pop >= CITY_OVER_NAMED_REGION_POPULATION:
                         return "city"
-            return "city" if city_ok and any(not q.country for q in quals) else "qualifier"
+            named = any(not (q.country or q.region_word) for q in quals)  # not "Channel Islands"
+            return "city" if city_ok and named else "qualifier"
         region_ok = _consistent_options([_options(tok.tiers), *(_options(t) for t in first)])
         if city_ok != region_ok:
             return "city" if city_ok else "qualifier"

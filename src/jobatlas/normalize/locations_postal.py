@@ -64,7 +64,13 @@ def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> tuple[int
     if found is None:
         return None
     town = gaz.index_of(found[0])
-    return None if town is None else (town, found[1])
+    if town is None:
+        return None
+    # the name as the posting writes it ("West McLean", "JBSA Randolph"), unless it is all in
+    # one case ("HOLMDEL"): then as the USPS writes it
+    written = " ".join(name.split())
+    mixed = not (written.isupper() or written.islower())
+    return town, written if mixed and fold(written) == fold(found[1]) else found[1]
 
 
 def _us_state(gaz: Gazetteer, text: str) -> str | None:

@@ -17,6 +17,7 @@ from jobatlas.models import Remote
 from jobatlas.normalize.gazetteer import CityRef, Constraint, Gazetteer, Region, fold
 from jobatlas.normalize.locations_vocab import (
     _BREAK,
+    _CAMEL_GAP,
     _CJK_DIVISION,
     _CODE,
     _COMMA_PARTS,
@@ -563,6 +564,12 @@ class _Reader:
             return refs  # "Freiburg i. Br.", "Mülheim a. d. Ruhr"
         m = _PLACE_WORD.match(key)  # "Linthicum Heights", "Annapolis Junction": the town's area
         if m and (refs := tuple(r for r in self._lookup(m.group(1)) if not r & 1)):
+            return refs
+        if (  # "NewYork": the words run together
+            " " not in key
+            and _CAMEL_GAP.search(text)
+            and (refs := self._lookup(fold(_CAMEL_GAP.sub(" ", text))))
+        ):
             return refs
         if key and not key.isascii() and (_EAST_ASIAN.search(key) or _THAI.search(key)):
             # only scripts written without spaces ("Αττική" is no longer "Ατ", Ath's name)

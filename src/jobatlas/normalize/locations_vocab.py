@@ -42,6 +42,8 @@ _HAS_BRACKET = re.compile(r"[(\[\uff08]").search
 _STRIP = " .:-\u2013\u2014\"'`*"
 _TRAILING_CODE = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
 _INNER_HYPHEN = re.compile(r"\S-\S")
+#: Between a lower-case and an upper-case letter: "NewYork", "SanFrancisco" run words together.
+_CAMEL_GAP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _COMPASS = frozenset({"north", "south", "east", "west", "mid", "central", "upper", "lower"})
 # A township or a numbered district after a town's name (folded text).
 _UNIT_SUFFIX = re.compile(
