@@ -234,6 +234,7 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
         ("fresh8", 600),
         ("fresh9", 449),
         ("fresh10", 300),
+        ("fresh11", 449),
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
@@ -542,6 +543,8 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         ("Schiedam, Rotterdam", "NL", "resolved", "Schiedam", "NL"),
         ("Campo Grande - MS", None, "resolved", "Campo Grande", "BR"),
         ("SAS Nagar (Mohali), Punjab", "IN", "resolved", "Mohali", "IN"),
+        ("560066", "IN", "resolved", "Bengaluru", "IN"),  # a PIN code (locations_fresh11_labels.md)
+        ("Chhatrapati Sambhajinagar, Maharashtra", "IN", "resolved", "Aurangabad", "IN"),
         # consolidated city-counties are their city (locations_fresh8_labels.md)
         ("Macon-Bibb County, Georgia", None, "resolved", "Macon", "US"),
         ("Broomfield County, Colorado", "US", "resolved", "Broomfield", "US"),

@@ -58,6 +58,7 @@ _NUMERIC = {
     "PL": re.compile(r"(?<![\w-])(\d{2})-\d{3}(?!\w)"),
     "SE": re.compile(r"(?<![\w-])(\d{3})\s?\d{2}(?!\w)"),
     "JP": re.compile(r"(?:\u3012\s*|(?<![\w-]))(\d{3})-\d{4}(?!\w)"),
+    "IN": re.compile(r"(?<![\w-])(\d{3})\s?\d{3}(?![\w-])"),
 }
 
 
