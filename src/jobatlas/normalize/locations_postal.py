@@ -37,7 +37,8 @@ def _postal_places() -> dict[tuple[str, str], tuple[int, str]]:
 
 def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> tuple[int, str] | None:
     """The gazetteer town a US post-office name and its state lie by, and the post office's
-    name as the USPS writes it; None when the text is no such name.
+    name (as written, or as the USPS writes it when written in one case); None when the text is
+    no such name.
 
     A name the gazetteer knows anywhere (a city, country or division: "Toronto, SD",
     "Canada, KY", "Ohio, IL") is left alone: a famous name in a state without a town of that
