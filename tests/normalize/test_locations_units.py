@@ -221,6 +221,15 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
     assert place is not None and place.city == city
 
 
+def _label_scores(name: str) -> tuple[int, locations_eval.Scores]:
+    """The number of rows of ``tests/data/locations_{name}_labels.csv`` and the resolver's
+    scores on them."""
+    path = Path(__file__).resolve().parents[1] / "data" / f"locations_{name}_labels.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        labels = locations_eval.labels_from_rows(list(csv.DictReader(fh)))
+    return len(labels), locations_eval.score(labels, locations_eval.predict_jobatlas(labels))
+
+
 @pytest.mark.parametrize(
     ("name", "rows"),
     [
@@ -238,11 +247,8 @@ def test_a_town_before_its_core_stays_a_town_unless_inside_the_core(text: str, c
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
-    path = Path(__file__).resolve().parents[1] / "data" / f"locations_{name}_labels.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        labels = locations_eval.labels_from_rows(list(csv.DictReader(fh)))
-    scores = locations_eval.score(labels, locations_eval.predict_jobatlas(labels))
-    assert len(labels) == rows
+    count, scores = _label_scores(name)
+    assert count == rows
     assert scores.city_accuracy is not None and scores.city_accuracy >= 0.94
     assert scores.status_accuracy >= 0.95
     assert scores.metro_accuracy is not None and scores.metro_accuracy >= 0.95
@@ -658,14 +664,27 @@ def test_a_string_resolves_to_its_town(text: str, city: str) -> None:
 @pytest.mark.parametrize(
     ("text", "metro"),
     [
+        # locations_fresh8_labels.md
         ("Salmiya, Kuwait", "Kuwait City"),  # not Ḩawallī: the capital names its metro
         ("Muharraq, Bahrain", "Manama"),
         ("Holmdel, NJ 07733", "New York City"),  # a post office with its ZIP code
+        # locations_fresh10_labels.md
+        ("Taizhou, Zhejiang", "Taizhou"),  # two Taizhou: the province decides
+        ("Montgomery, NY", "Poughkeepsie"),  # Orange County: OMB's 2023 delineation
+        ("Somerset West, Western Cape", "Cape Town"),
+        ("West McLean, VA", "Washington"),  # a post office, under its name as written
     ],
 )
-def test_fresh8_metros(text: str, metro: str) -> None:
+def test_the_fresh_sets_metros(text: str, metro: str) -> None:
     place = resolve_location(text).primary
     assert place is not None and place.metro == metro
+
+
+def test_a_province_picks_its_town_and_a_post_office_keeps_its_written_name() -> None:
+    taizhou = resolve_location("Taizhou, Zhejiang").primary
+    assert taizhou is not None and taizhou.admin1 == "02"  # not Jiangsu's Taizhou
+    mclean = resolve_location("West McLean, VA").primary
+    assert mclean is not None and mclean.city == "West McLean"
 
 
 def test_a_zip_code_after_a_state_code_keeps_the_state() -> None:
@@ -685,30 +704,9 @@ def test_a_state_written_in_the_text_outweighs_a_foreign_hint_for_a_post_office(
 def test_the_bundled_postings_labels_hold() -> None:
     """Real strings of the bundled postings (locations_bundled_labels.md): all but the places
     the gazetteer lacks are right; those are a twelfth of them."""
-    path = Path(__file__).resolve().parents[1] / "data" / "locations_bundled_labels.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        labels = locations_eval.labels_from_rows(list(csv.DictReader(fh)))
-    scores = locations_eval.score(labels, locations_eval.predict_jobatlas(labels))
-    assert len(labels) == 562
+    count, scores = _label_scores("bundled")
+    assert count == 562
     assert scores.city_accuracy is not None and scores.city_accuracy >= 0.95
     assert scores.status_accuracy >= 0.95
     assert scores.metro_accuracy is not None and scores.metro_accuracy >= 0.93
     assert scores.wrong_country_rate == 0
-
-
-@pytest.mark.parametrize(
-    ("text", "metro"),
-    [
-        ("Taizhou, Zhejiang", "Taizhou"),  # two Taizhou: the province decides
-        ("Montgomery, NY", "Poughkeepsie"),  # Orange County: OMB's 2023 delineation
-        ("Somerset West, Western Cape", "Cape Town"),
-        ("West McLean, VA", "Washington"),  # a post office, under its name as written
-    ],
-)
-def test_fresh10_metros(text: str, metro: str) -> None:
-    place = resolve_location(text).primary
-    assert place is not None and place.metro == metro
-    if text.startswith("Taizhou"):
-        assert place.admin1 == "02"
-    if text.startswith("West McLean"):
-        assert place.city == "West McLean"

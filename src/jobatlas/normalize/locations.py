@@ -32,7 +32,7 @@ from jobatlas.normalize.locations_group import BIG_CITY_POPULATION, CITY_STATES,
 from jobatlas.normalize.locations_postal import postal_town
 from jobatlas.normalize.locations_read import _Parsed, _Reader
 from jobatlas.normalize.locations_spaced import split_spaced
-from jobatlas.normalize.locations_vocab import _HAS_DIGIT, _TRAILING_CODE, _strip_admin, _vocab
+from jobatlas.normalize.locations_vocab import _HAS_DIGIT, _TRAILING_CODE, _vocab
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
 from jobatlas.normalize.postcodes import find_postcode
 
@@ -214,8 +214,6 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
         Louisiana and Los Angeles), after a name Louisiana lacks, names that city: the place is
         then the name read before the city, when it lies in the city's metro."""
         head, comma, code = text.rpartition(",")
-        if _strip_admin(fold(head)) != fold(head):
-            return None  # "East Baton Rouge Parish, LA": a division of the state, not of the city
         city = self.gaz.city_aliases.get(fold(code)) if comma and code.strip().isupper() else None
         if city is None or self.gaz.population[city] < BIG_CITY_POPULATION:
             return None

@@ -303,16 +303,9 @@ class _Grouper(_Chooser):
         tok, nxt, after = chunk.tokens[i : i + 3]
         if not after.is_qualifier or not after.codes:
             return False
-        country, area = self.gaz.country, self._area
         for accepted in after.tier_sets:
-            inside = [
-                r for r in nxt.cities if country[r >> 1] in accepted or area[r >> 1] in accepted
-            ]
-            if inside:
-                return all(
-                    country[r >> 1] not in accepted and area[r >> 1] not in accepted
-                    for r in tok.cities
-                )
+            if self._filter_refs(nxt.cities, (accepted,)):
+                return not self._filter_refs(tok.cities, (accepted,))
         return False
 
     def _head_with_qualifiers(self, chunk: _Chunk, i: int, quals: list[_Token]) -> str:

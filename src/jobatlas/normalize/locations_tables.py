@@ -68,10 +68,7 @@ def _city_covers(gaz: Gazetteer) -> dict[int, int]:
             a1 = gaz.admin1[core]
             members = members[[gaz.admin1[i] == a1 for i in members.tolist()]]
         if row["scope"] == "radius":
-            lat, lon = lat_all[members], lon_all[members]
-            dlat, dlon = lat - lat_all[core], lon - lon_all[core]
-            h = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lat_all[core]) * np.sin(dlon / 2) ** 2
-            km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+            km = _km_from(lat_all[core], lon_all[core], lat_all[members], lon_all[members])
             small = pop_all[members] * CITY_PART_MAX_SHARE < pop_all[core]
             members = members[(km <= float(row["radius_km"])) & small]
         for i in members.tolist():
@@ -147,16 +144,20 @@ def county_towns(gaz: Gazetteer, seat: int) -> tuple[int, ...]:
 
         lat = np.radians(np.frombuffer(gaz.latitude, dtype=np.float64))
         lon = np.radians(np.frombuffer(gaz.longitude, dtype=np.float64))
-        la, lo = lat[seat], lon[seat]
-        h = np.sin((lat - la) / 2) ** 2 + np.cos(la) * np.cos(lat) * np.sin((lon - lo) / 2) ** 2
-        near = np.flatnonzero(
-            2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0))) <= COUNTY_SEAT_KM
-        )
+        near = np.flatnonzero(_km_from(lat[seat], lon[seat], lat, lon) <= COUNTY_SEAT_KM)
         country = gaz.country[seat]
         kept = [int(c) for c in near if gaz.country[c] == country]
         found = tuple(sorted(kept, key=lambda c: -gaz.population[c]))
         towns[seat] = found
     return found
+
+
+def _km_from(la: Any, lo: Any, lat: Any, lon: Any) -> Any:
+    """Great-circle distances in km from one point to many (numpy arrays, radians)."""
+    import numpy as np
+
+    h = np.sin((lat - la) / 2) ** 2 + np.cos(lat) * np.cos(la) * np.sin((lon - lo) / 2) ** 2
+    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
 
 def distance_km(gaz: Gazetteer, a: int, b: int) -> float:
