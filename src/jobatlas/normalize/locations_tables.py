@@ -162,8 +162,12 @@ def _km_from(la: Any, lo: Any, lat: Any, lon: Any) -> Any:
 
 def distance_km(gaz: Gazetteer, a: int, b: int) -> float:
     """Great-circle distance between gazetteer cities ``a`` and ``b``."""
-    la1, lo1 = math.radians(gaz.latitude[a]), math.radians(gaz.longitude[a])
-    la2, lo2 = math.radians(gaz.latitude[b]), math.radians(gaz.longitude[b])
+    return km_between(gaz.latitude[a], gaz.longitude[a], gaz.latitude[b], gaz.longitude[b])
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points given in degrees."""
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = (
         math.sin((la2 - la1) / 2) ** 2
         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
