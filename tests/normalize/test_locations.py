@@ -721,7 +721,10 @@ def test_numeric_postcodes_of_big_cities_name_their_city(
 
 def test_a_numeric_postcode_needs_its_country() -> None:
     assert resolve_location("75009").status == "unresolved"  # Paris? a US ZIP? a German one?
-    assert resolve_location("75009", "US").primary is None
+    us = resolve_location("75009", "US").primary  # a Texan ZIP code there
+    assert us is not None and (us.city, us.admin1) == ("Celina", "TX")
+    france = resolve_location("75009", "FR").primary
+    assert france is not None and france.city == "Paris"
 
 
 @pytest.mark.parametrize(

@@ -701,6 +701,17 @@ def test_a_state_written_in_the_text_outweighs_a_foreign_hint_for_a_post_office(
     assert resolve_location("Bunbury, WA", "AU").country_code == "AU"
 
 
+def test_more_bundled_postings_labels_hold() -> None:
+    """A second draw of real bundled strings (locations_fresh12_labels.md), mostly US: the
+    city misses are neighbourhoods GeoNames lists apart from their city."""
+    count, scores = _label_scores("fresh12")
+    assert count == 268
+    assert scores.city_accuracy is not None and scores.city_accuracy >= 0.93
+    assert scores.status_accuracy >= 0.97
+    assert scores.metro_accuracy is not None and scores.metro_accuracy >= 0.96
+    assert scores.wrong_country_rate == 0
+
+
 def test_the_bundled_postings_labels_hold() -> None:
     """Real strings of the bundled postings (locations_bundled_labels.md): all but a few of
     the places the gazetteer lacks are right."""

@@ -1,5 +1,5 @@
-"""Places the gazetteer lacks: villages of GeoNames cities500 and US post offices, and the metro
-of a small place that no core's commuting area reaches (locations_villages.py)."""
+"""Places the gazetteer lacks: villages of GeoNames cities500, US post offices and ZIP codes,
+and the metro of a small place that no core's commuting area reaches."""
 
 from __future__ import annotations
 
@@ -106,3 +106,25 @@ def test_the_shipped_villages_equal_a_fresh_build() -> None:
     assert gaz is not None
     shipped = gzip.decompress(files("jobatlas.data").joinpath(VILLAGES).read_bytes()).decode()
     assert shipped == build_villages(gaz), "rebuild it: python tools/build_city_index.py"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "city", "metro"),
+    [
+        ("94105", "US", "San Francisco", "San Francisco"),
+        ("02139", "US", "Cambridge", "Boston"),  # the USPS city, read with its state
+        ("TX 78701", None, "Austin", "Austin"),  # the state code makes it a US posting
+        ("10001-1234", "US", "New York City", "New York City"),  # ZIP+4
+    ],
+)
+def test_a_us_zip_code_alone_is_its_usps_city(
+    text: str, hint: str | None, city: str, metro: str
+) -> None:
+    loc = resolve_location(text, hint)
+    assert loc.match_method == "postcode" and loc.primary is not None
+    assert (loc.primary.city, loc.primary.metro) == (city, metro)
+
+
+def test_a_zip_code_needs_the_us_to_be_known() -> None:
+    assert resolve_location("94105").status == "unresolved"  # "75009" would be Paris with FR
+    assert resolve_location("99999", "US").status == "unresolved"  # no such ZIP code

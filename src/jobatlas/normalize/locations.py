@@ -35,7 +35,7 @@ from jobatlas.normalize.locations_spaced import split_spaced
 from jobatlas.normalize.locations_villages import small_place, village_metro, village_place
 from jobatlas.normalize.locations_vocab import _HAS_DIGIT, _TRAILING_CODE, _vocab
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
-from jobatlas.normalize.postcodes import find_postcode
+from jobatlas.normalize.postcodes import find_postcode, find_us_zip
 
 __all__ = [
     "MAX_LOCATION_CHARS",
@@ -267,7 +267,7 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
             return None
         found = find_postcode(text, country)
         if found is None:
-            return None
+            return self._resolve_us_zip(text) if country == "US" else None
         start, end, country, city = found
         index = self.gaz.index_of(city)
         if index is None:
@@ -279,6 +279,16 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
             return None
         rated = self._rate(loc, parsed, country)
         return _rated(rated, "postcode", 0.8)
+
+    def _resolve_us_zip(self, text: str) -> Location | None:
+        """ "94105" on a US board, "TX 78701": the ZIP code's USPS city, read with its state."""
+        found = find_us_zip(text)
+        if found is None:
+            return None
+        loc = self._resolve(f"{found.city}, {found.state}", "US")
+        if loc.status != "resolved" or loc.country_code != "US":
+            return None
+        return _rated(loc, "postcode", 0.8)
 
     def _resolve_parsed(self, text: str, hint: str | None) -> tuple[_Parsed, Location]:
         parsed = self._parse(text)

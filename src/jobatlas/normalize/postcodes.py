@@ -1,15 +1,20 @@
 """Postcodes in location strings: removed before names are read, and read as their post town
 when a string names no place but a postcode.
 
-Two tables: ``location_postcodes.csv`` (UK postcode areas, Irish Eircode routing keys, Canadian
-postal code prefixes: letters to a post town) and ``location_postcode_ranges.csv`` (numeric
-postcodes of the big cities of 16 countries, read only when the country is known).
+Three tables: ``location_postcodes.csv`` (UK postcode areas, Irish Eircode routing keys, Canadian
+postal code prefixes: letters to a post town), ``location_postcode_ranges.csv`` (numeric
+postcodes of the big cities of 16 countries, read only when the country is known) and
+``us_zip_codes.csv.gz`` (the USPS city and state of every US ZIP code, read only when the
+country is known to be the US).
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
 import re
 from functools import lru_cache
+from importlib.resources import files
 from typing import NamedTuple
 
 from jobatlas.normalize.gazetteer import data_rows
@@ -21,6 +26,7 @@ __all__ = [
     "US_STATE_ZIP",
     "PostTown",
     "find_postcode",
+    "find_us_zip",
 ]
 
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
@@ -60,6 +66,10 @@ _NUMERIC = {
     "JP": re.compile(r"(?:\u3012\s*|(?<![\w-]))(\d{3})-\d{4}(?!\w)"),
     "IN": re.compile(r"(?<![\w-])(\d{3})\s?\d{3}(?![\w-])"),
 }
+
+
+US_ZIP_CODES = "us_zip_codes.csv.gz"
+_US_ZIP = re.compile(r"(?<![\w-])(\d{5})(?:-\d{4})?(?![\w-])")
 
 
 class PostTown(NamedTuple):
@@ -125,6 +135,31 @@ def find_postcode(text: str, country: str | None = None) -> PostTown | None:
             if found is not None:
                 return PostTown(*m.span(), country, found)
     return None
+
+
+class ZipTown(NamedTuple):
+    start: int
+    end: int
+    city: str
+    state: str
+
+
+def find_us_zip(text: str) -> ZipTown | None:
+    """The first US ZIP code of ``text`` that the USPS lists, with its city and state
+    ("94105": San Francisco, CA); read only for a US posting that names no town."""
+    codes = _us_zip_codes()
+    for m in _US_ZIP.finditer(text):
+        found = codes.get(m.group(1))
+        if found is not None:
+            return ZipTown(*m.span(), *found)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _us_zip_codes() -> dict[str, tuple[str, str]]:
+    data = gzip.decompress(files("jobatlas.data").joinpath(US_ZIP_CODES).read_bytes())
+    lines = [ln for ln in data.decode().splitlines() if not ln.startswith("#")]
+    return {r["zip"]: (r["city"], r["state"]) for r in csv.DictReader(lines)}
 
 
 def _numeric(digits: str, country: str) -> int | None:
