@@ -504,6 +504,10 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         # an office schedule is no place ("week" was read as Wick, Scotland)
         ("Hybrid - 2 days/week onsite, Charlotte, NC", None, "resolved", "Charlotte", "US"),
         ("Hybrid - 2 days in our Leeds office", None, "resolved", "Leeds", "GB"),
+        ("Hybrid (3 days in Nottingham office)", None, "resolved", "Nottingham", "GB"),
+        ("Home based with travel to Birmingham", "GB", "resolved", "Birmingham", "GB"),
+        ("Homeworking, Wales", "GB", "remote", None, "GB"),
+        ("Aberdeen City", None, "resolved", "Aberdeen", "GB"),  # a Scottish council area
         ("APAC", "SG", "unresolved", None, None),  # a world region, not Apac, Uganda
         ("Burnaby, B.C.", None, "resolved", "Burnaby", "CA"),  # AP-style abbreviations
         ("Miami, Fla.", None, "resolved", "Miami", "US"),

@@ -35,11 +35,9 @@ from jobatlas.normalize.locations_vocab import (
     _N_PLACES,
     _NUMBERED_PART,
     _OTHERS,
-    _OUR_OFFICE,
     _PARENS,
     _PIECES,
     _PLACE_WORD,
-    _SCHEDULE,
     _SLASH,
     _STRIP,
     _THAI,
@@ -61,6 +59,7 @@ from jobatlas.normalize.locations_vocab import (
     _unwrap_near,
     _unwrap_radius,
     _vocab,
+    _without_schedule,
 )
 from jobatlas.normalize.postcodes import ANY_POSTCODE
 
@@ -257,7 +256,7 @@ class _Reader:
         if _HAS_TIME_ZONE_WORD(text):  # "Remote, US time zones (PT to ET)": ET is no Ethiopia
             text = _TIME_ZONES.sub(" ", text)
         if _HAS_SCHEDULE_WORD(text):  # "Hybrid - 2 days/week onsite, Charlotte, NC"
-            text = _OUR_OFFICE.sub(r" \1 ", _SCHEDULE.sub(" ", text))
+            text = _without_schedule(text)
         if _HAS_RADIUS_WORD(text):
             text = _unwrap_radius(text)
         if " " in text:

@@ -165,13 +165,15 @@ def _stronger(current: Remote, new: Remote) -> Remote:
 # -- clean-ups -------------------------------------------------------------------------------
 
 # "Remote within 50 miles of Boston", "(must live within commuting distance of Phoenix)",
-# "Toronto preferred": the phrase goes, the place stays (a place, not an aside, when bracketed).
+# "Home based with travel to Birmingham", "Toronto preferred": the phrase goes, the place stays
+# (a place, not an aside, when bracketed).
 _RADIUS_PHRASE = (
-    r"(?:must\s+(?:live|be|reside)\s+)?(?:within|in)\s+(?:an?\s+)?"
+    r"(?:(?:must\s+(?:live|be|reside)\s+)?(?:within|in)\s+(?:an?\s+)?"
     r"(?:\d+\s*(?:miles?|mi|kms?|kilomet(?:er|re)s?)|(?:easy\s+|reasonable\s+)?"
-    r"(?:commut\w*|driving|travel)\s+distance)\s+(?:of|from|to)\b"
+    r"(?:commut\w*|driving|travel)\s+distance)\s+(?:of|from|to)"
+    r"|with\s+(?:occasional\s+|regular\s+|some\s+)?travel\s+to)\b"
 )
-_HAS_RADIUS_WORD = re.compile(r"within|distance|preferred|preferably", re.I).search
+_HAS_RADIUS_WORD = re.compile(r"within|distance|travel to|preferred|preferably", re.I).search
 _RADIUS_BRACKET = re.compile(r"[(\[]([^()\[\]]*?)\b" + _RADIUS_PHRASE + r"([^()\[\]]*)[)\]]", re.I)
 _RADIUS = re.compile(r"\b" + _RADIUS_PHRASE + r"|\b(?:preferred|preferably)\b", re.I)
 
@@ -277,7 +279,21 @@ _SCHEDULE = re.compile(
     r"(?:\s*(?:on-?site|in[- ]office|in (?:the|our) office|in the office|at (?:the|our) office))?",
     re.IGNORECASE,
 )
-_OUR_OFFICE = re.compile(r"\b(?:in|at) (?:our|the) ([^,;()]+?) (?:office|offices|hub)\b", re.I)
+#: "3 days in Nottingham office" (once the schedule is gone) names Nottingham too: a name
+#: that starts with a capital.
+_OUR_OFFICE = re.compile(
+    r"\b(?:in|at) (?:(?:our|the) ([^,;()]+?)|((?-i:[A-Z\u00c0-\u00de])[^,;()]*?)) "
+    r"(?:office|offices|hub)\b",
+    re.I,
+)
+
+
+def _without_schedule(text: str) -> str:
+    """``text`` without its office-attendance schedule, the office's place kept: "Hybrid (3
+    days in Nottingham office)" -> "Hybrid ( Nottingham )"."""
+    return _OUR_OFFICE.sub(lambda m: f" {m.group(1) or m.group(2)} ", _SCHEDULE.sub(" ", text))
+
+
 #: "Australia wide", "UK-wide", "deutschlandweit", "cała Polska", "日本全国" (folded): anywhere
 #: in that country.
 _COUNTRY_WIDE = re.compile(
