@@ -52,7 +52,7 @@ def test_a_village_is_reported_as_itself_in_its_towns_metro() -> None:
     ("text", "hint"),
     [
         ("Ickleton", "GB"),  # a bare name is never a village
-        ("Halifax, PA", "US"),  # Halifax, Nova Scotia: a famous name in the wrong state
+        ("San Jose, NM", "SD"),  # the Californian city in the wrong state, not the hamlet
         ("Mettawa, WI", "US"),  # a state the village does not lie in (Illinois)
         ("Ickleton, Wales", None),
     ],
@@ -74,8 +74,11 @@ def test_a_post_office_named_like_a_small_town_elsewhere_is_placed() -> None:
     loc = resolve_location("Flushing, NY", "US")
     assert loc.match_method == "postal" and loc.primary is not None
     assert loc.primary.metro == "New York City"
-    for famous in ("Toronto, SD", "Sydney, FL"):
+    for famous in ("Toronto, SD", "Sydney, FL", "Ohio, IL"):  # world-famous, or a state
         assert resolve_location(famous, "US").status == "unresolved"
+    # Warrington, England (172,000 people, and a borough) is not famous enough to bar it
+    warrington = resolve_location("Warrington, PA", "US").primary
+    assert warrington is not None and warrington.metro == "Philadelphia"
 
 
 def test_a_small_place_no_core_reaches_is_its_own_metro() -> None:

