@@ -677,6 +677,8 @@ def test_a_string_resolves_to_its_town(text: str, city: str) -> None:
         ("Montgomery, NY", "Poughkeepsie"),  # Orange County: OMB's 2023 delineation
         ("Somerset West, Western Cape", "Cape Town"),
         ("West McLean, VA", "Washington"),  # a post office, under its name as written
+        ("Carolina, PR", "San Juan"),  # OMB's San Juan-Carolina-Caguas MSA
+        ("Trujillo Alto, PR", "San Juan"),  # ... also through Carolina
     ],
 )
 def test_the_fresh_sets_metros(text: str, metro: str) -> None:
