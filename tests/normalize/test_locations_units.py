@@ -507,6 +507,8 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         ("Hybrid (3 days in Nottingham office)", None, "resolved", "Nottingham", "GB"),
         ("Home based with travel to Birmingham", "GB", "resolved", "Birmingham", "GB"),
         ("Homeworking, Wales", "GB", "remote", None, "GB"),
+        ("Remote (Berlin, Germany)", None, "resolved", "Berlin", "DE"),  # the bracket's place
+        ("Hybrid (London, Manchester)", None, "multi", "London", "GB"),
         ("Aberdeen City", None, "resolved", "Aberdeen", "GB"),  # a Scottish council area
         ("APAC", "SG", "unresolved", None, None),  # a world region, not Apac, Uganda
         ("Burnaby, B.C.", None, "resolved", "Burnaby", "CA"),  # AP-style abbreviations

@@ -56,6 +56,7 @@ from jobatlas.normalize.locations_vocab import (
     _stronger,
     _take_asides,
     _unit_country,
+    _unwrap_arranged,
     _unwrap_near,
     _unwrap_radius,
     _vocab,
@@ -266,7 +267,7 @@ class _Reader:
             parsed.multi = n > 0
         extra: list[_Token] = []
         if _HAS_DIGIT(text) or _HAS_BRACKET(text):
-            text = self._keep_bracketed_names(text)
+            text = _unwrap_arranged(self._keep_bracketed_names(text))
             text, asides = _take_asides(text)
             extra = self._read_asides(asides, parsed)
             text = _squeeze(ANY_POSTCODE.sub(" ", text))

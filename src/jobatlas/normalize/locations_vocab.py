@@ -288,6 +288,19 @@ _OUR_OFFICE = re.compile(
 )
 
 
+_ARRANGED = re.compile(r"^\s*([^()\[\]]+?)\s*[(\[]([^()\[\]]*[,;/][^()\[\]]*)[)\]]\s*$")
+
+
+def _unwrap_arranged(text: str) -> str:
+    """ "Remote (Berlin, Germany)", "Hybrid (London, Manchester)": a work arrangement alone
+    before a bracket of several parts is the arrangement of the places in the bracket, read as
+    "Remote - Berlin, Germany" (an aside is otherwise read as one qualifier)."""
+    m = _ARRANGED.match(text)
+    if m is None or fold(m.group(1)) not in _vocab().arrangement:
+        return text
+    return f"{m.group(1)} - {m.group(2)}"
+
+
 def _without_schedule(text: str) -> str:
     """``text`` without its office-attendance schedule, the office's place kept: "Hybrid (3
     days in Nottingham office)" -> "Hybrid ( Nottingham )"."""
