@@ -244,6 +244,7 @@ def _label_scores(name: str) -> tuple[int, locations_eval.Scores]:
         ("fresh9", 449),
         ("fresh10", 300),
         ("fresh11", 449),
+        ("fresh13", 300),
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
