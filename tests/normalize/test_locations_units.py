@@ -509,6 +509,11 @@ def test_fresh3_classes(text: str, city: str, metro: str) -> None:
         ("Home based with travel to Birmingham", "GB", "resolved", "Birmingham", "GB"),
         ("Homeworking, Wales", "GB", "remote", None, "GB"),
         ("Remote (Berlin, Germany)", None, "resolved", "Berlin", "DE"),  # the bracket's place
+        ("Walldorf (Hessen)", None, "resolved", "Mörfelden-Walldorf", "DE"),  # a joined name
+        ("Budaörs, Pest megye", "HU", "resolved", "Budaörs", "HU"),  # Pest county, not Budapest
+        ("Luzern, LU", None, "resolved", "Luzern", "CH"),  # a town, then its canton's code
+        ("Zug, ZG", "CH", "resolved", "Zug", "CH"),
+        ("Limburg, LI", "NL", "country_only", None, "NL"),  # no town of the province's name
         ("Hybrid (London, Manchester)", None, "multi", "London", "GB"),
         ("Aberdeen City", None, "resolved", "Aberdeen", "GB"),  # a Scottish council area
         ("APAC", "SG", "unresolved", None, None),  # a world region, not Apac, Uganda

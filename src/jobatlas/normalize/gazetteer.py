@@ -402,7 +402,7 @@ def _drop_vague_regions(gaz: Gazetteer) -> None:
 
 
 #: Bump when the rules building the name tables (:func:`add_tables`) change.
-TABLES_VERSION = 6
+TABLES_VERSION = 7
 
 
 def tables_key() -> str:
@@ -543,6 +543,12 @@ def _add_regions(gaz: Gazetteer, us_states: dict[str, Any]) -> None:
         _add_region(gaz, fold(str(state["name"])), ("US", str(code), True))
         gaz.codes[str(code)] = (("US", str(code)),)
     proxies = _region_proxies(gaz)
+    # GeoNames' own admin1 names come before a big city's: Pest county is HU 16, although
+    # GeoNames' city "Pest" (Budapest's eastern half) lies in Budapest, HU 05
+    official = {
+        (row["country"], fold(row["name"])): row["admin1"]
+        for row in data_rows("location_admin1.csv")
+    }
     translations = _translations("iso3166-2")
     town_units: dict[str, int] = {}
     for sub in pycountry.subdivisions:
@@ -556,7 +562,8 @@ def _add_regions(gaz: Gazetteer, us_states: dict[str, Any]) -> None:
         town_level = first and _town_level(str(sub.type), town_units.get(country, 0))
         keys = sorted(_translated_keys(sub.name, translations))
         # every name of the division ("부산", "Москва") takes the admin1 most of them have
-        found = Counter(proxies[country, k] for k in keys if (country, k) in proxies)
+        found = Counter(official[country, k] for k in keys if (country, k) in official)
+        found = found or Counter(proxies[country, k] for k in keys if (country, k) in proxies)
         admin1 = min(found, key=lambda a: (-found[a], a)) if found else ""
         for key in keys:
             if town_level and any(

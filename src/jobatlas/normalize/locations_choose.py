@@ -22,6 +22,7 @@ from jobatlas.normalize.locations_tables import (
     county_names,
     county_towns,
     distance_km,
+    joined_towns,
 )
 from jobatlas.normalize.metros import Metros, footprint_km
 
@@ -85,6 +86,10 @@ class _Chooser:
         cands = group.anchor.cities
         for q in group.quals:
             cands = self._filter_refs(cands, q.tier_sets)
+        if not cands and group.quals:  # "Walldorf (Hessen)": Hessen's is Mörfelden-Walldorf
+            cands = joined_towns(self.gaz).get(group.anchor.key, ())
+            for q in group.quals:
+                cands = self._filter_refs(cands, q.tier_sets)
         seat = self._county_seat(cands, group.quals, hint)
         if seat is not None:
             near = tuple(r for r in cands if distance_km(self.gaz, r >> 1, seat) <= COUNTY_SEAT_KM)

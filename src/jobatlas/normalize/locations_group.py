@@ -335,6 +335,8 @@ class _Grouper(_Chooser):
         region_ok = _consistent_options([_options(tok.tiers), *(_options(t) for t in first)])
         if city_ok != region_ok:
             return "city" if city_ok else "qualifier"
+        if city_ok and _followed_by_own_code(tok, quals):
+            return "city"  # "Luzern, LU", "Zug, ZG": a town, then its canton's code
         countries = {r[0] for r in tok.regions}
         pop = self._best_population(tok, first, countries)
         if (
@@ -544,6 +546,13 @@ def _after_its_division(chunk: _Chunk, i: int) -> bool:
     return bool(countries) and any(
         t.is_qualifier and any(r[0] in countries for r in t.regions) for t in chunk.tokens[:i]
     )
+
+
+def _followed_by_own_code(tok: _Token, quals: list[_Token]) -> bool:
+    """Whether a qualifier is the code of a division ``tok`` names, read first that way: a
+    division is not written with its own code, a town with its division's is."""
+    own = {(c, a) for c, a, _ in tok.regions if a}
+    return any(q.codes and own.intersection(q.tiers[0]) for q in quals)
 
 
 def _division_then_code(current: _Group | None, tok: _Token) -> bool:

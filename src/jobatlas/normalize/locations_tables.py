@@ -12,7 +12,7 @@ import math
 from typing import Any, cast
 
 from jobatlas.errors import ConfigError
-from jobatlas.normalize.gazetteer import Gazetteer, data_rows, fold
+from jobatlas.normalize.gazetteer import CityRef, Gazetteer, data_rows, fold
 
 #: A place within the radius of a city of ``location_city_parts.csv`` is reported as that city
 #: only when the city is more than this many times larger (Thane, a separate city, is not Mumbai).
@@ -119,6 +119,25 @@ def _county_seats(gaz: Gazetteer) -> dict[tuple[str, str], int]:
     _DERIVED["seats"] = (gaz, seats)
     _DERIVED["county_names"] = (gaz, frozenset(name for _, name in seats))
     return seats
+
+
+def joined_towns(gaz: Gazetteer) -> dict[str, tuple[CityRef, ...]]:
+    """Folded part -> the towns whose main name joins it with a hyphen to another town's name
+    ("Mörfelden-Walldorf": "walldorf", "morfelden"), as city refs of main names."""
+    cached = _DERIVED.get("joined")
+    if cached is not None and cached[0] is gaz:
+        return cast(dict[str, tuple[CityRef, ...]], cached[1])
+    found: dict[str, list[CityRef]] = {}
+    for i, name in enumerate(gaz.name):
+        if "-" not in name:
+            continue
+        parts = [fold(part) for part in name.split("-")]
+        if len(parts) == 2 and all(len(part) >= 4 for part in parts):
+            for part in parts:
+                found.setdefault(part, []).append(i << 1)
+    joined = {key: tuple(refs) for key, refs in found.items()}
+    _DERIVED["joined"] = (gaz, joined)
+    return joined
 
 
 def county_names(gaz: Gazetteer) -> frozenset[str]:
