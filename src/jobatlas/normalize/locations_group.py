@@ -244,12 +244,22 @@ class _Grouper(_Chooser):
         ):
             return False
         if nxt.regions:  # "Paris" is also a département; "Knutsford, Cheshire" names a county
-            big = {
-                gaz.country[r >> 1]
+            # A town named like its own county or council area is the town, as when it stands
+            # alone ("Team Valley, Gateshead"); a state's namesake must be a big city.
+            countries = {region[0] for region in nxt.regions}
+            counties = countries - {region[0] for region in nxt.regions if region[2]}
+            if not any(
+                (
+                    gaz.country[r >> 1] in countries
+                    and gaz.population[r >> 1] >= CITY_OVER_REGION_POPULATION
+                )
+                or (
+                    gaz.country[r >> 1] in counties
+                    and not r & 1
+                    and gaz.population[r >> 1] >= CITY_OVER_NAMED_REGION_POPULATION
+                )
                 for r in nxt.cities
-                if gaz.population[r >> 1] >= CITY_OVER_REGION_POPULATION
-            }
-            if not any(region[0] in big for region in nxt.regions):
+            ):
                 return False
         if not tok.cities or self._outside_named_state(chunk, i):
             return True
