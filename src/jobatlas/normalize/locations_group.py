@@ -107,9 +107,26 @@ class _Grouper(_Chooser):
             q.country for g in groups if g.anchor is not None for q in g.quals if q.country
         )
         outcomes = [self._resolve_group(g, hint, chunk_countries) for g in groups]
+        self._share_trailing_qualifiers(groups, outcomes, hint)
         for i in range(1, len(groups)):
             self._part_after_city(groups[i], outcomes[i - 1], outcomes, i)
         return self._merge_slash_groups(groups, outcomes)
+
+    def _share_trailing_qualifiers(
+        self, groups: list[_Group], outcomes: list[_Outcome], hint: str | None
+    ) -> None:
+        """ "Charlotte or Raleigh, NC", "Columbus or Athens, GA": a state or country written once
+        after a list of bare names qualifies each of them, where it has a place of that name."""
+        last = groups[-1]
+        if last.anchor is None or not last.anchor.listed or not last.quals:
+            return
+        if any(g.anchor is None or g.quals or g.failed for g in groups[:-1]):
+            return
+        for i, g in enumerate(groups[:-1]):
+            shared = _Group(anchor=g.anchor, quals=list(last.quals), context=g.context)
+            outcome = self._resolve_group(shared, hint, frozenset())
+            if outcome.kind == "place":
+                outcomes[i] = outcome
 
     def _part_after_city(
         self, group: _Group, before: _Outcome, outcomes: list[_Outcome], i: int
