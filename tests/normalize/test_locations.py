@@ -236,6 +236,33 @@ def test_arabic_place_names_without_their_article(text: str, hint: str | None, c
     assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city
 
 
+@pytest.mark.parametrize(
+    ("text", "hint", "status", "city", "country"),
+    [
+        ("Belfast, Ireland", None, "resolved", "Belfast", "GB"),  # the island's name
+        ("Dublin, Ireland", None, "resolved", "Dublin", "IE"),
+        ("Budapest \u00e9s Debrecen", "HU", "multi", "Budapest", "HU"),
+        ("Warszawa lub Krak\u00f3w", "PL", "multi", "Warsaw", "PL"),
+        ("Luxembourg-Ville", "LU", "resolved", "Luxembourg", "LU"),
+        ("Germany-Ville", None, "unresolved", None, None),  # never Vill\u00e9, France
+        ("Tartu, Tartumaa", "EE", "resolved", "Tartu", "EE"),  # a town, then its county
+        ("Basel-Landschaft", "CH", "country_only", None, "CH"),  # the canton, not Basel
+        ("Basel-Stadt", "CH", "resolved", "Basel", "CH"),
+        ("Guaynabo, PR 00968", None, "resolved", "Guaynabo", "PR"),  # a USPS ZIP in PR
+        ("Coeur D Alene, ID", None, "resolved", "Coeur d'Alene", "US"),
+        ("Feldkirchen bei Graz", "AT", "resolved", "Feldkirchen bei Graz", "AT"),
+        ("Eschborn bei Frankfurt", None, "resolved", "Eschborn", "DE"),
+        ("Raum K\u00f6ln", "DE", "resolved", "K\u00f6ln", "DE"),
+    ],
+)
+def test_more_board_forms(
+    text: str, hint: str | None, status: str, city: str | None, country: str | None
+) -> None:
+    loc = resolve_location(text, hint)
+    assert (loc.status, loc.country_code) == (status, country)
+    assert (loc.primary.city if loc.primary else None) == city
+
+
 @pytest.mark.parametrize("text", ["Black Country", "Peak District", "Lake District"])
 def test_english_areas_named_after_no_town_are_regions(text: str) -> None:
     loc = resolve_location(text, "GB")

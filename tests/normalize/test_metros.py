@@ -232,6 +232,10 @@ def resolver() -> LocationResolver:
         ("Riffa, Bahrain", "Manama"),
         ("Sengkurong, Brunei", "Bandar Seri Begawan"),
         ("Kuala Belait, Brunei", "Kuala Belait"),
+        ("Winterthur, ZH", "Winterthur"),  # its own agglomeration (BFS), not Zürich's
+        ("Neuhausen am Rheinfall", "Schaffhausen"),
+        # GeoNames has one Cheadle (Staffordshire); ONS also lists Cheadle, Stockport
+        ("Cheadle, Staffordshire", "Stoke-on-Trent"),
     ],
 )
 def test_issue_metro_memberships(text: str, metro: str) -> None:

@@ -180,6 +180,8 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
             dropped = self._resolve_without_country(text, hint)
             if dropped is not None:
                 return dropped
+            if (northern := self._northern_ireland(text)) is not None:
+                return northern
             if (
                 (district := _DANISH_DISTRICT.match(text))
                 and hint in (None, "DK")
@@ -258,6 +260,17 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
             return None
         rated = self._rate(loc, parsed, hint)
         return _rated(rated, rated.match_method, round(rated.location_confidence * 0.8, 3))
+
+    def _northern_ireland(self, text: str) -> Location | None:
+        """ "Belfast, Ireland", "Derry, Ireland": a town of Northern Ireland followed by the
+        island's name (boards that list "Ireland" for the whole island)."""
+        head, comma, last = text.rpartition(",")
+        if not comma or fold(last) != "ireland" or len(text) > _FUZZY_MAX_CHARS:
+            return None
+        loc = self._resolve(f"{head}, Northern Ireland", "GB")
+        if loc.status != "resolved" or loc.country_code != "GB":
+            return None
+        return _rated(loc, loc.match_method, round(loc.location_confidence * 0.8, 3))
 
     def _resolve_postcode(self, text: str, country: str | None) -> Location | None:
         """A string that names no place but a postcode: the postcode's post town

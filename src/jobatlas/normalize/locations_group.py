@@ -117,8 +117,8 @@ class _Grouper(_Chooser):
     ) -> None:
         """ "Charlotte or Raleigh, NC", "Columbus or Athens, GA": a state or country written once
         after a list of bare names qualifies each of them, where it has a place of that name."""
-        last = groups[-1]
-        if last.anchor is None or not last.anchor.listed or not last.quals:
+        last = groups[-1] if groups else None
+        if last is None or last.anchor is None or not last.anchor.listed or not last.quals:
             return
         if any(g.anchor is None or g.quals or g.failed for g in groups[:-1]):
             return
@@ -364,6 +364,8 @@ class _Grouper(_Chooser):
             return "city" if city_ok else "qualifier"
         if city_ok and _followed_by_own_code(tok, quals):
             return "city"  # "Luzern, LU", "Zug, ZG": a town, then its canton's code
+        if city_ok and _followed_by_own_division(tok, quals):
+            return "city"  # "Tartu, Tartumaa": a town, then its county's other name
         countries = {r[0] for r in tok.regions}
         pop = self._best_population(tok, first, countries)
         if (
@@ -580,6 +582,20 @@ def _followed_by_own_code(tok: _Token, quals: list[_Token]) -> bool:
     division is not written with its own code, a town with its division's is."""
     own = {(c, a) for c, a, _ in tok.regions if a}
     return any(q.codes and own.intersection(q.tiers[0]) for q in quals)
+
+
+def _followed_by_own_division(tok: _Token, quals: list[_Token]) -> bool:
+    """Whether the first qualifier names, by another name, a first-level division ``tok``
+    names ("Tartu, Tartumaa"): a division is not written twice, a town with its division is."""
+    own = {(c, a) for c, a, first in tok.regions if a and first}
+    q = quals[0]
+    return (
+        bool(own)
+        and q.key != tok.key
+        and not q.codes
+        and not q.cities
+        and any(first and (c, a) in own for c, a, first in q.regions)
+    )
 
 
 def _division_then_code(current: _Group | None, tok: _Token) -> bool:

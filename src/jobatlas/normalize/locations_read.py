@@ -32,7 +32,9 @@ from jobatlas.normalize.locations_vocab import (
     _INNER_HYPHEN,
     _JP_PREFECTURE,
     _JP_ROMAJI_PREFECTURE,
+    _LONE_LETTER,
     _N_PLACES,
+    _NEAR,
     _NUMBERED_PART,
     _OTHERS,
     _PARENS,
@@ -261,7 +263,7 @@ class _Reader:
         if _HAS_RADIUS_WORD(text):
             text = _unwrap_radius(text)
         if " " in text:
-            text = _unwrap_near(text)
+            text = self._unwrap_near(text)
         if "+" in text:
             text, n = _OTHERS.subn(" ", text)
             parsed.multi = n > 0
@@ -294,6 +296,15 @@ class _Reader:
             else:
                 parsed.chunks.append(extra)
         return parsed
+
+    def _unwrap_near(self, text: str) -> str:
+        """ "Eschborn bei Frankfurt" is Eschborn near Frankfurt, but "Feldkirchen bei Graz" is
+        a town's whole name: a part the gazetteer knows whole is kept."""
+        parts = text.split(",")
+        for i, part in enumerate(parts):
+            if _NEAR.search(part) and not self.gaz.lookup(fold(part)):
+                parts[i] = _unwrap_near(part)
+        return ",".join(parts)
 
     def _join_broken_hyphens(self, text: str) -> str:
         """ "Stoke - on - Trent", "Wilkes -Barre, PA": a part whose dashes are spaced out but
@@ -502,7 +513,9 @@ class _Reader:
             if not named and town.endswith("s"):  # "Göteborgs stad": a Nordic genitive
                 named = self._lookup(town[:-1])
             cities = tuple(dict.fromkeys((*cities, *named)))
-        if not cities and stripped == town:
+        first_level = any(r[2] for r in regions)
+        if not cities and stripped == town and not (first_level and _INNER_HYPHEN.search(text)):
+            # a state's hyphenated name names no town by its first part ("Basel-Landschaft")
             cities = self._city_refs(text, key)
         elif not cities and (bare := _strip_affixes(key)) != key:
             cities = self._lookup(bare)  # "Greater Paris Metropolitan Region"
@@ -550,6 +563,8 @@ class _Reader:
                 if refs and len(part_key) > 2:
                     # "USA-CA-San Jose": in the country written before it
                     inside = tuple(r for r in refs if self.gaz.country[r >> 1] in named)
+                    if named and not inside:
+                        continue  # "Germany-Ville": not Villé, France
                     return inside or refs
         if key.endswith((" city", " town")) and (refs := self._lookup(key[:-5])):
             return refs  # "Kansas City" is found whole; "Cavan Town" is Cavan
@@ -571,6 +586,8 @@ class _Reader:
             and (refs := self._lookup(fold(_CAMEL_GAP.sub(" ", text))))
         ):
             return refs
+        if (joined := _LONE_LETTER.sub(r"\1", key)) != key and (refs := self._lookup(joined)):
+            return refs  # "Coeur D Alene", "O Fallon": USPS writes the apostrophe as a space
         if key and not key.isascii() and (_EAST_ASIAN.search(key) or _THAI.search(key)):
             # only scripts written without spaces ("Αττική" is no longer "Ατ", Ath's name)
             m = _CJK_DIVISION.match(key.replace(" ", ""))

@@ -23,10 +23,12 @@ _BREAK = re.compile(r"<\s*(?:/\s*)?br\s*(?:/\s*)?>|[\r\n\t|;\u2022\u30fb]+", re.
 _PARENS = re.compile(r"[(\[\uff08]([^()\[\]\uff08\uff09]*)[)\]\uff09]")
 _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[\u2013\u2014]+\s*|\s+-(?=\S)|(?<=\S)-\s+")
 # "and"/"or" of the job boards' languages (Spanish y/e/o, Italian/Portuguese e/ou, Catalan i,
-# Dutch en, Swedish och/eller, Danish/Norwegian og/eller, Finnish ja/tai, Russian и/или); read
-# only when the whole piece names nothing ("Aix en Provence" is one name).
+# Dutch en, Swedish och/eller, Danish/Norwegian og/eller, Finnish ja/tai, Russian и/или,
+# Romanian și/sau, Hungarian és/vagy, Polish lub/oraz, Czech and Slovak a, Turkish ve/veya);
+# read only when the whole piece names nothing ("Aix en Provence" is one name).
 _WORD_SEP = re.compile(
-    r"\s+(?:or|and|ou|et|und|oder|o|y|e|i|en|och|og|eller|ja|tai|и|или|și|si)\s+"
+    r"\s+(?:or|and|ou|et|und|oder|o|y|e|i|en|och|og|eller|ja|tai|и|или|și|si|sau|és|vagy"
+    r"|lub|oraz|a|ve|veya)\s+"
     r"|\s*&\s*|\s*\+\s*",
     re.I,
 )
@@ -44,6 +46,8 @@ _TRAILING_CODE = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
 _INNER_HYPHEN = re.compile(r"\S-\S")
 #: Between a lower-case and an upper-case letter: "NewYork", "SanFrancisco" run words together.
 _CAMEL_GAP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+#: A one-letter word that stood before an apostrophe: "Coeur D Alene", "O Fallon".
+_LONE_LETTER = re.compile(r"\b([a-z]) (?=[a-z]{2})")
 _COMPASS = frozenset({"north", "south", "east", "west", "mid", "central", "upper", "lower"})
 # A township or a numbered district after a town's name (folded text).
 _UNIT_SUFFIX = re.compile(
@@ -265,8 +269,8 @@ def _take_asides(text: str) -> tuple[str, list[str]]:
         asides.append("GB")
     if CA_POSTCODE.search(text):
         asides.append("Canada")  # not "CA", which reads as California
-    if US_STATE_ZIP.search(text):
-        asides.append("United States")
+    if zip_code := US_STATE_ZIP.search(text):  # Puerto Rico's ZIP codes are USPS ones
+        asides.append("Puerto Rico" if zip_code[0].startswith("PR") else "United States")
     return text, asides
 
 

@@ -89,7 +89,7 @@ CORE_DENSITY = 5000.0
 #: taken as GeoNames sections of the core city (boroughs, districts), not separate towns.
 SECTION_SHARE = 0.5
 #: Bump when the rule's code changes, so cached assignments are rebuilt.
-RULE_VERSION = 10
+RULE_VERSION = 11
 _EARTH_KM = 6371.0
 
 

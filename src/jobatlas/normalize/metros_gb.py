@@ -55,18 +55,27 @@ def _county_parents(gaz: Gazetteer, index_of: dict[int, int]) -> dict[int, int]:
 def _town_parents(
     gaz: Gazetteer, index_of: dict[int, int], core_min_population: int
 ) -> dict[int, int]:
-    """Each listed town's core: its TTWA's first-named town, or itself when that is too small."""
+    """Each listed town's core: its TTWA's first-named town, or itself when that is too small.
+
+    Two towns of one name may match one gazetteer city (GeoNames has only the Staffordshire
+    Cheadle, ONS also Cheadle in Stockport): the city takes the TTWA of the town whose
+    population is nearest its own."""
     members: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    ttwa_of: dict[int, tuple[float, str]] = {}
     for row in data_rows(TOWN_TTWAS):
         city = index_of.get(int(row["geonameid"] or 0))
         if city is not None:
             members[row["ttwa"]].append((row["town"], city))
+            gap = abs(math.log(max(int(row["population_2011"]), 1) / max(gaz.population[city], 1)))
+            if city not in ttwa_of or gap < ttwa_of[city][0]:
+                ttwa_of[city] = (gap, row["ttwa"])
     parents: dict[int, int] = {}
     for ttwa, towns in members.items():
         core = _first_named(gaz, ttwa, towns)
+        big = gaz.population[core] >= core_min_population
         for _, city in towns:
-            big = gaz.population[core] >= core_min_population
-            parents.setdefault(city, core if big else city)
+            if ttwa_of[city][1] == ttwa:
+                parents[city] = core if big else city
     return parents
 
 
