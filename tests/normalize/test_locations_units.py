@@ -245,6 +245,7 @@ def _label_scores(name: str) -> tuple[int, locations_eval.Scores]:
         ("fresh10", 300),
         ("fresh11", 449),
         ("fresh13", 300),
+        ("fresh14", 993),
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
