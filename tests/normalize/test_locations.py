@@ -253,6 +253,11 @@ def test_arabic_place_names_without_their_article(text: str, hint: str | None, c
         ("Feldkirchen bei Graz", "AT", "resolved", "Feldkirchen bei Graz", "AT"),
         ("Eschborn bei Frankfurt", None, "resolved", "Eschborn", "DE"),
         ("Raum K\u00f6ln", "DE", "resolved", "K\u00f6ln", "DE"),
+        # a town named like its province, with its region (Belize's Toledo District is not it)
+        ("Toledo, Castilla-La Mancha", "ES", "resolved", "Toledo", "ES"),
+        ("8200", "DK", "resolved", "\u00c5rhus", "DK"),  # Aarhus N
+        ("9000", "BE", "resolved", "Gent", "BE"),
+        ("Halifax Regional Municipality, NS", "CA", "resolved", "Halifax", "CA"),
     ],
 )
 def test_more_board_forms(

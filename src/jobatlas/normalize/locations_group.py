@@ -380,7 +380,10 @@ class _Grouper(_Chooser):
             # town leads the division: "St Julian's, Malta" is San Ġiljan)
             return "qualifier"
         only_countries = all(q.country for q in quals)  # "Esch-sur-Alzette, Luxembourg"
-        county = not any(r[2] for r in tok.regions)  # "Falkirk, Scotland": a council area
+        # "Falkirk, Scotland": a council area; "Toledo, Castilla-La Mancha": a province there
+        # (Belize's Toledo District, first-level, is not the division meant)
+        named_in = {c for q in quals for tier in q.tiers for c, _ in tier}
+        county = not any(r[2] for r in tok.regions if r[0] in named_in or not named_in)
         small = only_countries or county
         floor = CITY_OVER_NAMED_REGION_POPULATION if small else CITY_OVER_REGION_POPULATION
         return "city" if pop >= floor or not city_ok else "qualifier"
