@@ -258,6 +258,10 @@ def test_arabic_place_names_without_their_article(text: str, hint: str | None, c
         ("8200", "DK", "resolved", "\u00c5rhus", "DK"),  # Aarhus N
         ("9000", "BE", "resolved", "Gent", "BE"),
         ("Halifax Regional Municipality, NS", "CA", "resolved", "Halifax", "CA"),
+        ("Landkreis Landshut", None, "country_only", None, "DE"),  # a German unit word
+        ("Gr\u00fcnheide (Mark)", "DE", "resolved", "Gr\u00fcnheide", "DE"),  # not Mark, Belgium
+        ("Peterston-super-Ely, Cardiff", "GB", "resolved", "Cardiff", "GB"),  # not Ely
+        ("EMEA-London", None, "resolved", "London", "GB"),
     ],
 )
 def test_more_board_forms(

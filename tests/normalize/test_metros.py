@@ -236,6 +236,8 @@ def resolver() -> LocationResolver:
         ("Neuhausen am Rheinfall", "Schaffhausen"),
         # GeoNames has one Cheadle (Staffordshire); ONS also lists Cheadle, Stockport
         ("Cheadle, Staffordshire", "Stoke-on-Trent"),
+        ("Bridgend, Wales", "Bridgend"),  # a TTWA of its own, not Cardiff's
+        ("Merthyr Tydfil, Wales", "Merthyr Tydfil"),
     ],
 )
 def test_issue_metro_memberships(text: str, metro: str) -> None:

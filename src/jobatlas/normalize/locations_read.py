@@ -528,6 +528,8 @@ class _Reader:
                 or self._areas_named_after(stripped)
                 or tuple((c, "", False) for c in (_unit_country(key),) if c)
             )
+            if unit := _unit_country(key):  # "Landkreis Landshut": German, whatever else
+                regions = tuple(r for r in regions if r[0] == unit) or ((unit, "", False),)
             return _make_token(text, stripped, regions=regions, admin_marked=True)
         return _make_token(text, key)
 
@@ -560,6 +562,9 @@ class _Reader:
                         named.add(self.gaz.countries[part_key])
                     continue  # "USA-CA-Mountain View" (Workday): the country, not Usa, Japan
                 refs = self._lookup(part_key) or self._lookup(_strip_affixes(part_key))
+                known = part_key in self.gaz.region_words or part_key in self.gaz.regions
+                if not refs and not known and len(part_key) > 3:
+                    break  # "Peterston-super-Ely" is no Ely: a town's name we do not know
                 if refs and len(part_key) > 2:
                     # "USA-CA-San Jose": in the country written before it
                     inside = tuple(r for r in refs if self.gaz.country[r >> 1] in named)
