@@ -246,6 +246,7 @@ def _label_scores(name: str) -> tuple[int, locations_eval.Scores]:
         ("fresh11", 449),
         ("fresh13", 300),
         ("fresh14", 993),
+        ("fresh15", 450),
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
