@@ -526,9 +526,10 @@ class _Reader:
                 gaz.regions.get(stripped, ())
                 or gaz.regions.get(_strip_compass(stripped), ())
                 or self._areas_named_after(stripped)
-                or tuple((c, "", False) for c in (_unit_country(key),) if c)
             )
-            if unit := _unit_country(key):  # "Landkreis Landshut": German, whatever else
+            # a unit word of one country ("Landkreis Landshut") keeps the name in that country,
+            # or gives the country alone when the name is unknown ("Rhein-Sieg-Kreis")
+            if unit := _unit_country(key):
                 regions = tuple(r for r in regions if r[0] == unit) or ((unit, "", False),)
             return _make_token(text, stripped, regions=regions, admin_marked=True)
         return _make_token(text, key)
