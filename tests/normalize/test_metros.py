@@ -73,6 +73,19 @@ def test_a_core_never_claims_across_a_border() -> None:
     assert _core_names(gaz) == ["Bigcity", "Bordertown"]
 
 
+def test_where_urban_areas_lie_within_a_state_a_core_claims_only_its_own_state() -> None:
+    rows = [("Bigcity", "IN", 2_000_000, 0.0), ("Sametown", "IN", 40_000, 10.0)]
+    rows += [("Othertown", "IN", 40_000, -10.0)]
+    gaz = _gazetteer(rows)
+    gaz.admin1[2] = "02"
+    assert _core_names(gaz) == ["Bigcity", "Bigcity", "Othertown"]
+    # A core whose official region crosses state borders (Delhi's National Capital Region).
+    gaz.geonameid[0] = metros.STATE_BOUNDED_METROS["IN"][0]
+    assert _core_names(gaz) == ["Bigcity"] * 3
+    # Elsewhere states do not bound metros.
+    assert _core_names(_gazetteer([(n, "XA", p, km) for n, _, p, km in rows])) == ["Bigcity"] * 3
+
+
 def test_twin_cities_merge_only_when_close() -> None:
     radius = metros.radius_km(1_000_000)
     close = metros.TWIN_SHARE * radius - 2
@@ -205,6 +218,8 @@ def resolver() -> LocationResolver:
         ("Brooklyn, NY", "New York City"),
         ("Gurugram, Haryana, India", "Delhi"),
         ("Noida, Uttar Pradesh, India", "Delhi"),
+        ("Mohali, Punjab, India", "Chandigarh"),
+        ("Hosur, Tamil Nadu", "Hosūr"),  # not Bengaluru's: another state
         ("Kawasaki, Kanagawa, Japan", "Tokyo"),
         ("Boulogne-Billancourt, France", "Paris"),
         ("Mississauga, ON, Canada", "Toronto"),

@@ -83,13 +83,18 @@ COUNTY_METROS = ("US",)
 COMMUTING_METROS = (*COUNTY_METROS, "CA")
 COUNTY_RADIUS_KM = 55.0
 COUNTY_RADIUS_EXPONENT = 0.15
+#: Countries whose official urban areas lie within one first-level division (India's census
+#: urban agglomerations lie within a state), with the cores whose official regions cross those
+#: borders by statute (India's National Capital Region and the Chandigarh Tricity): elsewhere a
+#: core there does not reach across its state's border (Hosur, Tamil Nadu, is not Bengaluru's).
+STATE_BOUNDED_METROS: dict[str, tuple[int, ...]] = {"IN": (1273294, 1274746)}
 #: People per km² assumed to turn a core's population into its own footprint.
 CORE_DENSITY = 5000.0
 #: Members inside a core's footprint whose people add up to this share of the core's are
 #: taken as GeoNames sections of the core city (boroughs, districts), not separate towns.
 SECTION_SHARE = 0.5
 #: Bump when the rule's code changes, so cached assignments are rebuilt.
-RULE_VERSION = 11
+RULE_VERSION = 12
 _EARTH_KM = 6371.0
 
 
@@ -279,6 +284,12 @@ class _Geo:
         ids = {c: n for n, c in enumerate(sorted(set(gaz.country)))}
         self.country = np.array([ids[c] for c in gaz.country], dtype=np.int32)
         self.county_based = np.isin(np.array(gaz.country), COUNTY_METROS)
+        self.state_bounded = np.isin(np.array(gaz.country), list(STATE_BOUNDED_METROS))
+        self.cross_state = np.isin(
+            np.frombuffer(gaz.geonameid, dtype=np.int64),
+            [k for cores in STATE_BOUNDED_METROS.values() for k in cores],
+        )
+        self.admin1 = np.array(gaz.admin1)
         self.commuting_based = np.isin(np.array(gaz.country), COMMUTING_METROS)
 
     def distance(self, a: NDArray[np.int64], b: NDArray[np.int64] | int) -> NDArray[np.float64]:
@@ -358,6 +369,8 @@ def _pairs_in_reach(
         lo, hi = np.searchsorted(lat_sorted, [geo.lat[k] - reach, geo.lat[k] + reach])
         near = order[lo:hi]
         near = near[(geo.country[near] == geo.country[k]) & (near != k)]
+        if geo.state_bounded[k] and not geo.cross_state[k]:
+            near = near[geo.admin1[near] == geo.admin1[k]]
         d = geo.distance(near, k)
         keep = np.maximum(d, 1.0) <= reach * _EARTH_KM
         cities.append(near[keep])
