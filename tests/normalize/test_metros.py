@@ -249,6 +249,8 @@ def resolver() -> LocationResolver:
         ("Kuala Belait, Brunei", "Kuala Belait"),
         ("Winterthur, ZH", "Winterthur"),  # its own agglomeration (BFS), not Zürich's
         ("Neuhausen am Rheinfall", "Schaffhausen"),
+        ("Leuven, Vlaams-Brabant", "Leuven"),  # its own stadsgewest (Statbel), not Brussels'
+        ("Zaventem, Belgium", "Brussels"),
         # GeoNames has one Cheadle (Staffordshire); ONS also lists Cheadle, Stockport
         ("Cheadle, Staffordshire", "Stoke-on-Trent"),
         ("Bridgend, Wales", "Bridgend"),  # a TTWA of its own, not Cardiff's
