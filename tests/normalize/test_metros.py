@@ -251,6 +251,9 @@ def resolver() -> LocationResolver:
         ("Neuhausen am Rheinfall", "Schaffhausen"),
         ("Leuven, Vlaams-Brabant", "Leuven"),  # its own stadsgewest (Statbel), not Brussels'
         ("Zaventem, Belgium", "Brussels"),
+        ("Viña del Mar, Chile", "Valparaíso"),  # Gran Valparaíso, though Viña is larger
+        ("Sandnes, Rogaland", "Stavanger"),
+        ("Toyota-shi, Aichi", "Toyota"),  # its own metropolitan employment area
         # GeoNames has one Cheadle (Staffordshire); ONS also lists Cheadle, Stockport
         ("Cheadle, Staffordshire", "Stoke-on-Trent"),
         ("Bridgend, Wales", "Bridgend"),  # a TTWA of its own, not Cardiff's
