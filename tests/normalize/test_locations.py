@@ -262,6 +262,7 @@ def test_arabic_place_names_without_their_article(text: str, hint: str | None, c
         ("Gr\u00fcnheide (Mark)", "DE", "resolved", "Gr\u00fcnheide", "DE"),  # not Mark, Belgium
         ("Peterston-super-Ely, Cardiff", "GB", "resolved", "Cardiff", "GB"),  # not Ely
         ("EMEA-London", None, "resolved", "London", "GB"),
+        ("Eifel", None, "country_only", None, "DE"),  # a landscape, no town
     ],
 )
 def test_more_board_forms(

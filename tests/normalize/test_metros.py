@@ -254,6 +254,9 @@ def resolver() -> LocationResolver:
         ("Viña del Mar, Chile", "Valparaíso"),  # Gran Valparaíso, though Viña is larger
         ("Sandnes, Rogaland", "Stavanger"),
         ("Toyota-shi, Aichi", "Toyota"),  # its own metropolitan employment area
+        # a landscape names the Land: Hesse's Sulzbach, not Saarland's larger one
+        ("Sulzbach (Taunus)", "Frankfurt am Main"),
+        ("Black Forest, CO", "Colorado Springs"),
         # GeoNames has one Cheadle (Staffordshire); ONS also lists Cheadle, Stockport
         ("Cheadle, Staffordshire", "Stoke-on-Trent"),
         ("Bridgend, Wales", "Bridgend"),  # a TTWA of its own, not Cardiff's
