@@ -257,6 +257,8 @@ def resolver() -> LocationResolver:
         # a landscape names the Land: Hesse's Sulzbach, not Saarland's larger one
         ("Sulzbach (Taunus)", "Frankfurt am Main"),
         ("Black Forest, CO", "Colorado Springs"),
+        ("경기 광주시", "Seoul"),  # Gyeonggi's Gwangju, not the metropolitan city
+        ("충북 청주시", "Cheongju-si"),
         # GeoNames has one Cheadle (Staffordshire); ONS also lists Cheadle, Stockport
         ("Cheadle, Staffordshire", "Stoke-on-Trent"),
         ("Bridgend, Wales", "Bridgend"),  # a TTWA of its own, not Cardiff's
