@@ -738,3 +738,28 @@ def test_the_bundled_postings_labels_hold() -> None:
     assert scores.status_accuracy >= 0.97
     assert scores.metro_accuracy is not None and scores.metro_accuracy >= 0.95
     assert scores.wrong_country_rate == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "host"),
+    [
+        ("Quantico, VA", "Quantico", "Washington"),
+        ("Kennedy Space Center, FL", "Kennedy Space Center", "Palm Bay"),
+        ("KSC", "Kennedy Space Center", "Palm Bay"),  # an acronym: the site's own name
+        ("NASA Ames Research Center, Moffett Field, CA", "Moffett Field", "San Francisco"),
+        ("Brookhaven National Laboratory, Upton, NY", "Upton", "New York City"),
+        ("Fermilab, Batavia, IL", "Batavia", "Chicago"),  # a town after the site names it
+        ("Lawrence Livermore National Laboratory", "Livermore", "San Francisco"),  # in a town
+    ],
+)
+def test_a_site_that_is_a_place_of_its_own_keeps_its_name(text: str, city: str, host: str) -> None:
+    loc = resolve_location(text, "US")
+    assert loc.status == "resolved" and loc.primary is not None
+    assert (loc.primary.city, loc.primary.metro) == (city, host)
+
+
+def test_a_village_in_a_small_msa_keeps_the_msa() -> None:
+    # St. Mary's County, MD is the California-Lexington Park MSA, whose gazetteer towns add up
+    # to fewer than 50,000 people: its villages stay in it rather than become metros of their own
+    place = resolve_location("Abell, MD", "US").primary
+    assert place is not None and (place.city, place.metro) == ("Abell", "California")

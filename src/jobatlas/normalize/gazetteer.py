@@ -676,7 +676,7 @@ def _add_aliases(gaz: Gazetteer) -> None:
     for row in data_rows("location_aliases.csv"):
         kind, alias, target = row["kind"], row["alias"], row["target"]
         key = fold(alias)
-        if kind == "city":
+        if kind in ("city", "place"):  # a place: reported under its own name (locations_postal)
             if int(target) not in ids:
                 raise ConfigError(f"location_aliases.csv: no GeoNames city {target} for {alias!r}")
             gaz.city_aliases[key] = ids[int(target)]

@@ -29,7 +29,7 @@ from jobatlas.normalize.locations_choose import _Outcome
 from jobatlas.normalize.locations_former import former_town
 from jobatlas.normalize.locations_fuzzy import _FUZZY_MAX_CHARS, _Fuzzy, _rated
 from jobatlas.normalize.locations_group import BIG_CITY_POPULATION, CITY_STATES, _Grouper
-from jobatlas.normalize.locations_postal import postal_town
+from jobatlas.normalize.locations_postal import postal_town, site_name
 from jobatlas.normalize.locations_read import _Parsed, _Reader
 from jobatlas.normalize.locations_spaced import split_spaced
 from jobatlas.normalize.locations_villages import small_place, village_metro, village_place
@@ -96,7 +96,7 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
     def __init__(self, gazetteer: Gazetteer, metros: Metros) -> None:
         self.gaz = gazetteer
         self.metros = metros
-        self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._resolve)
+        self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._resolve_named)
         self._read = lru_cache(maxsize=_CACHE_SIZE)(self._read_uncached)
         self._area = [f"{c}|{a}" for c, a in zip(gazetteer.country, gazetteer.admin1, strict=True)]
         self._by_area = lru_cache(maxsize=1 << 14)(self._by_area_uncached)
@@ -148,6 +148,18 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
         return self.gaz.countries.get(fold(hint))
 
     # -- top level
+
+    def _resolve_named(self, text: str, country_hint: str | None) -> Location:
+        """A site or post office that is a place of its own keeps its name ("Quantico, VA"),
+        with the id, coordinates and metro of the town it lies by."""
+        loc = self._resolve(text, country_hint)
+        if loc.status != "resolved" or len(loc.places) != 1:
+            return loc
+        town = self.gaz.index_of(loc.places[0].geonameid)
+        name = site_name(self.gaz, text, loc.places[0].geonameid) if town is not None else None
+        if town is None or name is None or name == loc.places[0].city:
+            return loc
+        return replace(loc, places=(small_place(self.gaz, self.metros, town, name),))
 
     def _resolve(self, text: str, country_hint: str | None) -> Location:
         hint = self.country_of_hint(country_hint)

@@ -1,4 +1,5 @@
-"""US post-office place names the gazetteer lacks: "Holmdel, NJ", "City of Industry, CA".
+"""Places the gazetteer lacks, reported under their own name: US post offices ("Holmdel, NJ",
+"City of Industry, CA") and named sites that are places of their own ("Quantico, VA").
 
 GeoNames' cities1000 has no townships, New England towns or places under 1,000 people, and a
 posting there names its post office. ``us_postal_places.csv`` (built from the USPS names of
@@ -6,6 +7,11 @@ ZIP codes by ``tools/build_us_postal_places.py``) maps each such name of a state
 gazetteer town nearest to it in its county; the resolver reports the post office by its own
 name with that town's GeoNames id, coordinates and metro. Read only for a string of the form
 "Name, State" that names no known place, on the first such string.
+
+``location_aliases.csv`` rows of kind ``place`` name bases, space centres and other sites
+outside the town they are placed at (Kennedy Space Center, near Titusville): the resolver
+places them at that town, and :func:`site_name` then reports them under the name written, as
+it does a post office written after the site ("Brookhaven National Laboratory, Upton, NY").
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ _NAME_STATE = re.compile(
     re.IGNORECASE,
 )
 _TOWNSHIP = re.compile(r" (?:township|twp)$")
+_ZIP = re.compile(r"\s*\d{5}(?:-\d{4})?$")
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +84,48 @@ def postal_town(gaz: Gazetteer, text: str, hint: str | None = None) -> tuple[int
     written = " ".join(name.split())
     mixed = not (written.isupper() or written.islower())
     return town, written if mixed and fold(written) == fold(found[1]) else found[1]
+
+
+@lru_cache(maxsize=1)
+def _place_aliases() -> dict[str, tuple[int, str]]:
+    """Each ``place`` alias: the GeoNames id it is placed at, and the site's own name."""
+    return {
+        fold(r["alias"]): (int(r["target"]), r["note"].split(" (")[0])
+        for r in data_rows("location_aliases.csv")
+        if r["kind"] == "place"
+    }
+
+
+def site_name(gaz: Gazetteer, text: str, geonameid: int) -> str | None:
+    """The name of the place ``text`` ends with, when it is a site or post office the gazetteer
+    lacks and that lies by town ``geonameid`` ("Kennedy Space Center, FL" by Titusville); None
+    otherwise. Qualifiers at the end (a state, a region, a country, a ZIP code) are passed over;
+    a town written after the site names the place instead ("Fermilab, Batavia, IL")."""
+    parts = [" ".join(p.split()) for p in text.split(",")]
+    parts = [p for p in parts if p]
+    state = None
+    while len(parts) > 1:
+        last = _ZIP.sub("", parts[-1])
+        key = fold(last)
+        if not key or key in gaz.countries:
+            parts.pop()
+        elif key in gaz.regions or last.upper() in gaz.codes:
+            state = state or _us_state(gaz, last)
+            parts.pop()
+        else:
+            break
+    if not parts:
+        return None
+    written = parts[-1]
+    key = fold(written)
+    site = _place_aliases().get(key)
+    if site is not None and site[0] == geonameid:
+        acronym = written.isupper() and " " not in written
+        return site[1] if acronym else written
+    found = _postal_places().get((key, state)) if state and len(parts) > 1 else None
+    if found is not None and found[0] == geonameid:
+        return written if not (written.isupper() or written.islower()) else found[1]
+    return None
 
 
 def _us_state(gaz: Gazetteer, text: str) -> str | None:

@@ -29,6 +29,7 @@ from jobatlas.normalize.locations_tables import (
     km_between,
 )
 from jobatlas.normalize.metros import CORE_MIN_POPULATION, MetroInfo, Metros, metro_id_of
+from jobatlas.normalize.metros_us import in_msa
 
 if TYPE_CHECKING:
     from jobatlas.normalize.locations_read import _Token
@@ -181,7 +182,11 @@ def small_place(
     else:
         place = replace(place, city=name)
         village = _village_named(name, place.country_code, place.admin1 or "")
-    if village is None or metros.info(place.metro_id).population >= CORE_MIN_POPULATION:
+    if (
+        village is None
+        or metros.info(place.metro_id).population >= CORE_MIN_POPULATION
+        or (place.country_code == "US" and in_msa(gaz, town))
+    ):
         return place
     return replace(place, metro=village.name, metro_id=metro_id_of(village.geonameid))
 

@@ -8,6 +8,8 @@ from ``us_city_counties.csv`` (GeoNames), MSAs from ``us_metro_counties.csv`` (O
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from jobatlas.errors import ConfigError
 from jobatlas.normalize.gazetteer import Gazetteer, fold
 from jobatlas.normalize.gazetteer_cache import data_rows
@@ -37,6 +39,20 @@ def msa_parents(gaz: Gazetteer) -> dict[int, int]:
             core = cores[title] = principal_city(gaz, title)
         parents[city] = core
     return parents
+
+
+def in_msa(gaz: Gazetteer, city: int) -> bool:
+    """Whether US gazetteer city ``city`` lies in a county of an MSA."""
+    county_of, msa_counties = _county_tables()
+    county = county_of.get(gaz.geonameid[city])
+    return county is not None and (gaz.admin1[city], county) in msa_counties
+
+
+@lru_cache(maxsize=1)
+def _county_tables() -> tuple[dict[int, str], frozenset[tuple[str, str]]]:
+    county_of = {int(row["geonameid"]): row["county"] for row in data_rows(CITY_COUNTIES)}
+    msa = frozenset((row["state"], row["county"]) for row in data_rows(METRO_COUNTIES))
+    return county_of, msa
 
 
 def principal_city(gaz: Gazetteer, title: str) -> int:
