@@ -259,6 +259,8 @@ def resolver() -> LocationResolver:
         ("Black Forest, CO", "Colorado Springs"),
         ("경기 광주시", "Seoul"),  # Gyeonggi's Gwangju, not the metropolitan city
         ("충북 청주시", "Cheongju-si"),
+        ("US-GA-Duluth", "Atlanta"),  # Workday: the state code picks Georgia's Duluth
+        ("US-MN-Duluth", "Duluth"),
         # GeoNames has one Cheadle (Staffordshire); ONS also lists Cheadle, Stockport
         ("Cheadle, Staffordshire", "Stoke-on-Trent"),
         ("Bridgend, Wales", "Bridgend"),  # a TTWA of its own, not Cardiff's
