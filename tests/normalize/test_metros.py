@@ -261,6 +261,8 @@ def resolver() -> LocationResolver:
         ("충북 청주시", "Cheongju-si"),
         ("US-GA-Duluth", "Atlanta"),  # Workday: the state code picks Georgia's Duluth
         ("US-MN-Duluth", "Duluth"),
+        ("Chatham, Sangamon County, IL", "Springfield"),  # the county picks the village
+        ("Chatham, IL", "Chicago"),
         # GeoNames has one Cheadle (Staffordshire); ONS also lists Cheadle, Stockport
         ("Cheadle, Staffordshire", "Stoke-on-Trent"),
         ("Bridgend, Wales", "Bridgend"),  # a TTWA of its own, not Cardiff's

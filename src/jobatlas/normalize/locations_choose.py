@@ -25,6 +25,7 @@ from jobatlas.normalize.locations_tables import (
     joined_towns,
 )
 from jobatlas.normalize.metros import Metros, footprint_km
+from jobatlas.normalize.metros_us import county_key
 
 #: Between countries, the most populous candidate wins only by at least this factor.
 DECISIVE_RATIO = 3.0
@@ -45,6 +46,8 @@ CONTEXT_MIN_POPULATION = 50_000
 #: The number of a city's district after its name: "08 Élysée", "XIII. kerület".
 _DISTRICT_NUMBER = re.compile(r"\d|[IVXL]+\. ")
 _INDEXED = 64  # candidate lists longer than this are filtered through an index
+#: A US county written with its kind word ("Sangamon County", "Orleans Parish").
+_US_COUNTY = re.compile(r"\S.* (?:county|parish|borough)$").match
 
 
 @dataclass(slots=True)
@@ -94,6 +97,9 @@ class _Chooser:
         if seat is not None:
             near = tuple(r for r in cands if distance_km(self.gaz, r >> 1, seat) <= COUNTY_SEAT_KM)
             cands = near or self._county_town_named(seat, group.anchor.key) or cands
+        if len(cands) > 1 and (counties := [q.key for q in group.quals if _US_COUNTY(q.key)]):
+            # "Chatham, Sangamon County, IL": the US county written names the town
+            cands = tuple(r for r in cands if county_key(self.gaz, r >> 1) in counties) or cands
         if cands and group.context is not None:
             cands = self._near(cands, group.context) or cands
         if not cands:

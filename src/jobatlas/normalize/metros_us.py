@@ -48,6 +48,12 @@ def in_msa(gaz: Gazetteer, city: int) -> bool:
     return county is not None and (gaz.admin1[city], county) in msa_counties
 
 
+def county_key(gaz: Gazetteer, city: int) -> str | None:
+    """The folded county name of US gazetteer city ``city`` ("sangamon county"), if known."""
+    county = _county_tables()[0].get(gaz.geonameid[city])
+    return fold(county) if county is not None else None
+
+
 @lru_cache(maxsize=1)
 def _county_tables() -> tuple[dict[int, str], frozenset[tuple[str, str]]]:
     county_of = {int(row["geonameid"]): row["county"] for row in data_rows(CITY_COUNTIES)}
