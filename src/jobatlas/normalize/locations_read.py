@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from jobatlas.models import Remote
 from jobatlas.normalize.gazetteer import CityRef, Constraint, Gazetteer, Region, fold
+from jobatlas.normalize.locations_hyphens import hyphenated_refs
 from jobatlas.normalize.locations_vocab import (
     _BREAK,
     _CAMEL_GAP,
@@ -553,33 +554,12 @@ class _Reader:
         if stripped != key and stripped not in _vocab().noise and (refs := self._lookup(stripped)):
             return refs
         # "Dallas-Fort Worth", but not a list: "Paris ou X-Y", "Tel Aviv-Yafo / Herzliya"
-        if _INNER_HYPHEN.search(text) and not (_WORD_SEP.search(text) or _SLASH.search(text)):
-            named: set[str] = set()
-            states: set[tuple[str, str]] = set()
-            for part in text.split("-"):
-                part_key = fold(part)
-                code = part.strip()
-                if part_key in self.gaz.countries or (code.isupper() and code in self.gaz.codes):
-                    if part_key in self.gaz.countries:
-                        named.add(self.gaz.countries[part_key])
-                    else:
-                        states.update(self.gaz.codes[code])
-                    continue  # "USA-CA-Mountain View" (Workday): the country, not Usa, Japan
-                refs = self._lookup(part_key) or self._lookup(_strip_affixes(part_key))
-                known = part_key in self.gaz.region_words or part_key in self.gaz.regions
-                if not refs and not known and len(part_key) > 3:
-                    break  # "Peterston-super-Ely" is no Ely: a town's name we do not know
-                if refs and len(part_key) > 2:
-                    # "USA-CA-San Jose": in the country written before it
-                    inside = tuple(r for r in refs if self.gaz.country[r >> 1] in named)
-                    if named and not inside:
-                        continue  # "Germany-Ville": not Villé, France
-                    # "US-GA-Duluth": in the state written before it too
-                    area = self.gaz.country, self.gaz.admin1
-                    in_state = tuple(
-                        r for r in inside if (area[0][r >> 1], area[1][r >> 1]) in states
-                    )
-                    return in_state or inside or refs
+        if (
+            _INNER_HYPHEN.search(text)
+            and not (_WORD_SEP.search(text) or _SLASH.search(text))
+            and (refs := hyphenated_refs(self.gaz, self._lookup, text))
+        ):
+            return refs
         if key.endswith((" city", " town")) and (refs := self._lookup(key[:-5])):
             return refs  # "Kansas City" is found whole; "Cavan Town" is Cavan
         m = _UNIT_SUFFIX.match(key)  # "Clinton Twp", "Paris 9e Arrondissement", "Dublin 2"
