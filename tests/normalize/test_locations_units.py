@@ -764,3 +764,17 @@ def test_a_village_in_a_small_msa_keeps_the_msa() -> None:
     # to fewer than 50,000 people: its villages stay in it rather than become metros of their own
     place = resolve_location("Abell, MD", "US").primary
     assert place is not None and (place.city, place.metro) == ("Abell", "California")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "city"),
+    [
+        ("Milton Park, Abingdon", "GB", "Abingdon"),  # a site before its post town: the town
+        ("Porton Down, Salisbury, Wiltshire", "GB", "Salisbury"),
+        ("Adastral Park, Ipswich", "GB", "Ipswich"),  # not Kesgrave, the town it lies by
+        ("Ringaskiddy, Co. Cork", "IE", "Ringaskiddy"),  # a county after the site is passed over
+    ],
+)
+def test_a_site_before_a_town_is_that_town(text: str, hint: str, city: str) -> None:
+    loc = resolve_location(text, hint)
+    assert loc.status == "resolved" and loc.primary is not None and loc.primary.city == city

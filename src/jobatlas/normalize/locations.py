@@ -29,9 +29,10 @@ from jobatlas.normalize.locations_choose import _Outcome
 from jobatlas.normalize.locations_former import former_town
 from jobatlas.normalize.locations_fuzzy import _FUZZY_MAX_CHARS, _Fuzzy, _rated
 from jobatlas.normalize.locations_group import BIG_CITY_POPULATION, CITY_STATES, _Grouper
-from jobatlas.normalize.locations_postal import postal_town, site_name
+from jobatlas.normalize.locations_postal import place_alias, postal_town, site_name
 from jobatlas.normalize.locations_read import _Parsed, _Reader
 from jobatlas.normalize.locations_spaced import split_spaced
+from jobatlas.normalize.locations_tables import distance_km
 from jobatlas.normalize.locations_villages import small_place, village_metro, village_place
 from jobatlas.normalize.locations_vocab import _HAS_DIGIT, _TRAILING_CODE, _vocab
 from jobatlas.normalize.metros import MetroInfo, Metros, load_metros
@@ -78,6 +79,9 @@ _METHOD_CONFIDENCE = {"exact": 0.98, "alias": 0.93, "hint": 0.85}
 MAX_LOCATION_CHARS = 1_000
 
 _CACHE_SIZE = 1 << 18
+#: A site written before a town names that town when the two lie this close ("Porton Down,
+#: Salisbury"): the town is the site's post town.
+SITE_TOWN_KM = 25.0
 _ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
 #: "Massy (91)", "Orange (84)": the number of a département of metropolitan France after a
 #: town (the overseas ones are countries of their own in GeoNames).
@@ -151,13 +155,28 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
 
     def _resolve_named(self, text: str, country_hint: str | None) -> Location:
         """A site or post office that is a place of its own keeps its name ("Quantico, VA"),
-        with the id, coordinates and metro of the town it lies by."""
+        with the id, coordinates and metro of the town it lies by; a site followed by a town
+        near it is that town ("Milton Park, Abingdon")."""
         loc = self._resolve(text, country_hint)
+        if loc.status == "multi" or (loc.status == "resolved" and len(loc.places) == 1):
+            head, comma, rest = text.partition(",")
+            host = self.gaz.index_of(place_alias(head) or 0) if comma else None
+            if host is not None and (after := self._cached(rest, country_hint)).places:
+                town = self.gaz.index_of(after.places[0].geonameid)
+                if (
+                    after.status == "resolved"
+                    and town is not None
+                    and distance_km(self.gaz, town, host) <= SITE_TOWN_KM
+                    and after.places[0] != loc.places[0]
+                ):
+                    return after
         if loc.status != "resolved" or len(loc.places) != 1:
             return loc
         town = self.gaz.index_of(loc.places[0].geonameid)
-        name = site_name(self.gaz, text, loc.places[0].geonameid) if town is not None else None
-        if town is None or name is None or name == loc.places[0].city:
+        if town is None:
+            return loc
+        name = site_name(self.gaz, text, loc.places[0].geonameid, self._is_qualifier_text)
+        if name is None or name == loc.places[0].city:
             return loc
         return replace(loc, places=(small_place(self.gaz, self.metros, town, name),))
 

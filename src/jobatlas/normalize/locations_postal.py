@@ -17,6 +17,7 @@ it does a post office written after the site ("Brookhaven National Laboratory, U
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from jobatlas.normalize.gazetteer import Gazetteer, fold
@@ -96,24 +97,28 @@ def _place_aliases() -> dict[str, tuple[int, str]]:
     }
 
 
-def site_name(gaz: Gazetteer, text: str, geonameid: int) -> str | None:
+def place_alias(text: str) -> int | None:
+    """The GeoNames id of the town a site named ``text`` lies by, if it is a ``place`` alias."""
+    site = _place_aliases().get(fold(text))
+    return site[0] if site is not None else None
+
+
+def site_name(
+    gaz: Gazetteer, text: str, geonameid: int, is_qualifier: Callable[[str], bool]
+) -> str | None:
     """The name of the place ``text`` ends with, when it is a site or post office the gazetteer
     lacks and that lies by town ``geonameid`` ("Kennedy Space Center, FL" by Titusville); None
-    otherwise. Qualifiers at the end (a state, a region, a country, a ZIP code) are passed over;
-    a town written after the site names the place instead ("Fermilab, Batavia, IL")."""
-    parts = [" ".join(p.split()) for p in text.split(",")]
-    parts = [p for p in parts if p]
+    otherwise. Qualifiers at the end (``is_qualifier``: a state, a county, a country; a ZIP
+    code) are passed over; a town written after the site names the place instead ("Fermilab,
+    Batavia, IL")."""
+    parts = [p for p in (" ".join(part.split()) for part in text.split(",")) if p]
     state = None
     while len(parts) > 1:
         last = _ZIP.sub("", parts[-1])
-        key = fold(last)
-        if not key or key in gaz.countries:
-            parts.pop()
-        elif key in gaz.regions or last.upper() in gaz.codes:
-            state = state or _us_state(gaz, last)
-            parts.pop()
-        else:
+        if last and not is_qualifier(last):
             break
+        state = state or (_us_state(gaz, last) if last else None)
+        parts.pop()
     if not parts:
         return None
     written = parts[-1]
