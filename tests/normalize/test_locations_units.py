@@ -773,6 +773,7 @@ def test_a_village_in_a_small_msa_keeps_the_msa() -> None:
         ("Porton Down, Salisbury, Wiltshire", "GB", "Salisbury"),
         ("Adastral Park, Ipswich", "GB", "Ipswich"),  # not Kesgrave, the town it lies by
         ("Ringaskiddy, Co. Cork", "IE", "Ringaskiddy"),  # a county after the site is passed over
+        ("Babraham, Cambridgeshire", "GB", "Babraham"),  # a campus village the gazetteer lacks
     ],
 )
 def test_a_site_before_a_town_is_that_town(text: str, hint: str, city: str) -> None:

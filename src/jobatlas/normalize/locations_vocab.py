@@ -185,7 +185,8 @@ _RADIUS = re.compile(r"\b" + _RADIUS_PHRASE + r"|\b(?:preferred|preferably)\b", 
 # "Eschborn bei Frankfurt", "Witney nr Oxford", "Valbonne près de Nice": the town, then the
 # city it is near, read as "Eschborn, Frankfurt".
 _NEAR = re.compile(
-    r"\s+(?:bei|nahe|near|nr\.?|close to|près de|pres de|proche de|cerca de|vicino a|nabij)\s+",
+    r"\s+(?:bei|nahe|near|nr\.?|close to|près de|pres de|proche de|cerca de|vicino a|nabij"
+    r"|k\.|koło)\s+",
     re.I,
 )
 
