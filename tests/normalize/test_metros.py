@@ -263,6 +263,10 @@ def resolver() -> LocationResolver:
         ("US-MN-Duluth", "Duluth"),
         ("Chatham, Sangamon County, IL", "Springfield"),  # the county picks the village
         ("Chatham, IL", "Chicago"),
+        ("Wodonga, VIC 3690", "Albury"),  # one urban area across the state border (ABS)
+        ("Storkøbenhavn", "Copenhagen"),  # "Stor-": the greater area
+        ("Stor-Oslo", "Oslo"),
+        ("Jerudong, Brunei-Muara", "Bandar Seri Begawan"),  # GeoNames: Kampung Jerudong
         # GeoNames has one Cheadle (Staffordshire); ONS also lists Cheadle, Stockport
         ("Cheadle, Staffordshire", "Stoke-on-Trent"),
         ("Bridgend, Wales", "Bridgend"),  # a TTWA of its own, not Cardiff's

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field, replace
 
 from jobatlas.models import Remote
 from jobatlas.normalize.gazetteer import CityRef, Constraint, Gazetteer, Region, fold
-from jobatlas.normalize.locations_hyphens import hyphenated_refs
+from jobatlas.normalize.locations_compound import (
+    greater_nordic_refs,
+    hyphenated_refs,
+    malay_village_refs,
+)
 from jobatlas.normalize.locations_vocab import (
     _BREAK,
     _CAMEL_GAP,
@@ -582,6 +586,10 @@ class _Reader:
             return refs
         if (joined := _LONE_LETTER.sub(r"\1", key)) != key and (refs := self._lookup(joined)):
             return refs  # "Coeur D Alene", "O Fallon": USPS writes the apostrophe as a space
+        if refs := greater_nordic_refs(self.gaz, self._lookup, key):
+            return refs  # "Storkøbenhavn", "Stor-Oslo"
+        if refs := malay_village_refs(self.gaz, self._lookup, key):
+            return refs  # "Jerudong": Kampung Jerudong
         if key and not key.isascii() and (_EAST_ASIAN.search(key) or _THAI.search(key)):
             # only scripts written without spaces ("Αττική" is no longer "Ατ", Ath's name)
             m = _CJK_DIVISION.match(key.replace(" ", ""))
