@@ -249,6 +249,7 @@ def _label_scores(name: str) -> tuple[int, locations_eval.Scores]:
         ("fresh15", 450),
         ("fresh16", 225),
         ("fresh17", 424),
+        ("fresh18", 288),
     ],
 )
 def test_the_fresh_labels_hold(name: str, rows: int) -> None:
