@@ -97,6 +97,12 @@ def _place_aliases() -> dict[str, tuple[int, str]]:
     }
 
 
+@lru_cache(maxsize=1)
+def _site_names() -> frozenset[str]:
+    """Every folded name :func:`site_name` can report: sites and post offices."""
+    return frozenset(_place_aliases()) | frozenset(key for key, _ in _postal_places())
+
+
 def place_alias(text: str) -> int | None:
     """The GeoNames id of the town a site named ``text`` lies by, if it is a ``place`` alias."""
     site = _place_aliases().get(fold(text))
@@ -112,6 +118,9 @@ def site_name(
     code) are passed over; a town written after the site names the place instead ("Fermilab,
     Batavia, IL")."""
     parts = [p for p in (" ".join(part.split()) for part in text.split(",")) if p]
+    names = _site_names()
+    if not any(fold(p) in names for p in parts):
+        return None  # most strings name no site: decided without reading their qualifiers
     state = None
     while len(parts) > 1:
         last = _ZIP.sub("", parts[-1])
