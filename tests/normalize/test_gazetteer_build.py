@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import string
 import sys
+from array import array
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -133,3 +134,22 @@ def test_the_bulk_name_index_is_the_dict_of_lists_one(pairs: list[tuple[str, int
     assert index.to_payload() == _reference_index(keys, refs)
     for key in set(keys):
         assert set(index.get(key)) == {r for k, r in pairs if k == key}
+
+
+def test_every_name_is_found_in_its_run_of_the_index() -> None:
+    keys = [f"town {i}" for i in range(5_000)]
+    index = NameIndex.from_pairs(keys, list(range(5_000)))
+    assert [index.get(key) for key in keys] == [(i,) for i in range(5_000)]
+    assert all(index.get(f"village {i}") == () for i in range(5_000))
+
+
+def test_the_smallest_and_largest_hashes_are_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs of the index cut the 64-bit hashes by their top bits: both ends are reached."""
+    extremes = {"first": -(1 << 63), "minus one": -1, "zero": 0, "last": (1 << 63) - 1}
+    hashes = sorted(extremes.values())
+    index = NameIndex(
+        array("q", hashes), array("q", range(len(hashes) + 1)), array("q", range(len(hashes)))
+    )
+    monkeypatch.setattr(gazetteer, "name_hash", lambda key: extremes.get(key, 12345))
+    assert [index.get(key) for key in extremes] == [(hashes.index(h),) for h in extremes.values()]
+    assert index.get("unknown") == ()

@@ -300,6 +300,7 @@ _WARM_LOCATIONS = (
     ("Remote", None),
     ("Bengaluru, Karnataka, India", "IN"),
     ("Paris / Lyon", "FR"),
+    ("Abell, MD", "US"),  # a post office and a village: loads both tables
 )
 _WARM_SALARIES = (
     ("$120,000 - $150,000 a year", "US"),

@@ -102,9 +102,11 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
         self.metros = metros
         self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._resolve_named)
         self._read = lru_cache(maxsize=_CACHE_SIZE)(self._read_uncached)
+        self._is_qualifier_text = lru_cache(maxsize=1 << 14)(self._is_qualifier_uncached)
         self._area = [f"{c}|{a}" for c, a in zip(gazetteer.country, gazetteer.admin1, strict=True)]
         self._by_area = lru_cache(maxsize=1 << 14)(self._by_area_uncached)
         self._covers = None
+        self._counties = None
 
     @classmethod
     def load(cls) -> LocationResolver:

@@ -78,6 +78,7 @@ class _Chooser:
     _area: list[str]
     _by_area: Callable[[tuple[CityRef, ...]], dict[str, tuple[CityRef, ...]]]
     _covers: dict[int, int] | None
+    _counties: frozenset[str] | None
 
     def _resolve_group(self, group: _Group, hint: str | None, chunk: frozenset[str]) -> _Outcome:
         if group.failed:
@@ -163,7 +164,11 @@ class _Chooser:
         """The county town of a county given after the name ("Newport, Shropshire"), from
         ``location_county_seats.csv`` (GeoNames has no counties): among same-named towns, those
         near it are meant."""
-        names = county_names(self.gaz)
+        if not quals:
+            return None
+        names = self._counties
+        if names is None:
+            names = self._counties = county_names(self.gaz)
         counties = [q for q in quals if q.key in names]  # most qualifiers are no county
         if not counties:
             return None

@@ -98,9 +98,15 @@ def _place_aliases() -> dict[str, tuple[int, str]]:
 
 
 @lru_cache(maxsize=1)
-def _site_names() -> frozenset[str]:
-    """Every folded name :func:`site_name` can report: sites and post offices."""
-    return frozenset(_place_aliases()) | frozenset(key for key, _ in _postal_places())
+def _site_names() -> dict[int, frozenset[str]]:
+    """The folded names :func:`site_name` can report, sites and post offices, by the GeoNames id
+    of the town they lie by."""
+    found: dict[int, set[str]] = {}
+    for key, (geonameid, _) in _place_aliases().items():
+        found.setdefault(geonameid, set()).add(key)
+    for (key, _), (geonameid, _) in _postal_places().items():
+        found.setdefault(geonameid, set()).add(key)
+    return {geonameid: frozenset(keys) for geonameid, keys in found.items()}
 
 
 def place_alias(text: str) -> int | None:
@@ -117,10 +123,10 @@ def site_name(
     otherwise. Qualifiers at the end (``is_qualifier``: a state, a county, a country; a ZIP
     code) are passed over; a town written after the site names the place instead ("Fermilab,
     Batavia, IL")."""
+    names = _site_names().get(geonameid)
+    if names is None or not any(fold(part) in names for part in text.split(",")):
+        return None  # most strings name no site by the town: decided without their qualifiers
     parts = [p for p in (" ".join(part.split()) for part in text.split(",")) if p]
-    names = _site_names()
-    if not any(fold(p) in names for p in parts):
-        return None  # most strings name no site: decided without reading their qualifiers
     state = None
     while len(parts) > 1:
         last = _ZIP.sub("", parts[-1])

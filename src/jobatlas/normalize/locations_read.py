@@ -26,6 +26,7 @@ from jobatlas.normalize.locations_vocab import (
     _CJK_DIVISION,
     _CODE,
     _COMMA_PARTS,
+    _COMMAS,
     _COUNTRY_WIDE,
     _DASH,
     _EAST_ASIAN,
@@ -53,6 +54,8 @@ from jobatlas.normalize.locations_vocab import (
     _UNIT_SUFFIX,
     _WORD_SEP,
     _arrangement,
+    _may_need_readings,
+    _may_say_near,
     _script_countries,
     _spell_out,
     _squeeze,
@@ -251,23 +254,26 @@ def _shared_city(tokens: tuple[_Token, ...]) -> _Token | None:
 
 
 class _Reader:
-    """Reads text into tokens; ``LocationResolver`` sets ``gaz`` and the cached ``_read``."""
+    """Reads text into tokens; ``LocationResolver`` sets ``gaz`` and the cached ``_read`` and
+    ``_is_qualifier_text``."""
 
     gaz: Gazetteer
     _read: Callable[[str], _Piece]
+    _is_qualifier_text: Callable[[str], bool]
 
     def _parse(self, text: str) -> _Parsed:
         parsed = _Parsed()
         if not text.isascii():
             text = unicodedata.normalize("NFKC", text)
         text = _squeeze(text)
-        if _HAS_TIME_ZONE_WORD(text):  # "Remote, US time zones (PT to ET)": ET is no Ethiopia
-            text = _TIME_ZONES.sub(" ", text)
-        if _HAS_SCHEDULE_WORD(text):  # "Hybrid - 2 days/week onsite, Charlotte, NC"
-            text = _without_schedule(text)
-        if _HAS_RADIUS_WORD(text):
-            text = _unwrap_radius(text)
-        if " " in text:
+        if _may_need_readings(text):
+            if _HAS_TIME_ZONE_WORD(text):  # "Remote, US time zones (PT to ET)": not Ethiopia
+                text = _TIME_ZONES.sub(" ", text)
+            if _HAS_SCHEDULE_WORD(text):  # "Hybrid - 2 days/week onsite, Charlotte, NC"
+                text = _without_schedule(text)
+            if _HAS_RADIUS_WORD(text):
+                text = _unwrap_radius(text)
+        if " " in text and _may_say_near(text) and _NEAR.search(text):
             text = self._unwrap_near(text)
         if "+" in text:
             text, n = _OTHERS.subn(" ", text)
@@ -278,12 +284,14 @@ class _Reader:
             text, asides = _take_asides(text)
             extra = self._read_asides(asides, parsed)
             text = _squeeze(ANY_POSTCODE.sub(" ", text))
-        if "-" in text:
+        if "-" in text and _DASH.search(text):
             text = self._join_broken_hyphens(text)
         offset = 0
         for chunk_text in self._split_listed_places(_BREAK.split(text)):
             chunk: list[_Token] = []
-            for piece_text in _PIECES.split(chunk_text):
+            # without a dash, the commas alone separate pieces (the one search costs less)
+            has_dash = "-" in chunk_text or "\u2013" in chunk_text or "\u2014" in chunk_text
+            for piece_text in (_PIECES if has_dash else _COMMAS).split(chunk_text):
                 piece = self._read(piece_text)
                 if piece.slashes:
                     chunk += [_copy(t, slash_group=t.slash_group + offset) for t in piece.tokens]
@@ -342,7 +350,7 @@ class _Reader:
             return False
         return self._is_qualifier_text(last.strip())
 
-    def _is_qualifier_text(self, text: str) -> bool:
+    def _is_qualifier_uncached(self, text: str) -> bool:
         return self._analyse(text, fold(text)).is_qualifier
 
     def _keep_bracketed_names(self, text: str) -> str:
@@ -518,9 +526,12 @@ class _Reader:
             if not named and town.endswith("s"):  # "Göteborgs stad": a Nordic genitive
                 named = self._lookup(town[:-1])
             cities = tuple(dict.fromkeys((*cities, *named)))
-        first_level = any(r[2] for r in regions)
-        if not cities and stripped == town and not (first_level and _INNER_HYPHEN.search(text)):
+        if (
+            not cities
+            and stripped == town
             # a state's hyphenated name names no town by its first part ("Basel-Landschaft")
+            and not (_INNER_HYPHEN.search(text) and any(r[2] for r in regions))
+        ):
             cities = self._city_refs(text, key)
         elif not cities and (bare := _strip_affixes(key)) != key:
             cities = self._lookup(bare)  # "Greater Paris Metropolitan Region"

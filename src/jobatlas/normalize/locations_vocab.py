@@ -38,7 +38,8 @@ _SLASH = re.compile(r"\s*[/\\]\s*")
 _SPACE_RUN = re.compile(r"[^\S\t\r\n]{3,}")
 #: Commas and the other separators of places, kept when a text is split on them.
 _COMMA_PARTS = re.compile(r"([,;|\n\uff0c\u3001])")
-_PIECES = re.compile(r"[,\uff0c\u3001\u00b7\u060c]|" + _DASH.pattern)  # and the Arabic comma
+_COMMAS = re.compile(r"[,\uff0c\u3001\u00b7\u060c]")  # and the Arabic comma
+_PIECES = re.compile(_COMMAS.pattern + "|" + _DASH.pattern)
 _HAS_DIGIT = re.compile(r"\d").search
 _HAS_BRACKET = re.compile(r"[(\[\uff08]").search
 _STRIP = " .:-\u2013\u2014\"'`*"
@@ -103,6 +104,14 @@ class _Vocab:
     unit_word: re.Pattern[str]
     town: re.Pattern[str]
     noise: frozenset[str]
+    #: the first and the last words of the phrases of ``affix_head``, ``affix_tail``, ``admin``
+    #: and ``town``: a key that starts and ends with none of them is left alone unsearched
+    affix_first: frozenset[str]
+    affix_last: frozenset[str]
+    admin_first: frozenset[str]
+    admin_last: frozenset[str]
+    town_first: frozenset[str]
+    town_last: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +144,21 @@ def _vocab() -> _Vocab:
         unit_word=re.compile(rf"^({units}) | ({units})$"),
         town=re.compile(rf"^(?:(?:{town}) )+|{_run_at_end(by_kind['town'])}"),
         noise=frozenset(by_kind.get("noise", [])),
+        affix_first=_first_words(by_kind["prefix"]),
+        affix_last=_last_words(by_kind["suffix"]),
+        admin_first=_first_words([*by_kind["admin"], *by_kind["admin_head"]]),
+        admin_last=_last_words(by_kind["admin"]),
+        town_first=_first_words(by_kind["town"]),
+        town_last=_last_words(by_kind["town"]),
     )
+
+
+def _first_words(phrases: Iterable[str]) -> frozenset[str]:
+    return frozenset(p.split(" ")[0] for p in phrases)
+
+
+def _last_words(phrases: Iterable[str]) -> frozenset[str]:
+    return frozenset(p.split(" ")[-1] for p in phrases)
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -184,11 +207,24 @@ _RADIUS = re.compile(r"\b" + _RADIUS_PHRASE + r"|\b(?:preferred|preferably)\b", 
 
 # "Eschborn bei Frankfurt", "Witney nr Oxford", "Valbonne près de Nice": the town, then the
 # city it is near, read as "Eschborn, Frankfurt".
-_NEAR = re.compile(
-    r"\s+(?:bei|nahe|near|nr\.?|close to|près de|pres de|proche de|cerca de|vicino a|nabij"
-    r"|k\.|koło)\s+",
-    re.I,
+#: Words for "near" (German, English, French, Spanish, Italian, Dutch, Polish), between spaces.
+_NEAR_WORDS = (
+    *("bei", "nahe", "near", "nr.", "nr", "close to", "près de", "pres de", "proche de"),
+    *("cerca de", "vicino a", "nabij", "k.", "koło"),
 )
+_NEAR = re.compile(r"\s+(?:" + "|".join(map(re.escape, _NEAR_WORDS)) + r")\s+", re.I)
+
+
+def _may_say_near(text: str) -> bool:
+    """Whether ``_NEAR`` may match ``text``: an ASCII text holding none of its words does not
+    (a case-blind search costs more than this test)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    for word in _NEAR_WORDS:  # noqa: SIM110 (a generator would cost more than the search)
+        if word in lowered:
+            return True
+    return False
 
 
 def _unwrap_near(text: str) -> str:
@@ -222,12 +258,19 @@ def _strip_connectors(key: str) -> str:
 def _strip_affixes(key: str) -> str:
     """ "greater seattle area" -> "seattle"."""
     vocab = _vocab()
-    return vocab.affix_tail.sub("", vocab.affix_head.sub("", key))
+    if key.partition(" ")[0] in vocab.affix_first:
+        key = vocab.affix_head.sub("", key)
+    if key.rpartition(" ")[2] in vocab.affix_last:
+        key = vocab.affix_tail.sub("", key)
+    return key
 
 
 def _strip_town(key: str) -> str:
     """ "city of cape town" -> "cape town"; "wigan council" -> "wigan"."""
-    return _vocab().town.sub("", key)
+    vocab = _vocab()
+    if key.partition(" ")[0] in vocab.town_first or key.rpartition(" ")[2] in vocab.town_last:
+        return vocab.town.sub("", key)
+    return key
 
 
 def _strip_compass(key: str) -> str:
@@ -240,7 +283,11 @@ def _strip_admin(key: str) -> str:
     """ "heredia province" -> "heredia"; "state of sao paulo" -> "sao paulo"; "federal district"
     -> "" (a division word alone names no place)."""
     vocab = _vocab()
-    return "" if key in vocab.admin_words else vocab.admin.sub("", key)
+    if key in vocab.admin_words:
+        return ""
+    if key.partition(" ")[0] in vocab.admin_first or key.rpartition(" ")[2] in vocab.admin_last:
+        return vocab.admin.sub("", key)
+    return key
 
 
 def _unit_country(key: str) -> str | None:
@@ -328,6 +375,31 @@ _TIME_ZONES = re.compile(
 )
 _HAS_TIME_ZONE_WORD = re.compile(r"time ?zone|\btime\b|\bUTC\b|\bGMT\b", re.IGNORECASE).search
 _HAS_SCHEDULE_WORD = re.compile(r"\bdays?\b|\boffices?\b", re.IGNORECASE).search
+#: A part of every word the time-zone, schedule and radius readings look for, lower-cased.
+_READING_WORDS = (
+    "time",
+    "utc",
+    "gmt",
+    "day",
+    "office",
+    "within",
+    "distance",
+    "travel to",
+    "prefer",
+)
+
+
+def _may_need_readings(text: str) -> bool:
+    """Whether ``text`` may hold a time zone, a schedule or a radius: an ASCII text without
+    any of ``_READING_WORDS`` does not (one pass instead of three case-blind searches)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    for word in _READING_WORDS:  # noqa: SIM110 (a generator would cost more than the searches)
+        if word in lowered:
+            return True
+    return False
+
 
 #: Cyrillic, also for the Russian names of the other former Soviet republics' towns.
 _CYRILLIC = frozenset(
