@@ -215,16 +215,20 @@ _NEAR_WORDS = (
 _NEAR = re.compile(r"\s+(?:" + "|".join(map(re.escape, _NEAR_WORDS)) + r")\s+", re.I)
 
 
-def _may_say_near(text: str) -> bool:
-    """Whether ``_NEAR`` may match ``text``: an ASCII text holding none of its words does not
-    (a case-blind search costs more than this test)."""
+def _may_hold_word(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a case-blind search for ``words`` may match ``text``: an ASCII text that holds
+    none of them, lower-cased, does not (this test costs less than the search)."""
     if not text.isascii():
         return True
     lowered = text.lower()
-    for word in _NEAR_WORDS:  # noqa: SIM110 (a generator would cost more than the search)
+    for word in words:  # noqa: SIM110 (a generator would cost more than the search)
         if word in lowered:
             return True
     return False
+
+
+def _may_say_near(text: str) -> bool:
+    return _may_hold_word(text, _NEAR_WORDS)
 
 
 def _unwrap_near(text: str) -> str:
@@ -390,15 +394,9 @@ _READING_WORDS = (
 
 
 def _may_need_readings(text: str) -> bool:
-    """Whether ``text`` may hold a time zone, a schedule or a radius: an ASCII text without
-    any of ``_READING_WORDS`` does not (one pass instead of three case-blind searches)."""
-    if not text.isascii():
-        return True
-    lowered = text.lower()
-    for word in _READING_WORDS:  # noqa: SIM110 (a generator would cost more than the searches)
-        if word in lowered:
-            return True
-    return False
+    """Whether ``text`` may hold a time zone, a schedule or a radius (one test instead of three
+    case-blind searches)."""
+    return _may_hold_word(text, _READING_WORDS)
 
 
 #: Cyrillic, also for the Russian names of the other former Soviet republics' towns.
