@@ -161,17 +161,9 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
         near it is that town ("Milton Park, Abingdon")."""
         loc = self._resolve(text, country_hint)
         if loc.status == "multi" or (loc.status == "resolved" and len(loc.places) == 1):
-            head, comma, rest = text.partition(",")
-            host = self.gaz.index_of(place_alias(head) or 0) if comma else None
-            if host is not None and (after := self._cached(rest, country_hint)).places:
-                town = self.gaz.index_of(after.places[0].geonameid)
-                if (
-                    after.status == "resolved"
-                    and town is not None
-                    and distance_km(self.gaz, town, host) <= SITE_TOWN_KM
-                    and after.places[0] != loc.places[0]
-                ):
-                    return after
+            after = self._town_after_site(text, country_hint)
+            if after is not None and after.places[0] != loc.places[0]:
+                return after
         if loc.status != "resolved" or len(loc.places) != 1:
             return loc
         town = self.gaz.index_of(loc.places[0].geonameid)
@@ -181,6 +173,22 @@ class LocationResolver(_Reader, _Grouper, _Fuzzy):
         if name is None or name == loc.places[0].city:
             return loc
         return replace(loc, places=(small_place(self.gaz, self.metros, town, name),))
+
+    def _town_after_site(self, text: str, country_hint: str | None) -> Location | None:
+        """The town written after a site (a ``place`` alias) when it lies within
+        ``SITE_TOWN_KM`` of the site's own town ("Milton Park, Abingdon"); None otherwise."""
+        head, comma, rest = text.partition(",")
+        site_town = place_alias(head) if comma else None
+        host = self.gaz.index_of(site_town) if site_town is not None else None
+        if host is None:
+            return None
+        after = self._cached(rest, country_hint)
+        if after.status != "resolved" or not after.places:
+            return None
+        town = self.gaz.index_of(after.places[0].geonameid)
+        if town is None or distance_km(self.gaz, town, host) > SITE_TOWN_KM:
+            return None
+        return after
 
     def _resolve(self, text: str, country_hint: str | None) -> Location:
         hint = self.country_of_hint(country_hint)

@@ -124,9 +124,10 @@ def site_name(
     code) are passed over; a town written after the site names the place instead ("Fermilab,
     Batavia, IL")."""
     names = _site_names().get(geonameid)
-    if names is None or not any(fold(part) in names for part in text.split(",")):
+    pieces = text.split(",")
+    if names is None or not any(fold(piece) in names for piece in pieces):
         return None  # most strings name no site by the town: decided without their qualifiers
-    parts = [p for p in (" ".join(part.split()) for part in text.split(",")) if p]
+    parts = [p for p in (" ".join(piece.split()) for piece in pieces) if p]
     state = None
     while len(parts) > 1:
         last = _ZIP.sub("", parts[-1])

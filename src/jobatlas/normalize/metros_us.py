@@ -20,7 +20,7 @@ METRO_COUNTIES = "us_metro_counties.csv"
 
 def msa_parents(gaz: Gazetteer) -> dict[int, int]:
     """The metro core (a city index) of each US city whose county is known."""
-    county_of = {int(row["geonameid"]): row["county"] for row in data_rows(CITY_COUNTIES)}
+    county_of = _county_tables()[0]
     title_of = {(row["state"], row["county"]): row["title"] for row in data_rows(METRO_COUNTIES)}
     cores: dict[str, int] = {}
     parents: dict[int, int] = {}
