@@ -71,6 +71,7 @@ def test_long_requests_and_replies_cross_without_blocking() -> None:
         child.close(wait=not asking.is_alive())
 
 
+@pytest.mark.timed
 def test_a_request_is_sent_without_waiting_for_a_busy_child() -> None:
     """A request longer than a pipe holds, sent while the child works on the one before,
     returns at once: a thread writes it (the caller goes on with its own work)."""

@@ -301,6 +301,7 @@ def test_grouping_never_raises(names: list[str]) -> None:
         assert raw in names
 
 
+@pytest.mark.timed
 def test_long_input_is_fast() -> None:
     text = ("Acme Widgets (Remote) - USA, Inc. & Co. KG " * 3000)[:100_000]
     canonical_employer("Warm-up Inc.")  # loads the term, place and alias tables once
@@ -311,6 +312,7 @@ def test_long_input_is_fast() -> None:
     assert time.perf_counter() - start < 0.1
 
 
+@pytest.mark.timed
 @pytest.mark.parametrize(
     "text",
     ["The " * 80, "a - " * 80, "Foo " + "Inc. Ltd. LLC GmbH Corp. " * 12, "(" * 150 + ")" * 150],

@@ -47,6 +47,7 @@ def visit(browser: Any, report_dir: Path) -> Iterator[Visit]:
     context.close()
 
 
+@pytest.mark.timed
 def test_the_page_loads_offline_without_errors_and_renders_in_time(
     browser: Any, report_dir: Path
 ) -> None:

@@ -303,6 +303,7 @@ def test_json_truncated_every_time_fails_as_transient_not_as_a_schema_change(
     assert "failed 2 times" in (failed.error or "") and "cut short" in (failed.error or "")
 
 
+@pytest.mark.timed
 def test_a_trickled_body_ends_at_the_deadline(store: Store, api: FakeApi) -> None:
     install_world(api)
     # 200 bytes at one per 20 ms: 4 s per try, while no single read waits long enough to

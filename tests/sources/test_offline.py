@@ -52,6 +52,7 @@ def in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(f"JOBATLAS_{name}_URL", raising=False)
 
 
+@pytest.mark.timed
 def test_offline_bundled_collection_ends_fast_saying_network_unreachable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
