@@ -101,6 +101,7 @@ def test_a_long_description_is_cut_flagged_and_fast(shape: str) -> None:
     assert seconds < BUDGET_SECONDS
 
 
+@pytest.mark.timed
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize(
     "call",
@@ -111,7 +112,6 @@ def test_a_long_description_is_cut_flagged_and_fast(shape: str) -> None:
     ],
     ids=["parse_salary_text", "parse_salary", "normalize_salary"],
 )
-@pytest.mark.timed
 def test_a_long_salary_text_is_cut_flagged_and_fast(
     shape: str, call: Callable[[str], S.ParsedSalary | Salary]
 ) -> None:
