@@ -98,6 +98,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("differential")
 
 
+@pytest.mark.long
 @settings(
     max_examples=5000,
     deadline=None,
